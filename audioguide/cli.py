@@ -1,0 +1,203 @@
+"""The command line: the only module that imports click."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from enum import IntEnum
+from pathlib import Path
+
+import click
+
+from . import compiler, definitions, pipeline
+from .errors import AudioguideError
+from .speech import ClipCache, EngineSpec, Speaker
+
+
+class Exit(IntEnum):
+    OK = 0
+    ERROR = 1
+    USAGE = 2
+    INTERRUPTED = 130
+
+
+class Group(click.Group):
+    """Turns AudioguideError into one line on stderr and exit 1; Ctrl-C into exit 130."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except AudioguideError as e:
+            if ctx.meta.get("traceback"):
+                traceback.print_exc()
+            for line in str(e).splitlines():
+                click.echo(f"Error: {line}", err=True)
+            ctx.exit(Exit.ERROR)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(Exit.INTERRUPTED)
+
+
+class Bar:
+    """A one-line progress bar on stderr when it is a terminal; silent otherwise or with --quiet."""
+
+    def __init__(self, quiet: bool):
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.stage = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * done / total) if total else width
+        percent = 100 * done // total if total else 100
+        click.echo(f"\r{stage:<11}[{'#' * filled}{'.' * (width - filled)}] {percent:3d}%", err=True, nl=False)
+        self.stage = stage
+
+    def close(self) -> None:
+        if self.enabled and self.stage:
+            click.echo("", err=True)
+
+
+def _length(minutes: float | None, length: str | None) -> float:
+    if minutes is not None and length is not None:
+        raise click.UsageError("give either --minutes or --length, not both")
+    if length is not None:
+        return compiler.parse_length(length)
+    return compiler.parse_length(str(minutes if minutes is not None else 10))
+
+
+def _engine_options(f):
+    f = click.option("--engine", default="auto", show_default=True,
+                     help="Speech engine: auto (piper when installed, else pyttsx3), pyttsx3 or piper.")(f)
+    f = click.option("--voice", default=None, help="Voice id of the engine (see 'audioguide voices').")(f)
+    f = click.option("--rate", type=click.IntRange(60, 400), default=None,
+                     help="Speaking rate in words per minute (pyttsx3).")(f)
+    f = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                     help="Speech clip cache [default: $XDG_CACHE_HOME/audioguide].")(f)
+    return f
+
+
+def _length_options(f):
+    f = click.option("--minutes", "-m", type=float, default=None, help="Session length in minutes [default: 10].")(f)
+    f = click.option("--length", "-l", default=None, help="Session length as a duration, e.g. 12m30s.")(f)
+    f = click.option("--definitions", "-d", "definition_paths", multiple=True,
+                     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Extra definition file(s) to load (repeatable).")(f)
+    return f
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--traceback", is_flag=True, help="Show the full traceback on errors.")
+@click.version_option(package_name="audioguide")
+@click.pass_context
+def cli(ctx, traceback):
+    """Turn exercise definitions into voice-guided MP3 sessions of the length you choose.
+
+    \b
+    Example:
+        audioguide build thoracic-mobility --minutes 10 --output-dir output
+    """
+    ctx.meta["traceback"] = traceback
+
+
+@cli.command()
+@click.argument("routine")
+@_length_options
+@click.option("--output-dir", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+              show_default=True, help="Folder for the MP3 and its plan.")
+@_engine_options
+@click.option("--sounds", "sounds_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Folder of KIND.wav files replacing the built-in beeps.")
+@click.option("--bitrate", type=click.Choice(["64", "96", "128", "160", "192"]), default="96", show_default=True,
+              help="MP3 bitrate in kbps (constant).")
+@click.option("--chapters", "show_chapters", is_flag=True, help="Also print the chapter list.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def build(routine, minutes, length, definition_paths, output_dir, engine, voice, rate, cache_dir, sounds_dir,
+          bitrate, show_chapters, quiet):
+    """Build the session MP3 for ROUTINE (a name, or a .toml file holding one routine) and print its path.
+
+    \b
+    Example:
+        audioguide build thoracic-mobility --minutes 10 --output-dir output
+        audioguide build ./my-routine.toml --length 12m30s
+    """
+    options = pipeline.BuildOptions(
+        length_s=_length(minutes, length), output_dir=output_dir, engine=EngineSpec(engine, voice, rate),
+        cache_dir=cache_dir, sounds_dir=sounds_dir, bitrate_kbps=int(bitrate),
+        definition_paths=tuple(definition_paths))
+    bar = Bar(quiet)
+    try:
+        result = pipeline.build(routine, options, bar)
+    finally:
+        bar.close()
+    for notice in result.notices:
+        click.echo(f"Note: {notice}", err=True)
+    click.echo(str(result.path))
+    if show_chapters:
+        for chapter in result.timeline.chapters:
+            click.echo(f"  {_clock(chapter.start_s)}  {chapter.title}")
+
+
+@cli.command()
+@click.argument("routine")
+@_length_options
+@_engine_options
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def plan(routine, minutes, length, definition_paths, engine, voice, rate, cache_dir, as_json, quiet):
+    """Print the timeline of ROUTINE at the chosen length: time, chapter, event.
+
+    Speech not yet in the cache is rendered first, so the plan is exact.
+
+    \b
+    Example:
+        audioguide plan thoracic-mobility --minutes 10
+        audioguide plan thoracic-mobility --length 12m30s --json > plan.json
+    """
+    found, notices = pipeline.find_routine(routine, tuple(definition_paths))
+    speaker = Speaker(EngineSpec(engine, voice, rate), ClipCache(cache_dir))
+    bar = Bar(quiet)
+    try:
+        timeline = pipeline.plan(found, _length(minutes, length), speaker, bar)
+    finally:
+        bar.close()
+    if as_json:
+        click.echo(json.dumps(timeline.to_dict(), indent=1))
+        return
+    for event in timeline.events:
+        if event.kind == "hold":
+            what = f"hold {event.end_s - event.start_s:.1f} s"
+        else:
+            what = f'"{event.text}"' if event.text else event.kind
+        click.echo(f"{_clock(event.start_s, exact=True)}  {timeline.chapters[event.chapter].title[:28]:<28}  {what}")
+    click.echo(f"{_clock(timeline.duration_s, exact=True)}  end")
+
+
+@cli.command(name="list")
+@click.option("--definitions", "-d", "definition_paths", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Extra definition file(s).")
+def list_(definition_paths):
+    """List the exercises and routines that can be used, with where each comes from.
+
+    \b
+    Example:
+        audioguide list
+    """
+    library = definitions.load_library(list(definition_paths))
+    click.echo("Routines:")
+    for rid, r in sorted(library.routines.items()):
+        click.echo(f"  {rid:<28} {r.title}  [{library.sources[f'routines.{rid}']}]")
+    click.echo("Exercises:")
+    for eid, e in sorted(library.exercises.items()):
+        click.echo(f"  {eid:<28} {e.title}  [{library.sources[f'exercises.{eid}']}]")
+
+
+def _clock(seconds: float, exact: bool = False) -> str:
+    m, s = divmod(seconds, 60)
+    return f"{int(m):02d}:{s:06.3f}" if exact else f"{int(m):02d}:{int(s):02d}"
+
+
+def main() -> None:
+    cli(prog_name="audioguide")

@@ -1,0 +1,194 @@
+"""Frozen dataclasses passed between the stages: definitions in, timeline out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SAMPLE_RATE = 44100
+
+# Every sound the compiler can place, with the length of the slot it reserves for it.
+SOUND_LENGTH_S = {
+    "rep": 0.12,
+    "hold_start": 0.30,
+    "hold_end": 0.30,
+    "tick": 0.07,
+    "chime": 0.80,
+    "bell": 1.60,
+}
+SOUND_KINDS = tuple(SOUND_LENGTH_S)
+SPEECH = "speech"
+HOLD = "hold"
+EVENT_KINDS = (SPEECH, *SOUND_KINDS, HOLD)
+
+COUNT_MODES = ("spoken", "beeps", "both", "none")
+DEFAULT_SWITCH_CUE = ("Switch sides. Now the {side} side.",)
+DEFAULT_SIDE_CUE = ("{side} side.",)
+DEFAULT_START_CUE = ("Ready. Begin.",)
+DEFAULT_TRANSITION = ("Next, exercise {position} of {count}: {next}.",)
+DEFAULT_ROUND_CUE = ("Round {round} of {rounds}.",)
+SIDE_MODES = ("blocks", "alternating")
+PHASE_BEEPS = ("rep", "hold_start", "hold_end")
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """An adjustable quantity: the compiler picks a value in [min, max], default when it can."""
+
+    min: float
+    default: float
+    max: float
+
+    @classmethod
+    def fixed(cls, value: float) -> Range:
+        return cls(value, value, value)
+
+    def at(self, level: float) -> float:
+        """Interpolate: level 0 is min, 0.5 is default, 1 is max."""
+        if level <= 0.5:
+            return self.min + (self.default - self.min) * (level / 0.5)
+        return self.default + (self.max - self.default) * ((level - 0.5) / 0.5)
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """A cue spoken inside a long hold: at half time, with N seconds left, or every N seconds."""
+
+    text: tuple[str, ...]
+    at_half: bool = False
+    remaining_s: float | None = None
+    every_s: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    """One part of a rep: a spoken cue, a movement, and optionally a hold."""
+
+    name: str
+    cue: tuple[str, ...]
+    move_s: float
+    hold_s: Range | None = None
+    beeps: tuple[str, ...] = ()
+    countdown: int = 0
+    reminders: tuple[Reminder, ...] = ()
+    release: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Exercise:
+    """An exercise as the user defined it; ranges are resolved by the compiler."""
+
+    id: str
+    title: str
+    phases: tuple[Phase, ...]
+    summary: str = ""
+    position: str = ""
+    equipment: tuple[str, ...] = ()
+    alternatives: tuple[str, ...] = ()
+    setup: tuple[str, ...] = ()
+    safety: str = ""
+    reps: Range = Range.fixed(1)
+    sets: Range = Range.fixed(1)
+    set_rest_s: Range = Range(5, 10, 30)
+    sides: bool = False
+    side_mode: str = "blocks"
+    side_names: tuple[str, str] = ("left", "right")
+    switch_cue: tuple[str, ...] = DEFAULT_SWITCH_CUE
+    side_cue: tuple[str, ...] = DEFAULT_SIDE_CUE
+    count: str = "spoken"
+    tips: tuple[str, ...] = ()
+    tip_every: int = 3
+    start_cue: tuple[str, ...] = DEFAULT_START_CUE
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One exercise in a routine, with its overrides already applied."""
+
+    exercise: Exercise
+    optional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Routine:
+    id: str
+    title: str
+    items: tuple[Item, ...]
+    description: str = ""
+    intro: tuple[str, ...] = ()
+    outro: tuple[str, ...] = ()
+    transition: tuple[str, ...] = DEFAULT_TRANSITION
+    round_cue: tuple[str, ...] = DEFAULT_ROUND_CUE
+    rest_s: Range = Range(3, 8, 20)
+    rounds: Range = Range.fixed(1)
+    source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Something that happens in the session, in samples: speech, a sound, or a (silent) hold span."""
+
+    kind: str
+    start: int
+    end: int
+    chapter: int
+    text: str | None = None
+
+    @property
+    def start_s(self) -> float:
+        return self.start / SAMPLE_RATE
+
+    @property
+    def end_s(self) -> float:
+        return self.end / SAMPLE_RATE
+
+
+@dataclass(frozen=True, slots=True)
+class Chapter:
+    title: str
+    start: int
+    end: int
+
+    @property
+    def start_s(self) -> float:
+        return self.start / SAMPLE_RATE
+
+    @property
+    def end_s(self) -> float:
+        return self.end / SAMPLE_RATE
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """The compiled session: what sounds when, to the sample."""
+
+    title: str
+    routine_id: str
+    n_samples: int
+    events: tuple[Event, ...]
+    chapters: tuple[Chapter, ...]
+    sample_rate: int = SAMPLE_RATE
+    unmeasured: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def duration_s(self) -> float:
+        return self.n_samples / self.sample_rate
+
+    def texts(self) -> list[str]:
+        """Distinct speech texts, in order of first appearance."""
+        return list(dict.fromkeys(e.text for e in self.events if e.kind == SPEECH))
+
+    def to_dict(self) -> dict:
+        """The plan as plain data (the --json form and the .plan.json sidecar)."""
+        sr = self.sample_rate
+        return {
+            "title": self.title,
+            "routine": self.routine_id,
+            "duration_s": self.n_samples / sr,
+            "sample_rate": sr,
+            "chapters": [{"title": c.title, "start_s": c.start / sr, "end_s": c.end / sr}
+                         for c in self.chapters],
+            "events": [{"start_s": e.start / sr, "end_s": e.end / sr, "kind": e.kind,
+                        **({"text": e.text} if e.text is not None else {}),
+                        "chapter": self.chapters[e.chapter].title}
+                       for e in self.events],
+        }

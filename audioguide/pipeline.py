@@ -1,0 +1,95 @@
+"""build(): definitions -> compiler -> speech -> mixer -> encoder -> tags, composed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import compiler, definitions, encoder, mixer, sounds, tags
+from .errors import AudioguideError, UnknownNameError
+from .model import Routine, Timeline
+from .speech import ClipCache, EngineSpec, Speaker, require_espeak
+
+MAX_PLAN_PASSES = 6
+
+# progress(stage, done, total)
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    length_s: float
+    output_dir: Path = Path("output")
+    engine: EngineSpec = EngineSpec()
+    cache_dir: Path | None = None
+    sounds_dir: Path | None = None
+    bitrate_kbps: int = 96
+    definition_paths: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    path: Path
+    plan_path: Path
+    timeline: Timeline
+    rendered_clips: int = 0
+    notices: tuple[str, ...] = field(default_factory=tuple)
+
+
+def find_routine(name: str, paths: tuple[Path, ...] = ()) -> tuple[Routine, list[str]]:
+    """The routine called name, or the only routine in the file name points to; with load notices."""
+    candidate = Path(name)
+    if name.endswith(".toml") or candidate.is_file():
+        library = definitions.load_library([*paths, candidate])
+        own = [r for r in library.routines.values() if r.source == str(candidate)]
+        if len(own) != 1:
+            found = ", ".join(r.id for r in own) or "none"
+            raise UnknownNameError(f"{candidate}: expected exactly one routine in the file, found {found}; "
+                                   "name the routine instead and pass the file with --definitions")
+        return own[0], library.notices
+    library = definitions.load_library(list(paths))
+    return library.routine(name), library.notices
+
+
+def length_label(length_s: float) -> str:
+    """A stable ASCII label for a length: 10m, 12m30s, 1h05m."""
+    total = round(length_s)
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    label = f"{h}h{m:02d}m" if h else f"{m}m"
+    return label + (f"{s:02d}s" if s else "")
+
+
+def plan(routine: Routine, length_s: float, speaker: Speaker, progress: Progress | None = None) -> Timeline:
+    """Compile, rendering every cue the plan needs first, so the timeline is built from measured speech."""
+    durations: dict[str, int] = {}
+    for _ in range(MAX_PLAN_PASSES):
+        timeline = compiler.compile(routine, length_s, durations)
+        if not timeline.unmeasured:
+            return timeline
+        report = (lambda done, total: progress("speech", done, total)) if progress else None
+        durations.update(speaker.durations(sorted(timeline.unmeasured), report))
+    raise AudioguideError(f"the plan for {routine.id} did not settle after {MAX_PLAN_PASSES} passes")
+
+
+def build(name: str, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """Build the session MP3 for the routine called name (or in the file name) and its plan beside it."""
+    encoder.ffmpeg_path()
+    if options.engine.name in ("pyttsx3", "auto"):
+        require_espeak()
+    routine, notices = find_routine(name, options.definition_paths)
+    speaker = Speaker(options.engine, ClipCache(options.cache_dir))
+    timeline = plan(routine, options.length_s, speaker, progress)
+    clips = speaker.clips(timeline.texts())
+    target = Path(options.output_dir) / f"{routine.id}-{length_label(options.length_s)}.mp3"
+    blocks = mixer.mix(timeline, clips, sounds.load(options.sounds_dir))
+    report = (lambda done, total: progress("mix+encode", done, total)) if progress else None
+    with encoder.atomic_output(target) as tmp:
+        encoder.encode(blocks, tmp, timeline.n_samples, encoder.EncodeSettings(options.bitrate_kbps), report)
+        title = f"{routine.title} ({length_label(options.length_s)})"
+        tags.write(tmp, timeline, tags.TrackInfo(title=title, album=routine.title))
+    plan_path = target.with_suffix(".plan.json")
+    encoder.write_text(plan_path, json.dumps(timeline.to_dict(), indent=1) + "\n")
+    return BuildResult(target, plan_path, timeline, speaker.rendered, tuple(notices))

@@ -1,0 +1,356 @@
+"""Text -> speech clips: TTS engines behind one small protocol, and a content-addressed clip cache.
+
+Every clip in the cache is mono 16-bit PCM at SAMPLE_RATE with leading and trailing silence trimmed, so its
+length is exactly what the compiler plans with.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import hashlib
+import io
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import wave
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .errors import MissingToolError, SpeechError, UnknownNameError
+from .model import SAMPLE_RATE
+
+TRIM_THRESHOLD = 10 ** (-45 / 20)  # -45 dBFS: quieter edges are silence
+TRIM_MARGIN_S = 0.02
+ESPEAK_LIBS = ("libespeak-ng.so.1", "libespeak-ng.so", "libespeak.so.1")
+CACHE_VERSION = 1
+RENDER_ATTEMPTS = 4
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    id: str
+    name: str
+    language: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSpec:
+    """What to build an engine from; small and picklable, so worker processes can build their own."""
+
+    name: str = "pyttsx3"
+    voice: str | None = None
+    rate: int | None = None
+
+
+class Engine(Protocol):
+    spec: EngineSpec
+
+    def identity(self) -> dict:
+        """Everything that changes the audio (engine, versions, voice, rate): part of the cache key."""
+
+    def render(self, text: str, path: Path) -> None:
+        """Write text as speech to a WAV file at path."""
+
+    def voices(self) -> list[Voice]:
+        """The voices this engine offers."""
+
+
+# -- engines ---------------------------------------------------------------------------------------
+
+def require_espeak() -> None:
+    """Raise MissingToolError unless the espeak-ng library can be loaded."""
+    for name in ESPEAK_LIBS:
+        try:
+            ctypes.CDLL(name)
+            return
+        except OSError:
+            continue
+    raise MissingToolError("espeak-ng is not installed (pyttsx3 speaks through it); "
+                           "install it with: apt-get install espeak-ng")
+
+
+class Pyttsx3Engine:
+    """pyttsx3 driving espeak-ng: one save_to_file + runAndWait per clip, on one engine per process."""
+
+    DEFAULT_VOICE = "gmw/en-us"
+    DEFAULT_RATE = 165
+
+    def __init__(self, spec: EngineSpec):
+        require_espeak()
+        self.spec = spec
+        self._engine = None
+        self.voice = spec.voice or self.DEFAULT_VOICE
+        self.rate = spec.rate or self.DEFAULT_RATE
+
+    def _driver(self):
+        if self._engine is None:
+            with contextlib.redirect_stdout(io.StringIO()):
+                import pyttsx3
+                engine = pyttsx3.init()
+            ids = {v.id for v in engine.getProperty("voices")}
+            if self.voice not in ids:
+                raise UnknownNameError(f"unknown pyttsx3 voice {self.voice!r}; "
+                                       "see 'audioguide voices' for the voices installed")
+            engine.setProperty("voice", self.voice)
+            engine.setProperty("rate", self.rate)
+            self._engine = engine
+        return self._engine
+
+    def identity(self) -> dict:
+        return {"engine": "pyttsx3", "pyttsx3": _version("pyttsx3"), "espeak-ng": _espeak_version(),
+                "voice": self.voice, "rate": self.rate}
+
+    def render(self, text: str, path: Path) -> None:
+        engine = self._driver()
+        # The espeak driver's loop now and then ends before its synthesis callback has written the
+        # file (seen about once in a few hundred clips in fresh processes); asking again fixes it.
+        for _ in range(RENDER_ATTEMPTS):
+            path.unlink(missing_ok=True)
+            with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to ..."
+                engine.save_to_file(text, str(path))
+                engine.runAndWait()
+            if path.exists() and path.stat().st_size > 44:
+                return
+        raise SpeechError(f"pyttsx3 wrote no audio for {text!r} in {RENDER_ATTEMPTS} attempts")
+
+    def voices(self) -> list[Voice]:
+        return [Voice(v.id, v.name, (v.languages or [""])[0]) for v in self._driver().getProperty("voices")]
+
+
+ENGINES: dict[str, Callable[[EngineSpec], Engine]] = {"pyttsx3": Pyttsx3Engine}
+
+
+def make_engine(spec: EngineSpec) -> Engine:
+    name = spec.name
+    if name == "auto":
+        name = "pyttsx3"
+    if name not in ENGINES:
+        raise UnknownNameError(f"unknown speech engine {spec.name!r} (known: auto, {', '.join(ENGINES)})")
+    return ENGINES[name](EngineSpec(name, spec.voice, spec.rate))
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def _espeak_version() -> str:
+    exe = shutil.which("espeak-ng")
+    if not exe:
+        return "unknown"
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout
+    match = re.search(r"(\d+\.\d+(?:\.\d+)?)", out)
+    return match.group(1) if match else "unknown"
+
+
+# -- clips -------------------------------------------------------------------------------------------
+
+def normalise(text: str) -> str:
+    """The text as the engine should get it: plain words, one space apart, no markup."""
+    text = re.sub(r"<[^>]*>", " ", text)
+    return " ".join(text.split())
+
+
+def read_wav(path: Path) -> np.ndarray:
+    """Read a 16-bit PCM WAV into an int16 array (mono: channels are averaged)."""
+    with wave.open(str(path), "rb") as w:
+        if w.getsampwidth() != 2:
+            raise SpeechError(f"{path}: expected 16-bit PCM, found {8 * w.getsampwidth()}-bit")
+        frames = w.readframes(w.getnframes())
+        data = np.frombuffer(frames, dtype="<i2")
+        if w.getnchannels() > 1:
+            data = data.reshape(-1, w.getnchannels()).mean(axis=1).astype(np.int16)
+        return data, w.getframerate()
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.astype("<i2").tobytes())
+
+
+def resample(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Resample mono int16 PCM to SAMPLE_RATE with ffmpeg's resampler."""
+    if rate == SAMPLE_RATE:
+        return samples
+    ffmpeg = shutil.which("ffmpeg")
+    if not ffmpeg:
+        raise MissingToolError("ffmpeg is not installed; install it with: apt-get install ffmpeg")
+    cmd = [ffmpeg, "-v", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+           "-af", "aresample=resampler=soxr" if _has_soxr() else "anull", "-ar", str(SAMPLE_RATE),
+           "-f", "s16le", "pipe:1"]
+    done = subprocess.run(cmd, input=samples.astype("<i2").tobytes(), capture_output=True)
+    if done.returncode != 0:
+        raise SpeechError(f"ffmpeg could not resample a clip: {done.stderr.decode(errors='replace').strip()}")
+    return np.frombuffer(done.stdout, dtype="<i2").copy()
+
+
+_SOXR: bool | None = None
+
+
+def _has_soxr() -> bool:
+    global _SOXR
+    if _SOXR is None:
+        out = subprocess.run([shutil.which("ffmpeg") or "ffmpeg", "-hide_banner", "-buildconf"],
+                             capture_output=True, text=True).stdout
+        _SOXR = "--enable-libsoxr" in out
+    return _SOXR
+
+
+def trim(samples: np.ndarray) -> np.ndarray:
+    """Cut leading and trailing silence, keeping a short margin so onsets stay soft."""
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > TRIM_THRESHOLD * 32767)
+    if loud.size == 0:
+        return samples[:0]
+    margin = round(TRIM_MARGIN_S * SAMPLE_RATE)
+    return samples[max(0, loud[0] - margin): loud[-1] + margin + 1]
+
+
+# -- cache -------------------------------------------------------------------------------------------
+
+def default_cache_dir() -> Path:
+    if os.environ.get("AUDIOGUIDE_CACHE"):
+        return Path(os.environ["AUDIOGUIDE_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "audioguide"
+
+
+class ClipCache:
+    """Rendered clips on disk, keyed by engine identity and text; writes are atomic."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root) if root else default_cache_dir()
+
+    def path(self, identity: dict, text: str) -> Path:
+        key = json.dumps({"v": CACHE_VERSION, **identity, "text": normalise(text)}, sort_keys=True)
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return self.root / "clips" / digest[:2] / f"{digest}.wav"
+
+    def load(self, path: Path) -> np.ndarray | None:
+        """The clip at path, or None when it is missing, truncated or corrupt."""
+        try:
+            with wave.open(str(path), "rb") as w:
+                ok = (w.getframerate() == SAMPLE_RATE and w.getnchannels() == 1 and w.getsampwidth() == 2)
+                n = w.getnframes()
+                frames = w.readframes(n)
+        except (OSError, EOFError, wave.Error):
+            return None
+        if not ok or len(frames) != 2 * n:
+            return None
+        return np.frombuffer(frames, dtype="<i2")
+
+    def store(self, path: Path, samples: np.ndarray) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".wav")
+        os.close(fd)
+        try:
+            write_wav(Path(tmp), samples)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+# -- rendering ---------------------------------------------------------------------------------------
+
+_worker_engine: Engine | None = None
+
+
+def _render_clip(engine: Engine, cache: ClipCache, text: str) -> np.ndarray:
+    path = cache.path(engine.identity(), text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, raw = tempfile.mkstemp(dir=path.parent, prefix=".raw-", suffix=".wav")
+    os.close(fd)
+    try:
+        engine.render(normalise(text), Path(raw))
+        samples, rate = read_wav(Path(raw))
+    finally:
+        Path(raw).unlink(missing_ok=True)
+    clip = trim(resample(samples, rate))
+    if clip.size == 0:
+        raise SpeechError(f"the speech engine rendered silence for {text!r}")
+    cache.store(path, clip)
+    return clip
+
+
+def _worker_init(spec: EngineSpec) -> None:
+    global _worker_engine
+    _worker_engine = make_engine(spec)
+
+
+def _worker_render(root: str, text: str) -> tuple[str, str]:
+    _render_clip(_worker_engine, ClipCache(Path(root)), text)
+    return text, str(ClipCache(Path(root)).path(_worker_engine.identity(), text))
+
+
+class Speaker:
+    """Renders texts with one engine through the cache; new clips are rendered in spawned processes."""
+
+    def __init__(self, spec: EngineSpec = EngineSpec(), cache: ClipCache | None = None, jobs: int | None = None):
+        self.engine = make_engine(spec)
+        self.spec = self.engine.spec
+        self.cache = cache or ClipCache()
+        self.jobs = jobs or os.cpu_count() or 1
+        self.rendered = 0
+
+    def clips(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, np.ndarray]:
+        """Every text's clip, rendering the ones not cached yet."""
+        identity = self.engine.identity()
+        out: dict[str, np.ndarray] = {}
+        missing = []
+        for text in dict.fromkeys(texts):
+            clip = self.cache.load(self.cache.path(identity, text))
+            if clip is None:
+                missing.append(text)
+            else:
+                out[text] = clip
+        if missing:
+            out.update(self._render(missing, progress))
+        return out
+
+    def durations(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, int]:
+        return {text: len(clip) for text, clip in self.clips(texts, progress).items()}
+
+    def _render(self, texts: list[str], progress: Progress | None) -> dict[str, np.ndarray]:
+        self.rendered += len(texts)
+        out = {}
+        if len(texts) < 4 or self.jobs == 1:
+            for i, text in enumerate(texts, 1):
+                out[text] = _render_clip(self.engine, self.cache, text)
+                if progress:
+                    progress(i, len(texts))
+            return out
+        context = multiprocessing.get_context("spawn")  # pyttsx3 hangs after fork
+        with ProcessPoolExecutor(max_workers=min(self.jobs, len(texts)), mp_context=context,
+                                 initializer=_worker_init, initargs=(self.spec,)) as pool:
+            futures = [pool.submit(_worker_render, str(self.cache.root), text) for text in texts]
+            for i, future in enumerate(as_completed(futures), 1):
+                try:
+                    text, path = future.result()
+                except BrokenProcessPool as e:
+                    raise SpeechError(f"a speech worker process died: {e}") from e
+                clip = self.cache.load(Path(path))
+                if clip is None:
+                    raise SpeechError(f"a rendered clip vanished from the cache: {path}")
+                out[text] = clip
+                if progress:
+                    progress(i, len(texts))
+        return out
