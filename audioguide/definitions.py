@@ -479,30 +479,27 @@ def _fmt(value: float) -> str:
 
 
 def _find_line(lines: list[str], key: str) -> int | None:
-    """Best-effort line of a key path such as exercises.cat-cow.phases[1].hold.max_s (1-based)."""
+    """Best-effort line (1-based) of a key path such as exercises.cat-cow.phases[1].hold.max_s.
+
+    tomllib keeps no positions, so this walks the text: table headers for the path so far, then
+    `name =` assignments (also inside inline tables), each search starting where the last one matched.
+    """
     if not key:
         return None
-    parts = [p for p in re.split(r"\.(?![^\[]*\])", key) if p]
-    line, header = 0, []
-    for part in parts:
+    line, found_any, header = 0, False, []
+    for part in re.split(r"\.(?![^\[]*\])", key):
         name, index = re.match(r"^(.*?)(?:\[(\d+)\])?$", part).groups()
         header.append(name)
-        dotted = r"\.".join(re.escape(h) for h in header)
-        quoted = re.escape(name)
+        dotted = r"\s*\.\s*".join(re.escape(h) for h in header)
         if index is not None:
             hits = [i for i in range(line, len(lines)) if re.match(rf"^\s*\[\[\s*{dotted}\s*\]\]", lines[i])]
             if len(hits) > int(index):
-                line = hits[int(index)]
+                line, found_any = hits[int(index)], True
                 continue
-        found = None
-        for i in range(line, len(lines)):
-            text = lines[i]
-            if re.match(rf"^\s*\[\[?\s*{dotted}\s*\]\]?", text) or re.match(rf"^\s*{quoted}\s*=", text) or (
-                    i > line and re.search(rf"[{{,]\s*{quoted}\s*=", text)) or (
-                    i == line and re.search(rf"[{{,]\s*{quoted}\s*=", text)):
-                found = i
-                break
-        if found is None:
-            return line + 1 if line else None
-        line = found
-    return line + 1
+        patterns = (rf"^\s*\[\[?\s*{dotted}\s*(\]|\.)", rf"^\s*{re.escape(name)}\s*=",
+                    rf"[{{,]\s*{re.escape(name)}\s*=")
+        hit = next((i for i in range(line, len(lines)) if any(re.search(p, lines[i]) for p in patterns)), None)
+        if hit is None:
+            break
+        line, found_any = hit, True
+    return line + 1 if found_any else None

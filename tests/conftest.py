@@ -1,0 +1,67 @@
+"""Shared fixtures: one speech cache for the whole run, real audio helpers, fake durations for pure tests."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from audioguide import definitions
+from audioguide.model import SAMPLE_RATE
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """No test reads the developer's own definitions or writes to their cache."""
+    home = tmp_path_factory.getbasetemp() / "xdg"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.delenv("AUDIOGUIDE_CACHE", raising=False)
+
+
+@pytest.fixture(scope="session")
+def clip_cache(tmp_path_factory) -> Path:
+    """One clip cache shared by every test that renders real speech."""
+    return tmp_path_factory.mktemp("clips")
+
+
+@pytest.fixture(scope="session")
+def library():
+    return definitions.load_library([DATA / "short.toml"], include_user=False)
+
+
+def fake_durations(texts) -> dict[str, int]:
+    """Deterministic stand-in for measured speech: 60 ms per character plus 200 ms."""
+    return {t: round((0.2 + 0.06 * len(t)) * SAMPLE_RATE) for t in texts}
+
+
+class FakeDurations(dict):
+    """A durations mapping that answers for any text (pure compiler tests need no audio)."""
+
+    def __contains__(self, text):
+        return True
+
+    def __getitem__(self, text):
+        return fake_durations([text])[text]
+
+
+def decode(path: Path) -> np.ndarray:
+    """Decode an audio file with ffmpeg to mono float32 at SAMPLE_RATE."""
+    out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), "-f", "f32le", "-ac", "1",
+                          "-ar", str(SAMPLE_RATE), "pipe:1"], capture_output=True, check=True).stdout
+    return np.frombuffer(out, dtype="<f4")
+
+
+def ffprobe(path: Path, *args: str) -> dict:
+    out = subprocess.run(["ffprobe", "-v", "error", "-of", "json", *args, str(path)], capture_output=True,
+                         check=True, text=True).stdout
+    return json.loads(out)
+
+
+def rms_db(x: np.ndarray) -> float:
+    return 20 * np.log10(float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) + 1e-12)

@@ -1,0 +1,58 @@
+import numpy as np
+import pytest
+
+from audioguide import encoder
+from audioguide.errors import EncodeError, MissingToolError
+from audioguide.model import SAMPLE_RATE
+
+from conftest import decode, ffprobe
+
+
+def _tone(seconds):
+    t = np.arange(round(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+    return (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+
+
+def test_cbr_mp3_at_44100_with_xing_info_header(tmp_path):
+    path = tmp_path / "a.mp3"
+    x = _tone(3.0)
+    encoder.encode([x[:SAMPLE_RATE], x[SAMPLE_RATE:]], path, len(x))
+    stream = ffprobe(path, "-show_streams")["streams"][0]
+    assert stream["codec_name"] == "mp3" and stream["sample_rate"] == "44100" and stream["channels"] == 1
+    assert stream["bit_rate"] == "96000"
+    head = path.read_bytes()[:2000]
+    assert b"Info" in head  # the CBR flavour of the Xing header
+    assert head[:3] != b"ID3"  # ffmpeg writes no tag of its own: tags.py owns the tag
+    decoded = decode(path)
+    assert abs(len(decoded) - len(x)) < 0.01 * SAMPLE_RATE  # gapless: encoder delay is trimmed
+
+
+def test_failed_encoding_leaves_nothing_behind(tmp_path):
+    target = tmp_path / "out" / "session.mp3"
+
+    def blocks():
+        yield _tone(1.0)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        with encoder.atomic_output(target) as tmp:
+            encoder.encode(blocks(), tmp, 2 * SAMPLE_RATE)
+    assert list(target.parent.iterdir()) == []
+
+
+def test_sample_count_mismatch_is_an_error(tmp_path):
+    with pytest.raises(EncodeError, match="the mixer produced 44100 samples, the timeline has 88200"):
+        encoder.encode([_tone(1.0)], tmp_path / "a.mp3", 2 * SAMPLE_RATE)
+
+
+def test_missing_ffmpeg_names_the_package(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(MissingToolError, match="ffmpeg is not installed; install it with: apt-get install ffmpeg"):
+        encoder.ffmpeg_path()
+
+
+def test_atomic_output_gives_an_ordinary_file(tmp_path):
+    target = tmp_path / "t.txt"
+    encoder.write_text(target, "hello")
+    assert target.read_text() == "hello" and (target.stat().st_mode & 0o044) == 0o044
+    assert [p.name for p in tmp_path.iterdir()] == ["t.txt"]

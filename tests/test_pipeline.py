@@ -1,0 +1,106 @@
+"""End to end: real espeak-ng through pyttsx3, real ffmpeg, then listen to the MP3 as a player would."""
+
+import json
+
+import numpy as np
+import pytest
+
+from audioguide import pipeline, tags
+from audioguide.model import HOLD, SAMPLE_RATE, SOUND_KINDS, SPEECH
+from audioguide.speech import EngineSpec
+
+from conftest import DATA, decode, ffprobe, rms_db
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def short_build(tmp_path_factory, clip_cache):
+    out = tmp_path_factory.mktemp("out")
+    options = pipeline.BuildOptions(length_s=120, output_dir=out, engine=EngineSpec("pyttsx3"),
+                                    cache_dir=clip_cache, definition_paths=(DATA / "short.toml",))
+    return pipeline.build("short", options)
+
+
+def test_writes_one_mp3_with_a_stable_name_and_its_plan(short_build):
+    assert short_build.path.name == "short-2m.mp3"
+    assert sorted(p.name for p in short_build.path.parent.iterdir()) == ["short-2m.mp3", "short-2m.plan.json"]
+    plan = json.loads(short_build.plan_path.read_text())
+    assert plan["duration_s"] == 120 and plan["sample_rate"] == SAMPLE_RATE
+
+
+def test_duration_format_and_header(short_build):
+    info = ffprobe(short_build.path, "-show_streams", "-show_format")
+    stream = info["streams"][0]
+    assert stream["sample_rate"] == "44100" and stream["bit_rate"] == "96000"
+    assert abs(len(decode(short_build.path)) / SAMPLE_RATE - 120) < 0.05
+    assert abs(float(info["format"]["duration"]) - 120) < 1
+
+
+def test_sound_where_the_plan_put_it_and_silence_elsewhere(short_build):
+    audio = decode(short_build.path)
+    timeline = short_build.timeline
+    audible = [e for e in timeline.events if e.kind in (SPEECH, *SOUND_KINDS)]
+    assert {e.kind for e in audible} >= {SPEECH, "rep", "hold_start", "hold_end", "tick", "chime", "bell"}
+    for event in audible:
+        assert rms_db(audio[event.start:event.end]) > -40, event
+    busy = np.zeros(len(audio), dtype=bool)
+    guard = round(0.03 * SAMPLE_RATE)  # MP3 pre-echo and frame smearing
+    for event in audible:
+        busy[max(0, event.start - guard):event.end + guard] = True
+    window = round(0.1 * SAMPLE_RATE)
+    quiet = 0
+    for start in range(0, len(audio) - window, window):
+        if not busy[start:start + window].any():
+            assert rms_db(audio[start:start + window]) < -60, f"sound at {start / SAMPLE_RATE:.2f} s"
+            quiet += 1
+    assert quiet > 50  # there were silent stretches to check (rests, holds)
+
+
+def test_beeps_start_where_planned(short_build):
+    audio = decode(short_build.path)
+    for event in (e for e in short_build.timeline.events if e.kind in ("hold_start", "rep", "tick")):
+        ms = round(0.005 * SAMPLE_RATE)
+        before = rms_db(audio[event.start - 4 * ms:event.start - ms])
+        after = rms_db(audio[event.start + ms:event.start + 4 * ms])
+        assert after > before + 20, event
+
+
+def test_holds_are_silent_apart_from_ticks_and_reminders(short_build):
+    timeline = short_build.timeline
+    hold = next(e for e in timeline.events if e.kind == HOLD and e.end - e.start > 10 * SAMPLE_RATE)
+    inside = [e for e in timeline.events if e.kind == SPEECH and hold.start < e.start < hold.end]
+    assert [e.text for e in inside] == ["Halfway."]
+
+
+def test_tags_and_chapters_read_back(short_build):
+    from mutagen.id3 import ID3
+    id3 = ID3(short_build.path)
+    assert id3.version == (2, 3, 0)
+    assert str(id3["TIT2"]) == "Short test routine (2m)" and str(id3["TCON"]) == "Fitness"
+    assert str(id3["TALB"]) == "Short test routine" and str(id3["TPE1"])
+    expected = [(c.title, round(c.start_s * 1000), round(c.end_s * 1000)) for c in short_build.timeline.chapters]
+    assert [t for t, _, _ in expected] == ["Intro", "Arm raise", "Stand tall", "Outro"]
+    assert tags.chapters(short_build.path) == expected
+    probed = ffprobe(short_build.path, "-show_chapters")["chapters"]
+    assert [(c["tags"]["title"], round(float(c["start_time"]) * 1000), round(float(c["end_time"]) * 1000))
+            for c in probed] == expected
+
+
+def test_a_rebuild_renders_nothing_and_gives_the_same_audio(short_build, clip_cache, tmp_path):
+    options = pipeline.BuildOptions(length_s=120, output_dir=tmp_path, engine=EngineSpec("pyttsx3"),
+                                    cache_dir=clip_cache, definition_paths=(DATA / "short.toml",))
+    again = pipeline.build("short", options)
+    assert again.rendered_clips == 0
+    assert again.timeline == short_build.timeline
+    assert np.array_equal(decode(again.path), decode(short_build.path))
+
+
+def test_builtin_routine_at_its_shortest(tmp_path, clip_cache):
+    options = pipeline.BuildOptions(length_s=5 * 60, output_dir=tmp_path, engine=EngineSpec("pyttsx3"),
+                                    cache_dir=clip_cache)
+    result = pipeline.build("thoracic-mobility", options)
+    assert result.path.name == "thoracic-mobility-5m.mp3"
+    assert abs(len(decode(result.path)) / SAMPLE_RATE - 300) < 0.05
+    titles = [t for t, _, _ in tags.chapters(result.path)]
+    assert titles[0] == "Intro" and titles[-1] == "Outro" and "Thread the needle" in titles
