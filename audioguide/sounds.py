@@ -21,6 +21,7 @@ from .model import SAMPLE_RATE, SOUND_KINDS, SOUND_LENGTH_S
 
 PEAK = 10 ** (-6 / 20)  # sounds peak at -6 dBFS before the master gain
 RAMP_S = 0.004
+SOUND_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3")
 
 
 def _t(seconds: float) -> np.ndarray:
@@ -84,18 +85,23 @@ def synthesise(kind: str) -> np.ndarray:
 
 
 def load(folder: Path | None = None) -> dict[str, np.ndarray]:
-    """All sounds: KIND.wav from folder where present, the synthesised ones otherwise."""
-    from .speech import read_wav, resample  # one WAV reader for clips and sounds
-
+    """All sounds: KIND.wav (or .mp3, .ogg, .flac) from folder where present, the synthesised ones otherwise."""
     sounds = {}
     for kind in SOUND_KINDS:
-        path = Path(folder) / f"{kind}.wav" if folder else None
-        if path is not None and path.exists():
-            try:
-                samples, rate = read_wav(path)
-            except Exception as e:
-                raise AudioguideError(f"{path}: cannot read sound: {e}") from e
-            sounds[kind] = _fit(resample(samples, rate).astype(np.float32) / 32768, kind)
-        else:
-            sounds[kind] = synthesise(kind)
+        found = [folder / f"{kind}{ext}" for ext in SOUND_EXTENSIONS] if folder else []
+        path = next((p for p in found if p.exists()), None)
+        sounds[kind] = _fit(read_any(path), kind) if path else synthesise(kind)
     return sounds
+
+
+def read_any(path: Path) -> np.ndarray:
+    """Decode any file ffmpeg reads (through pydub) to mono float32 at SAMPLE_RATE."""
+    from pydub import AudioSegment
+    from pydub.exceptions import CouldntDecodeError
+
+    try:
+        segment = AudioSegment.from_file(str(path))
+    except (CouldntDecodeError, OSError, IndexError) as e:
+        raise AudioguideError(f"{path}: cannot read sound: {str(e).strip().splitlines()[0] if str(e) else e!r}") from e
+    segment = segment.set_channels(1).set_frame_rate(SAMPLE_RATE).set_sample_width(2)
+    return np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32) / 32768

@@ -39,3 +39,15 @@ def test_user_sounds_replace_builtins(tmp_path):
     assert abs(_dominant_hz(loaded["rep"]) - 300) < 20
     assert len(loaded["rep"]) == round(SOUND_LENGTH_S["rep"] * SAMPLE_RATE)
     assert np.array_equal(loaded["bell"], sounds.synthesise("bell"))
+
+
+def test_user_sounds_in_other_formats_and_bad_files(tmp_path):
+    import subprocess
+    import pytest
+    from audioguide.errors import AudioguideError
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=500:duration=1", "-ar", "48000",
+                    str(tmp_path / "tick.ogg")], check=True)
+    assert abs(_dominant_hz(sounds.load(tmp_path)["tick"]) - 500) < 40
+    (tmp_path / "bell.wav").write_bytes(b"not audio at all")
+    with pytest.raises(AudioguideError, match=r"bell.wav: cannot read sound"):
+        sounds.load(tmp_path)
