@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 import sys
 import traceback
 from enum import IntEnum
@@ -10,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from . import compiler, definitions, pipeline
-from .errors import AudioguideError
+from . import compiler, definitions, describe, encoder, pipeline, starters
+from .errors import AudioguideError, DefinitionErrors, UnknownNameError
 from .speech import ClipCache, EngineSpec, Speaker
 
 
@@ -192,6 +194,84 @@ def list_(definition_paths):
     click.echo("Exercises:")
     for eid, e in sorted(library.exercises.items()):
         click.echo(f"  {eid:<28} {e.title}  [{library.sources[f'exercises.{eid}']}]")
+
+
+@cli.command()
+@click.argument("name")
+@click.option("--definitions", "-d", "definition_paths", multiple=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Extra definition file(s).")
+def show(name, definition_paths):
+    """Show one exercise or routine, readably: its phases, ranges, cues and where it comes from.
+
+    \b
+    Example:
+        audioguide show cat-cow
+        audioguide show thoracic-mobility
+    """
+    library = definitions.load_library(list(definition_paths))
+    if name in library.routines:
+        routine = library.routines[name]
+        span = compiler.feasible_range_s(routine, {})
+        lines = describe.routine(routine, library.sources[f"routines.{name}"], span)
+    elif name in library.exercises:
+        lines = describe.exercise(library.exercises[name], library.sources[f"exercises.{name}"])
+    else:
+        known = sorted([*library.routines, *library.exercises])
+        close = difflib.get_close_matches(name, known, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else " (see 'audioguide list')"
+        raise UnknownNameError(f"no exercise or routine called {name!r}{hint}")
+    click.echo("\n".join(lines))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(paths):
+    """Check definition files: print 'ok' for each good file, one line per mistake otherwise.
+
+    Exit code 0 when every file is good, 1 otherwise. Files are checked together, so a routine may use
+    exercises from another file given here (or from the built-ins).
+
+    \b
+    Example:
+        audioguide validate my-exercises.toml my-routine.toml
+    """
+    try:
+        library = definitions.load_files(list(paths))
+    except DefinitionErrors as e:
+        bad = {err.path for err in e.errors}
+        for path in paths:
+            if str(path) not in bad:
+                click.echo(f"{path}: ok")
+        for err in e.errors:
+            click.echo(str(err))
+        raise click.exceptions.Exit(Exit.ERROR)
+    for notice in library.notices:
+        click.echo(f"Note: {notice}", err=True)
+    for path in paths:
+        click.echo(f"{path}: ok")
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["exercise", "routine"]))
+@click.argument("name")
+@click.option("--output-dir", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Where to write NAME.toml.")
+def new(kind, name, output_dir):
+    """Write a commented starter file NAME.toml for an exercise or a routine; it validates as written.
+
+    \b
+    Example:
+        audioguide new exercise wall-angels
+        audioguide new routine morning-back --output-dir ~/.config/audioguide
+    """
+    item_id = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    if not definitions.ID_PATTERN.match(item_id):
+        raise click.BadParameter(f"expected a name with letters or digits, found {name!r}", param_hint="NAME")
+    target = output_dir / f"{item_id}.toml"
+    if target.exists():
+        raise AudioguideError(f"{target} exists already; choose another name or remove it")
+    encoder.write_text(target, starters.render(kind, item_id, str(target)))
+    click.echo(str(target))
 
 
 def _clock(seconds: float, exact: bool = False) -> str:

@@ -80,8 +80,9 @@ class _Measured(Mapping):
     """The measured durations, noting every text any candidate layout asked for and did not find: the
     choice between candidates depended on their estimates, so they all need measuring."""
 
-    def __init__(self, durations: Mapping[str, int]):
+    def __init__(self, durations: Mapping[str, int], cap: int | None = None):
         self.durations = durations
+        self.cap = cap
         self.missing: set[str] = set()
 
     def __getitem__(self, text: str) -> int:
@@ -100,6 +101,16 @@ class _Measured(Mapping):
 
     def __len__(self) -> int:
         return len(self.durations)
+
+
+class TooLong(Exception):
+    """Raised inside a layout that passes its cap, so absurd definitions are refused quickly."""
+
+
+def longest_s(routine: Routine, cap_s: float) -> float:
+    """The longest session the routine can fill with estimated speech, or TooLong past cap_s seconds."""
+    configs = _configs(routine)
+    return _layout(routine, _Choice(*configs[-1], 1.0), {}, cap=_samples(cap_s)).n_samples / SAMPLE_RATE
 
 
 def feasible_range_s(routine: Routine, durations: Mapping[str, int]) -> tuple[float, float]:
@@ -202,8 +213,9 @@ def _pick(span: Range, level: float, step: float) -> float:
 class _Writer:
     """Appends events one after another, tracking the time cursor in samples."""
 
-    def __init__(self, durations: Mapping[str, int]):
+    def __init__(self, durations: Mapping[str, int], cap: int | None = None):
         self.durations = durations
+        self.cap = cap
         self.t = 0
         self.events: list[Event] = []
         self.chapters: list[tuple[str, int]] = []
@@ -271,8 +283,8 @@ def _samples(seconds: float) -> int:
     return round(seconds * SAMPLE_RATE)
 
 
-def _layout(routine: Routine, choice: _Choice, durations: Mapping[str, int]) -> Timeline:
-    w = _Writer(durations)
+def _layout(routine: Routine, choice: _Choice, durations: Mapping[str, int], cap: int | None = None) -> Timeline:
+    w = _Writer(durations, cap)
     items = [item for i, item in enumerate(routine.items) if i not in choice.dropped]
     w.chapter("Intro")
     for line in routine.intro:
@@ -343,6 +355,8 @@ def _exercise(w: _Writer, ex: Exercise, level: float, first_time: bool) -> None:
 
 
 def _rep(w: _Writer, ex: Exercise, rep: int, reps: int, side: str, holds: list[float]) -> None:
+    if w.cap is not None and w.t > w.cap:
+        raise TooLong()
     values = {"rep": rep, "reps": reps, "side": side, "remaining": reps - rep, "title": ex.title}
     rep_beeped = False
     for phase, hold in zip(ex.phases, holds):
@@ -359,7 +373,10 @@ def _rep(w: _Writer, ex: Exercise, rep: int, reps: int, side: str, holds: list[f
     if ex.count in ("spoken", "both"):
         w.say(str(rep) if reps > 1 else "Done.")
     if ex.tips and rep < reps and rep % ex.tip_every == 0:
-        w.say(w.variant(ex.tips, f"{ex.id}:tips", values))
+        slot = w.turns[f"{ex.id}:tip-slot"]
+        w.turns[f"{ex.id}:tip-slot"] += 1
+        if len(ex.tips) > 1 or slot % 2 == 0:  # never the same tip at two tip slots in a row
+            w.say(w.variant(ex.tips, f"{ex.id}:tips", values))
 
 
 def _hold(w: _Writer, ex: Exercise, phase: Phase, hold: float, values: dict) -> None:

@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from . import compiler
 from .errors import DefinitionError, DefinitionErrors, UnknownNameError
 from .model import (COUNT_MODES, DEFAULT_ROUND_CUE, DEFAULT_SIDE_CUE, DEFAULT_START_CUE, DEFAULT_SWITCH_CUE,
                     DEFAULT_TRANSITION, PHASE_BEEPS, SIDE_MODES, Exercise, Item, Phase, Range, Reminder,
@@ -27,6 +28,7 @@ MAX_ROUNDS = 20
 MAX_REST_S = 600
 MAX_MOVE_S = 60
 MAX_ITEMS = 100
+MAX_ROUTINE_S = 4 * 3600
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 EXERCISE_KEYS = ("title", "summary", "position", "equipment", "alternatives", "setup", "safety", "reps",
@@ -367,9 +369,11 @@ class _Reader:
         hold = self.range(raw, "hold", where, 0, MAX_HOLD_S, None, seconds=True) if "hold" in raw else None
         beeps = self._beeps(raw, where, hold is not None)
         countdown = int(self.number(raw, "countdown", where, 0, 10, default=0, integer=True))
-        if countdown and hold is not None and countdown > hold.min:
-            self.fail(_join(where, "countdown"), f"must be at most the shortest hold ({_fmt(hold.min)} s), "
-                                                 f"found {countdown}")
+        if countdown and hold is None and "hold" not in raw:
+            self.fail(_join(where, "countdown"), "a count-down needs a hold in the same phase")
+        elif countdown and hold is not None and countdown > hold.min - 1:
+            self.fail(_join(where, "countdown"), f"must be at most the shortest hold less one second "
+                                                 f"({_fmt(max(hold.min - 1, 0))}), found {countdown}")
         reminders = tuple(r for r in (self.reminder(t, k) for k, t in self.table_list(raw, "reminders", where))
                           if r)
         if reminders and hold is None:
@@ -443,6 +447,12 @@ class _Reader:
         )
         if routine.items and all(i.optional for i in routine.items):
             self.fail(_join(where, "items"), "at least one item must not be optional")
+        if len(self.errors) == before and routine.items:
+            try:
+                compiler.longest_s(routine, MAX_ROUTINE_S)
+            except compiler.TooLong:
+                self.fail(where, f"lasts more than {MAX_ROUTINE_S // 3600} hours at its maxima (reps, holds, sets, "
+                                 "rests, rounds); lower some of them")
         return routine if len(self.errors) == before else None
 
     def item(self, raw: dict, where: str, known: dict[str, Exercise], raw_exercises: dict) -> Item | None:
