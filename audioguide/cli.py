@@ -134,8 +134,7 @@ def build(routine, minutes, length, definition_paths, output_dir, engine, voice,
         result = pipeline.build(routine, options, bar)
     finally:
         bar.close()
-    for notice in result.notices:
-        click.echo(f"Note: {notice}", err=True)
+    _notes(result.notices)
     click.echo(str(result.path))
     if show_chapters:
         for chapter in result.timeline.chapters:
@@ -159,6 +158,7 @@ def plan(routine, minutes, length, definition_paths, engine, voice, rate, cache_
         audioguide plan thoracic-mobility --length 12m30s --json > plan.json
     """
     found, notices = pipeline.find_routine(routine, tuple(definition_paths))
+    _notes(notices)
     speaker = Speaker(EngineSpec(engine, voice, rate), ClipCache(cache_dir))
     bar = Bar(quiet)
     try:
@@ -187,7 +187,7 @@ def list_(definition_paths):
     Example:
         audioguide list
     """
-    library = definitions.load_library(list(definition_paths))
+    library = _load(definition_paths)
     click.echo("Routines:")
     for rid, r in sorted(library.routines.items()):
         click.echo(f"  {rid:<28} {r.title}  [{library.sources[f'routines.{rid}']}]")
@@ -208,7 +208,7 @@ def show(name, definition_paths):
         audioguide show cat-cow
         audioguide show thoracic-mobility
     """
-    library = definitions.load_library(list(definition_paths))
+    library = _load(definition_paths)
     if name in library.routines:
         routine = library.routines[name]
         span = compiler.feasible_range_s(routine, {})
@@ -245,8 +245,7 @@ def validate(paths):
         for err in e.errors:
             click.echo(str(err))
         raise click.exceptions.Exit(Exit.ERROR)
-    for notice in library.notices:
-        click.echo(f"Note: {notice}", err=True)
+    _notes(library.notices)
     for path in paths:
         click.echo(f"{path}: ok")
 
@@ -272,6 +271,18 @@ def new(kind, name, output_dir):
         raise AudioguideError(f"{target} exists already; choose another name or remove it")
     encoder.write_text(target, starters.render(kind, item_id, str(target)))
     click.echo(str(target))
+
+
+def _load(paths) -> definitions.Library:
+    """Load the definitions, telling the user on stderr when one of their files overrides an id."""
+    library = definitions.load_library(list(paths))
+    _notes(library.notices)
+    return library
+
+
+def _notes(notices) -> None:
+    for notice in notices:
+        click.echo(f"Note: {notice}", err=True)
 
 
 def _clock(seconds: float, exact: bool = False) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import json
 import os
 import re
 import string
@@ -143,7 +144,7 @@ class _Loader:
                 reader.fail(section, f"expected a table of {section}, found {_kind(table)}")
                 continue
             for item_id, raw in table.items():
-                key = f"{section}.{item_id}"
+                key = _join(section, item_id)
                 if not ID_PATTERN.match(item_id):
                     reader.fail(key, f"ids are lower-case letters, digits and dashes, found {item_id!r}")
                     continue
@@ -165,7 +166,11 @@ class _Loader:
 def _kind(value: Any) -> str:
     names = {bool: "a boolean", int: "an integer", float: "a number", str: "a string", list: "a list",
              dict: "a table"}
-    text = repr(value) if isinstance(value, (bool, int, float)) else None
+    text = repr(value) if isinstance(value, (int, float)) else None
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    if isinstance(value, (list, dict)) and not value:
+        return f"an empty {'list' if isinstance(value, list) else 'table'}"
     if isinstance(value, str):
         text = repr(value if len(value) <= 40 else value[:37] + "...")
     name = names.get(type(value), type(value).__name__)
@@ -457,7 +462,7 @@ class _Reader:
 
     def item(self, raw: dict, where: str, known: dict[str, Exercise], raw_exercises: dict) -> Item | None:
         overrides = {k: v for k, v in raw.items() if k not in ITEM_KEYS}
-        self.check_keys(overrides, tuple(k for k in EXERCISE_KEYS), where)
+        self.check_keys(overrides, (*ITEM_KEYS, *EXERCISE_KEYS), where)
         optional = raw.get("optional", False)
         if not isinstance(optional, bool):
             self.fail(_join(where, "optional"), f"expected true or false, found {_kind(optional)}")
@@ -481,6 +486,8 @@ class _Reader:
 
 
 def _join(where: str, key: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_-]+", key):
+        key = json.dumps(key)  # quoted as TOML would, control characters escaped: messages stay one line
     return f"{where}.{key}" if where else key
 
 

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, settings
 
 from audioguide import definitions
 from audioguide.model import SAMPLE_RATE
 
 DATA = Path(__file__).parent / "data"
+
+# HYPOTHESIS_PROFILE=thorough for a long search before a release; the default keeps the suite quick.
+settings.register_profile("default", max_examples=120, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.register_profile("thorough", max_examples=3000, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)

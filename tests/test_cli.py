@@ -96,3 +96,64 @@ def test_build_prints_the_path_and_chapters(tmp_path, clip_cache):
     assert [line[9:] for line in lines[1:]] == ["Intro", "Arm raise", "Stand tall", "Outro"]
     assert lines[1].startswith("  00:00  ") and all(re.match(r"  \d\d:\d\d  ", line) for line in lines[1:])
     assert (tmp_path / "short-1m30s.mp3").stat().st_size > 10_000
+
+
+def test_validate_prints_ok_per_good_file_and_every_mistake(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "good.toml").write_text((DATA / "short.toml").read_text())
+    bad = DATA / "bad" / "many-mistakes.toml"
+    (tmp_path / "bad.toml").write_text(bad.read_text())
+    ok = CliRunner().invoke(cli, ["validate", "good.toml"])
+    assert (ok.exit_code, ok.output) == (0, "good.toml: ok\n")
+    result = CliRunner().invoke(cli, ["validate", "good.toml", "bad.toml"])
+    assert result.exit_code == 1
+    expected = bad.with_suffix(".err").read_text().replace("many-mistakes.toml", "bad.toml")
+    assert result.output == "good.toml: ok\n" + expected
+
+
+def test_validate_a_missing_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["validate", "nope.toml"])
+    assert (result.exit_code, result.output) == (1, "nope.toml: file not found\n")
+
+
+@pytest.mark.parametrize("kind", ["exercise", "routine"])
+def test_new_writes_a_starter_that_validates_and_never_overwrites(kind, tmp_path):
+    result = CliRunner().invoke(cli, ["new", kind, "My Thing", "-o", str(tmp_path)])
+    assert result.exit_code == 0 and result.output == f"{tmp_path / 'my-thing.toml'}\n"
+    text = (tmp_path / "my-thing.toml").read_text()
+    assert text.startswith("# A starter") and f"[{kind}s.my-thing]" in text
+    check = CliRunner().invoke(cli, ["validate", str(tmp_path / "my-thing.toml")])
+    assert check.exit_code == 0, check.output
+    again = CliRunner().invoke(cli, ["new", kind, "my-thing", "-o", str(tmp_path)])
+    assert again.exit_code == 1 and "exists already" in again.output
+
+
+def test_show_an_exercise_and_a_routine():
+    ex = run("show", "thread-the-needle").output
+    assert ex.startswith("Thread the needle  [thread-the-needle, built-in]")
+    assert "Sides: left and right, blocks" in ex and "say: Follow your hand" not in ex and "eyes" in ex
+    rt = run("show", "thoracic-mobility").output
+    assert "3. Spinal elongation [spinal-elongation] (optional)" in rt and "Length: " in rt
+    unknown = CliRunner().invoke(cli, ["show", "cat-caw"])
+    assert (unknown.exit_code, unknown.output) == (1, "Error: no exercise or routine called 'cat-caw'; did you mean cat-cow?\n")
+
+
+def test_the_user_folder_is_read_and_overrides_are_announced(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    folder = tmp_path / "audioguide"
+    folder.mkdir()
+    (folder / "mine.toml").write_text('[exercises.cat-cow]\ntitle = "Gentle cat cow"\n'
+                                      '[[exercises.cat-cow.phases]]\ncue = "Round, then arch."\n')
+    result = CliRunner().invoke(cli, ["list"])
+    assert "Gentle cat cow  [user]" in result.output
+    assert f"Note: {folder / 'mine.toml'}: exercise 'cat-cow' overrides the one from built-in" in result.output
+    shown = CliRunner().invoke(cli, ["show", "cat-cow"])
+    assert shown.stdout.startswith("Gentle cat cow  [cat-cow, user]")
+
+
+def test_a_routine_file_can_be_built_by_path(tmp_path):
+    result = CliRunner().invoke(cli, ["plan", str(DATA / "short.toml"), "--minutes", "2", "--json",
+                                      "--cache-dir", str(tmp_path), "--engine", "pyttsx3"])
+    assert result.exit_code == 0, result.output
+    assert '"title": "Short test routine"' in result.output

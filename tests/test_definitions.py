@@ -1,4 +1,10 @@
+import tomllib
+from pathlib import Path
+
 import pytest
+import tomli_w
+from hypothesis import given
+from hypothesis import strategies as st
 
 from audioguide import definitions
 from audioguide.errors import DefinitionError, UnknownNameError
@@ -62,3 +68,85 @@ def test_errors_name_file_key_and_line(tmp_path):
         f"{path}:3: exercises.x.reps.max: must be >= min (10), found 4",
         f"{path}:6: exercises.x.phases[0].hold.maxx: unknown key; did you mean 'max_s'?",
     ]
+
+
+# -- the bad-file corpus: each file beside the exact message it must produce ---------------------------
+
+BAD = sorted((Path(__file__).parent / "data" / "bad").glob("*.toml"))
+
+
+def test_the_corpus_is_large_enough():
+    assert len(BAD) >= 30
+    assert all(p.with_suffix(".err").exists() for p in BAD)
+
+
+@pytest.mark.parametrize("path", BAD, ids=[p.stem for p in BAD])
+def test_bad_file_gives_its_exact_message(path, monkeypatch):
+    monkeypatch.chdir(path.parent)
+    with pytest.raises(DefinitionError) as info:
+        definitions.load_files([path.name])
+    assert str(info.value) + "\n" == path.with_suffix(".err").read_text()
+
+
+# -- random mutations of the good files raise DefinitionError and nothing else -----------------------
+
+GOOD = [definitions.builtin_files()[0], Path(__file__).parent / "data" / "short.toml"]
+VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
+                   st.text(max_size=30), st.lists(st.text(max_size=10), max_size=3),
+                   st.dictionaries(st.sampled_from(["min", "max", "min_s", "max_s", "default", "x"]),
+                                   st.integers(-5, 1000), max_size=3))
+
+
+def _paths(node, prefix=()):
+    """Every key path in a parsed document, through tables and lists of tables."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield (*prefix, key)
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            if isinstance(value, dict):
+                yield from _paths(value, (*prefix, i))
+
+
+def _parent(doc, path):
+    for step in path[:-1]:
+        doc = doc[step]
+    return doc
+
+
+@given(data=st.data())
+def test_mutations_only_ever_raise_definition_errors(data, tmp_path):
+    source = data.draw(st.sampled_from(GOOD))
+    doc = tomllib.loads(source.read_text())
+    for _ in range(data.draw(st.integers(1, 3))):
+        paths = list(_paths(doc))
+        if not paths:
+            break
+        path = data.draw(st.sampled_from(paths))
+        parent = _parent(doc, path)
+        action = data.draw(st.sampled_from(["replace", "delete", "rename"]))
+        if action == "delete":
+            del parent[path[-1]]
+        elif action == "rename" and isinstance(parent, dict):
+            parent[data.draw(st.text(min_size=1, max_size=12))] = parent.pop(path[-1])
+        else:
+            parent[path[-1]] = data.draw(VALUES)
+    try:
+        text = tomli_w.dumps(_drop_none(doc))
+    except (TypeError, ValueError):  # a mutation TOML cannot express (e.g. a list mixing tables and values)
+        return
+    target = tmp_path / "mutated.toml"
+    target.write_text(text)
+    try:
+        definitions.load_files([target])
+    except DefinitionError as e:
+        assert str(e) and all(line.startswith(str(target)) for line in str(e).splitlines())
+
+
+def _drop_none(node):
+    if isinstance(node, dict):
+        return {k: _drop_none(v) for k, v in node.items() if v is not None}
+    if isinstance(node, list):
+        return [_drop_none(v) for v in node if v is not None]
+    return node
