@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import compiler, definitions, describe, encoder, pipeline, starters
+from . import compiler, definitions, describe, encoder, pipeline, starters, svg
 from .errors import AudioguideError, DefinitionErrors, UnknownNameError
 from .speech import ClipCache, EngineSpec, Speaker
 
@@ -146,8 +146,10 @@ def build(routine, minutes, length, definition_paths, output_dir, engine, voice,
 @_length_options
 @_engine_options
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also draw the session as an SVG picture into this file.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-def plan(routine, minutes, length, definition_paths, engine, voice, rate, cache_dir, as_json, quiet):
+def plan(routine, minutes, length, definition_paths, engine, voice, rate, cache_dir, as_json, svg_path, quiet):
     """Print the timeline of ROUTINE at the chosen length: time, chapter, event.
 
     Speech not yet in the cache is rendered first, so the plan is exact.
@@ -156,6 +158,7 @@ def plan(routine, minutes, length, definition_paths, engine, voice, rate, cache_
     Example:
         audioguide plan thoracic-mobility --minutes 10
         audioguide plan thoracic-mobility --length 12m30s --json > plan.json
+        audioguide plan thoracic-mobility --minutes 20 --svg plan.svg
     """
     found, notices = pipeline.find_routine(routine, tuple(definition_paths))
     _notes(notices)
@@ -165,6 +168,8 @@ def plan(routine, minutes, length, definition_paths, engine, voice, rate, cache_
         timeline = pipeline.plan(found, _length(minutes, length), speaker, bar)
     finally:
         bar.close()
+    if svg_path:
+        encoder.write_text(svg_path, svg.render(timeline))
     if as_json:
         click.echo(json.dumps(timeline.to_dict(), indent=1))
         return

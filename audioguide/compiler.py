@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import LengthError
+from .errors import LengthError, PlanError
 from .model import (HOLD, SAMPLE_RATE, SOUND_LENGTH_S, SPEECH, Chapter, Event, Exercise, Phase, Range,
                     Routine, Timeline)
 
@@ -27,6 +27,7 @@ BEEP_GAP_S = 0.25     # silence after a beep before the next cue
 TAIL_S = 1.0          # silence after the end bell
 CHARS_PER_S = 13.0    # estimate for speech not yet measured (a rendered clip replaces it)
 MAX_SESSION_S = 4 * 3600
+SEARCH_STEPS = 16      # level resolution 1/65536: finer than any rep or second step
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,7 @@ def _search(routine, rounds, dropped, target, durations) -> tuple[float, Timelin
     """The highest level whose layout still fits in target samples (layout length grows with level)."""
     lo, hi = 0.0, 1.0
     best = _layout(routine, _Choice(rounds, dropped, lo), durations)
-    for _ in range(30):
+    for _ in range(SEARCH_STEPS):
         mid = (lo + hi) / 2
         timeline = _layout(routine, _Choice(rounds, dropped, mid), durations)
         if timeline.n_samples <= target:
@@ -262,6 +263,8 @@ class _Writer:
 
 
 def _fill(template: str, values: Mapping[str, object]) -> str:
+    if "{" not in template:
+        return template
     return template.format_map(_Blank(values))
 
 
@@ -380,6 +383,7 @@ def _rep(w: _Writer, ex: Exercise, rep: int, reps: int, side: str, holds: list[f
 
 
 def _hold(w: _Writer, ex: Exercise, phase: Phase, hold: float, values: dict) -> None:
+    hold = _room_for_halfway(w, ex, phase, hold, values)
     begin = w.t
     end = begin + _samples(hold)
     if "hold_start" in phase.beeps:
@@ -398,30 +402,59 @@ def _hold(w: _Writer, ex: Exercise, phase: Phase, hold: float, values: dict) -> 
         w.say(_fill(line, values))
 
 
+def _quiet_tail_s(phase: Phase) -> float:
+    """Seconds at the end of a hold kept free of speech: the count-down ticks and a gap before them."""
+    return phase.countdown + BEEP_GAP_S + GAP_S
+
+
+def _room_for_halfway(w: _Writer, ex: Exercise, phase: Phase, hold: float, values: dict) -> float:
+    """Lengthen the hold (within its max) when a half-time reminder would not fit before the count-down."""
+    for reminder in phase.reminders:
+        if not reminder.at_half:
+            continue
+        texts = [_fill(t, {**values, "remaining": round(hold / 2)}) for t in reminder.text]
+        if not all(t in w.durations for t in texts):
+            w.length(texts[0])  # noted as unmeasured: decided on the next pass
+            continue
+        shortest = min(w.length(t) for t in texts) / SAMPLE_RATE
+        needed = 2 * (shortest + _quiet_tail_s(phase))
+        if needed > hold:
+            if needed > phase.hold_s.max:
+                raise PlanError(f"{ex.id}: the half-time reminder {texts[0]!r} needs a hold of {needed:.1f} s, "
+                                f"longer than the longest hold ({phase.hold_s.max:g} s) by "
+                                f"{needed - phase.hold_s.max:.1f} s")
+            hold = min(math.ceil(needed), phase.hold_s.max)
+    return hold
+
+
 def _reminders(w: _Writer, ex: Exercise, phase: Phase, hold: float, begin: int, free_from: int, free_to: int,
                values: dict) -> None:
-    """Place reminders inside a hold where they fit; a reminder that fits nowhere is left out."""
-    wanted: list[tuple[int, tuple[str, ...], str, float]] = []
+    """Place reminders inside a hold: the variant in turn, else the shortest that fits.
+
+    A 'seconds left' reminder that cannot fit in any variant is an error (no hold length helps); periodic
+    reminders that would collide with another one are left out.
+    """
+    wanted: list[tuple[int, tuple[str, ...], str, float, bool]] = []
     for i, r in enumerate(phase.reminders):
         key = f"{ex.id}:{phase.name}:reminder{i}"
         if r.at_half:
-            wanted.append((begin + _samples(hold / 2), r.text, key, hold / 2))
+            wanted.append((begin + _samples(hold / 2), r.text, key, hold / 2, False))
         elif r.remaining_s is not None and r.remaining_s < hold:
-            wanted.append((begin + _samples(hold - r.remaining_s), r.text, key, r.remaining_s))
+            wanted.append((begin + _samples(hold - r.remaining_s), r.text, key, r.remaining_s, True))
         elif r.every_s is not None:
             k = 1
             while r.every_s * k < hold:
-                wanted.append((begin + _samples(r.every_s * k), r.text, key, hold - r.every_s * k))
+                wanted.append((begin + _samples(r.every_s * k), r.text, key, hold - r.every_s * k, False))
                 k += 1
     taken: list[tuple[int, int]] = []
     gap = _samples(GAP_S)
-    for at, options, key, remaining in wanted:
-        texts = sorted({_fill(o, {**values, "remaining": round(remaining)}) for o in options},
-                       key=lambda t: (w.length(t), t))
-        preferred = _fill(options[w.turns[key] % len(options)], {**values, "remaining": round(remaining)})
+    for at, options, key, remaining, must_fit in wanted:
+        values = {**values, "remaining": round(remaining)}
+        texts = sorted({_fill(o, values) for o in options}, key=lambda t: (w.length(t), t))
+        preferred = _fill(options[w.turns[key] % len(options)], values)
+        start = max(at, free_from)
         for text in [preferred, *texts]:
             n = w.length(text)
-            start = max(at, free_from)
             if start + n + gap > free_to:
                 continue
             if any(start < b + gap and a < start + n + gap for a, b in taken):
@@ -430,3 +463,8 @@ def _reminders(w: _Writer, ex: Exercise, phase: Phase, hold: float, begin: int, 
             w.turns[key] += 1
             w.events.append(Event(SPEECH, start, start + n, len(w.chapters) - 1, text))
             break
+        else:
+            short = (start + w.length(texts[0]) + gap - free_to) / SAMPLE_RATE
+            if must_fit and short > 0 and all(t in w.durations for t in texts):
+                raise PlanError(f"{ex.id}: the reminder {texts[0]!r} does not fit between {remaining:g} s before "
+                                f"the end of the hold and the count-down: {short:.1f} s too long")

@@ -49,6 +49,10 @@ class LengthError(AudioguideError, ValueError):
     """A session length that is malformed or outside what a routine can fill."""
 
 
+class PlanError(AudioguideError, ValueError):
+    """A routine that cannot be laid out: a cue that does not fit the slot it must be spoken in."""
+
+
 class MissingToolError(AudioguideError, RuntimeError):
     """An external program or library (ffmpeg, espeak-ng) is not installed."""
 

@@ -74,3 +74,13 @@ def ffprobe(path: Path, *args: str) -> dict:
 
 def rms_db(x: np.ndarray) -> float:
     return 20 * np.log10(float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) + 1e-12)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--regen-golden", action="store_true",
+                     help="Rewrite tests/golden/ from the current compiler instead of comparing with it.")
+
+
+@pytest.fixture
+def regen_golden(request) -> bool:
+    return request.config.getoption("--regen-golden")

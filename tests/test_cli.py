@@ -157,3 +157,19 @@ def test_a_routine_file_can_be_built_by_path(tmp_path):
                                       "--cache-dir", str(tmp_path), "--engine", "pyttsx3"])
     assert result.exit_code == 0, result.output
     assert '"title": "Short test routine"' in result.output
+
+
+def test_plan_json_and_svg(tmp_path, clip_cache):
+    picture = tmp_path / "plan.svg"
+    result = CliRunner().invoke(cli, ["plan", "short", "-d", str(DATA / "short.toml"), "--minutes", "2", "--json",
+                                      "--svg", str(picture), "--cache-dir", str(clip_cache), "--engine", "pyttsx3"])
+    assert result.exit_code == 0, result.output
+    import json
+    plan = json.loads(result.stdout)
+    assert set(plan) >= {"duration_s", "sample_rate", "chapters", "events"} and plan["duration_s"] == 120
+    assert set(plan["chapters"][0]) == {"title", "start_s", "end_s"}
+    assert all(set(e) - {"text"} == {"start_s", "end_s", "kind", "chapter"} for e in plan["events"])
+    assert picture.read_text().startswith("<svg")
+    text = CliRunner().invoke(cli, ["plan", "short", "-d", str(DATA / "short.toml"), "--minutes", "2",
+                                    "--cache-dir", str(clip_cache), "--engine", "pyttsx3"]).stdout.splitlines()
+    assert text[0].startswith("00:00.000  Intro") and text[-1] == "02:00.000  end"

@@ -1,8 +1,13 @@
+import json
+from pathlib import Path
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from audioguide import compiler
-from audioguide.errors import LengthError
-from audioguide.model import HOLD, SAMPLE_RATE, SOUND_KINDS, SPEECH
+from audioguide.errors import LengthError, PlanError
+from audioguide.model import HOLD, SAMPLE_RATE, SOUND_KINDS, SPEECH, Exercise, Item, Phase, Range, Reminder, Routine
 
 from conftest import FakeDurations
 
@@ -109,3 +114,144 @@ def test_parse_length(text, seconds):
 def test_parse_length_refuses(text):
     with pytest.raises(LengthError, match="length: "):
         compiler.parse_length(text)
+
+
+# -- golden timelines: the built-in routine at 5, 10 and 20 minutes, compared exactly ------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.mark.parametrize("minutes", [5, 10, 20])
+def test_golden_timelines(thoracic, minutes, regen_golden):
+    """Regenerate with: scripts/test tests/test_compiler.py --regen-golden (then review the diff)."""
+    path = GOLDEN / f"thoracic-mobility-{minutes}m.json"
+    plan = compiler.compile(thoracic, minutes * 60, FakeDurations()).to_dict()
+    if regen_golden:
+        path.write_text(json.dumps(plan, indent=1) + "\n")
+    assert plan == json.loads(path.read_text())
+
+
+# -- properties: random valid routines at any feasible length -------------------------------------------
+
+def _ranges(lo, hi, integer):
+    def build(values):
+        a, b, c = sorted(values)
+        return Range(a, b, c)
+    value = st.integers(lo, hi) if integer else st.integers(lo * 2, hi * 2).map(lambda v: v / 2)
+    return st.tuples(value, value, value).map(build)
+
+
+@st.composite
+def phases(draw):
+    hold = draw(st.one_of(st.none(), _ranges(1, 12, False)))
+    countdown = 0
+    if hold is not None and hold.min >= 3:
+        countdown = draw(st.integers(0, min(3, int(hold.min - 1))))
+    reminders = ()
+    if hold is not None and draw(st.booleans()):
+        reminders = (Reminder(("Keep going.",), every_s=draw(st.sampled_from([5.0, 8.0]))),)
+    return Phase(name=draw(st.sampled_from(["up", "down", "out"])), cue=(draw(st.sampled_from(CUES)), "Go."),
+                 move_s=draw(st.sampled_from([0.5, 1.0, 2.0, 3.0])), hold_s=hold,
+                 beeps=("hold_start", "hold_end") if hold else (), countdown=countdown, reminders=reminders)
+
+
+CUES = ["Lift your arms.", "Lower them slowly, and breathe.", "Reach your {side} hand under.", "Rep {rep} of {reps}."]
+
+
+@st.composite
+def exercises(draw, index):
+    return Exercise(
+        id=f"ex{index}", title=f"Exercise {index}", phases=tuple(draw(st.lists(phases(), min_size=1, max_size=3))),
+        setup=("Get ready.",), reps=draw(_ranges(1, 8, True)), sets=draw(_ranges(1, 2, True)),
+        set_rest_s=draw(_ranges(2, 10, False)), sides=draw(st.booleans()),
+        side_mode=draw(st.sampled_from(["blocks", "alternating"])), count=draw(st.sampled_from(["beeps", "both"])),
+        tips=tuple(draw(st.lists(st.sampled_from(["Breathe.", "Slowly."]), max_size=2, unique=True))),
+        tip_every=draw(st.integers(1, 3)))
+
+
+@st.composite
+def routines(draw):
+    n = draw(st.integers(1, 4))
+    items = tuple(Item(draw(exercises(i)), optional=i > 0 and draw(st.booleans())) for i in range(n))
+    return Routine(id="random", title="Random", items=items, intro=("Hello.",), outro=("Bye.",),
+                   rest_s=draw(_ranges(0, 10, False)), rounds=draw(_ranges(1, 3, True)))
+
+
+@given(routine=routines(), where=st.floats(0, 1))
+def test_properties_of_any_routine_at_any_feasible_length(routine, where):
+    durations = FakeDurations()
+    low, high = compiler.feasible_range_s(routine, durations)
+    length = low + (high - low) * where
+    timeline = compiler.compile(routine, length, durations)
+    sr = SAMPLE_RATE
+    assert timeline.n_samples == round(length * sr)
+    audible = sorted((e for e in timeline.events if e.kind in (SPEECH, *SOUND_KINDS)), key=lambda e: e.start)
+    for a, b in zip(audible, audible[1:]):
+        assert a.end <= b.start, (a, b)
+    assert timeline.chapters[0].start == 0 and timeline.chapters[-1].end == timeline.n_samples
+    for a, b in zip(timeline.chapters, timeline.chapters[1:]):
+        assert a.end == b.start and a.start < a.end
+    assert timeline.n_samples - max(e.end for e in timeline.events) <= 2 * sr
+    starts = {e.start for e in timeline.events if e.kind == "hold_start"}
+    ends = {e.start for e in timeline.events if e.kind == "hold_end"}
+    by_title = {i.exercise.title: i.exercise for i in routine.items}
+    for chapter_index, chapter in enumerate(timeline.chapters):
+        exercise = by_title.get(chapter.title.split(": ", 1)[-1])
+        if exercise is None:
+            continue
+        events = [e for e in timeline.events if e.chapter == chapter_index]
+        for hold in (e for e in events if e.kind == HOLD):
+            assert hold.start in starts and hold.end in ends
+            seconds = (hold.end - hold.start) / sr
+            assert any(p.hold_s and p.hold_s.min - 1e-6 <= seconds <= p.hold_s.max + 1e-6 for p in exercise.phases)
+        if exercise.sides:
+            _assert_same_work_on_both_sides(exercise, events)
+        reps = sum(1 for e in events if e.kind == "rep")
+        sides = 2 if exercise.sides else 1
+        assert reps % sides == 0
+        per_side = reps // sides
+        assert any(exercise.reps.min * s <= per_side <= exercise.reps.max * s
+                   for s in range(int(exercise.sets.min), int(exercise.sets.max) + 1))
+
+
+def _assert_same_work_on_both_sides(exercise, events):
+    if exercise.side_mode == "alternating":
+        said = [e.text for e in events if e.kind == SPEECH]
+        assert said.count("left side.") == said.count("right side.") > 0
+        return
+    switches = [e.start for e in events if e.text and e.text.startswith("Switch sides")]
+    assert switches
+    bounds = [0, *switches, 10**12]
+    work = []
+    for lo, hi in zip(bounds, bounds[1:]):
+        part = [e for e in events if lo <= e.start < hi]
+        work.append((sum(e.kind == "rep" for e in part), sum(e.end - e.start for e in part if e.kind == HOLD)))
+    firsts, seconds = work[0::2], work[1::2]
+    assert sum(r for r, _ in firsts) == sum(r for r, _ in seconds)
+    assert sum(h for _, h in firsts) == sum(h for _, h in seconds)
+
+
+def _timed(reminder, hold=Range(10, 20, 30), countdown=3):
+    phase = Phase("hold", ("Hold.",), 1.0, hold, ("hold_start", "hold_end"), countdown, (reminder,))
+    exercise = Exercise("timed", "Timed", (phase,), count="none")
+    return Routine("r", "R", (Item(exercise),))
+
+
+def test_a_halfway_reminder_lengthens_a_short_hold_within_its_max():
+    long_text = "Halfway there. Keep breathing slowly and stay as tall as you can."
+    routine = _timed(Reminder((long_text,), at_half=True))
+    timeline = compiler.compile(routine, compiler.feasible_range_s(routine, FakeDurations())[0], FakeDurations())
+    hold = next(e for e in timeline.events if e.kind == HOLD)
+    needed = 2 * (FakeDurations()[long_text] / SAMPLE_RATE + 3 + compiler.BEEP_GAP_S + compiler.GAP_S)
+    assert (hold.end - hold.start) / SAMPLE_RATE == min(30, int(needed) + 1) > 10
+    assert any(e.text == long_text for e in timeline.events)
+
+
+def test_a_reminder_that_cannot_fit_reports_by_how_much():
+    routine = _timed(Reminder(("Only five seconds are left now, so keep holding.",), remaining_s=5))
+    with pytest.raises(PlanError, match=r"timed: the reminder 'Only five seconds .*' does not fit between 5 s "
+                                        r"before the end of the hold and the count-down: \d+\.\d s too long"):
+        compiler.compile(routine, 60, FakeDurations())
+    impossible = _timed(Reminder(("Halfway. " * 12,), at_half=True), hold=Range(4, 4, 6))
+    with pytest.raises(PlanError, match=r"needs a hold of [\d.]+ s, longer than the longest hold \(6 s\)"):
+        compiler.compile(impossible, 60, FakeDurations())

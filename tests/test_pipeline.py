@@ -27,6 +27,7 @@ def test_writes_one_mp3_with_a_stable_name_and_its_plan(short_build):
     assert sorted(p.name for p in short_build.path.parent.iterdir()) == ["short-2m.mp3", "short-2m.plan.json"]
     plan = json.loads(short_build.plan_path.read_text())
     assert plan["duration_s"] == 120 and plan["sample_rate"] == SAMPLE_RATE
+    assert plan == json.loads(json.dumps(short_build.timeline.to_dict()))
 
 
 def test_duration_format_and_header(short_build):
