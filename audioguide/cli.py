@@ -14,6 +14,7 @@ import click
 
 from . import compiler, definitions, describe, encoder, pipeline, starters, svg
 from .errors import AudioguideError, DefinitionErrors, UnknownNameError
+from . import speech
 from .speech import ClipCache, EngineSpec, Speaker
 
 
@@ -276,6 +277,94 @@ def new(kind, name, output_dir):
         raise AudioguideError(f"{target} exists already; choose another name or remove it")
     encoder.write_text(target, starters.render(kind, item_id, str(target)))
     click.echo(str(target))
+
+
+@cli.command()
+@click.option("--engine", default=None, help="Only this engine: pyttsx3 or piper.")
+def voices(engine):
+    """List the speech engines and their voices; 'auto' picks piper when it is installed.
+
+    \b
+    Example:
+        audioguide voices
+        audioguide voices --engine pyttsx3
+    """
+    names = [engine] if engine else list(speech.ENGINES)
+    click.echo(f"auto -> {speech.resolve('auto')}")
+    for name in names:
+        try:
+            found = speech.make_engine(EngineSpec(name)).voices()
+        except AudioguideError as e:
+            if engine:
+                raise
+            click.echo(f"{name}: not available ({e})")
+            continue
+        default = {"pyttsx3": speech.Pyttsx3Engine.DEFAULT_VOICE, "piper": "joe"}.get(name)
+        click.echo(f"{name}:")
+        for v in found:
+            mark = " (default)" if v.id == default else ""
+            click.echo(f"  {v.id:<28} {v.name}{' [' + v.language + ']' if v.language else ''}{mark}")
+        if name == "piper":
+            click.echo("  (or the path of any Piper .onnx voice file)")
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The WAV file to write.")
+@_engine_options
+def say(text, output, engine, voice, rate, cache_dir):
+    """Render TEXT with the chosen engine and voice into a WAV file, to try voices out.
+
+    \b
+    Example:
+        audioguide say "Lift your arms off the wall." --output lift.wav --engine pyttsx3 --voice gmw/en-us
+    """
+    speaker = Speaker(EngineSpec(engine, voice, rate), ClipCache(cache_dir))
+    clip = speaker.clips([text])[text]
+    with encoder.atomic_output(output) as tmp:
+        speech.write_wav(tmp, clip)
+    click.echo(f"{output} ({len(clip) / speech.SAMPLE_RATE:.2f} s, {speaker.spec.name})")
+
+
+@cli.group()
+def cache():
+    """Look at or empty the speech clip cache.
+
+    \b
+    Example:
+        audioguide cache info
+        audioguide cache clear
+    """
+
+
+@cache.command()
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The cache folder [default: $XDG_CACHE_HOME/audioguide].")
+def info(cache_dir):
+    """Print where the clip cache is, how many clips it holds and their size.
+
+    \b
+    Example:
+        audioguide cache info
+    """
+    store = ClipCache(cache_dir)
+    count, size = store.info()
+    click.echo(f"{store.root}: {count} clips, {size / 1e6:.1f} MB")
+
+
+@cache.command()
+@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The cache folder [default: $XDG_CACHE_HOME/audioguide].")
+def clear(cache_dir):
+    """Remove every cached clip; they are rendered again when needed.
+
+    \b
+    Example:
+        audioguide cache clear
+    """
+    store = ClipCache(cache_dir)
+    click.echo(f"removed {store.clear()} clips from {store.root}")
 
 
 def _load(paths) -> definitions.Library:

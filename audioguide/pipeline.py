@@ -10,7 +10,7 @@ from pathlib import Path
 from . import compiler, definitions, encoder, mixer, sounds, tags
 from .errors import AudioguideError, UnknownNameError
 from .model import Routine, Timeline
-from .speech import ClipCache, EngineSpec, Speaker, require_espeak
+from .speech import ClipCache, EngineSpec, Speaker, require_espeak, resolve
 
 MAX_PLAN_PASSES = 6
 
@@ -77,7 +77,7 @@ def plan(routine: Routine, length_s: float, speaker: Speaker, progress: Progress
 def build(name: str, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Build the session MP3 for the routine called name (or in the file name) and its plan beside it."""
     encoder.ffmpeg_path()
-    if options.engine.name in ("pyttsx3", "auto"):
+    if resolve(options.engine.name) == "pyttsx3":
         require_espeak()
     routine, notices = find_routine(name, options.definition_paths)
     speaker = Speaker(options.engine, ClipCache(options.cache_dir))

