@@ -115,21 +115,27 @@ def cli(ctx, traceback):
               default=None, help="Folder of KIND.wav files replacing the built-in beeps.")
 @click.option("--bitrate", type=click.Choice(["64", "96", "128", "160", "192"]), default="96", show_default=True,
               help="MP3 bitrate in kbps (constant).")
+@click.option("--music", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A music bed (any format ffmpeg reads), looped, faded and ducked under the voice.")
+@click.option("--music-level", type=click.FloatRange(-40, 0), default=-18.0, show_default=True,
+              help="Music level in dB relative to the voice.")
+@click.option("--stereo", is_flag=True, help="Stereo output (worth it with --music); mono by default.")
 @click.option("--chapters", "show_chapters", is_flag=True, help="Also print the chapter list.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def build(routine, minutes, length, definition_paths, output_dir, engine, voice, rate, cache_dir, sounds_dir,
-          bitrate, show_chapters, quiet):
+          bitrate, music, music_level, stereo, show_chapters, quiet):
     """Build the session MP3 for ROUTINE (a name, or a .toml file holding one routine) and print its path.
 
     \b
     Example:
         audioguide build thoracic-mobility --minutes 10 --output-dir output
         audioguide build ./my-routine.toml --length 12m30s
+        audioguide build thoracic-mobility -m 20 --music calm.mp3 --stereo
     """
     options = pipeline.BuildOptions(
         length_s=_length(minutes, length), output_dir=output_dir, engine=EngineSpec(engine, voice, rate),
         cache_dir=cache_dir, sounds_dir=sounds_dir, bitrate_kbps=int(bitrate),
-        definition_paths=tuple(definition_paths))
+        definition_paths=tuple(definition_paths), music=music, music_level_db=music_level, stereo=stereo)
     bar = Bar(quiet)
     try:
         result = pipeline.build(routine, options, bar)

@@ -1,72 +1,235 @@
-"""Timeline + speech clips + sounds -> PCM blocks, placed sample-exactly into one buffer per block.
+"""Timeline + speech clips + sounds (+ music) -> finished PCM blocks at podcast loudness.
 
-Nothing here copies the whole session: each block only sees the events that overlap it, so time and memory
-stay flat however long the session is.
+Every clip is placed sample-exactly into one buffer per block; each block only sees the events that overlap
+it, so time and memory stay flat however long the session is. Before any block is made, the gain that brings
+the session to the target loudness is worked out from the clips themselves (see loudness.py), and every clip
+is peak-limited to the ceiling that gain leaves: the limiter acts before the gain, so nothing clips.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import loudness
 from .model import SAMPLE_RATE, SOUND_KINDS, SPEECH, Timeline
 
 BLOCK_S = 10.0
-SPEECH_RMS = 10 ** (-20 / 20)   # every clip is brought to the same level
-SPEECH_PEAK = 10 ** (-3 / 20)   # and never peaks above this
+SPEECH_RMS = 10 ** (-20 / 20)   # every speech clip is brought to this level before the master gain
+BEEP_PEAK_DB = 6.0              # beeps peak this far above the speech level: clear, not startling
 GATE = 10 ** (-40 / 20)         # samples quieter than this do not count towards a clip's level
+DUCK_ATTACK_S = 0.15
+DUCK_RELEASE_S = 0.5
+MUSIC_FADE_IN_S = 3.0
+MUSIC_FADE_OUT_S = 5.0
+MUSIC_CROSSFADE_S = 2.0
+GAIN_PASSES = 6
 
 
 @dataclass(frozen=True, slots=True)
 class MixSettings:
     block_s: float = BLOCK_S
-    gain_db: float = 0.0
+    loudness_lufs: float = -16.0
+    peak_dbfs: float = -2.0          # sample-peak ceiling after gain; leaves room for true peak and the encoder
+    channels: int = 1
+    music_level_db: float = -18.0    # music bed level relative to the speech
+    duck_db: float = 15.0            # how far the music dips under speech and beeps
 
 
-def level_clip(clip: np.ndarray) -> np.ndarray:
-    """A speech clip as float32 at a common level, with its peaks held under SPEECH_PEAK."""
-    x = clip.astype(np.float32) / 32768
-    loud = x[np.abs(x) > GATE]
-    rms = float(np.sqrt(np.mean(loud ** 2))) if loud.size else 0.0
-    if rms > 0:
-        x *= SPEECH_RMS / rms
-    peak = float(np.max(np.abs(x))) if x.size else 0.0
-    if peak > SPEECH_PEAK:
-        x *= SPEECH_PEAK / peak
-    return x
+@dataclass(frozen=True, slots=True)
+class Music:
+    """A music bed: samples (frames x channels, float32 at SAMPLE_RATE), looped to the session's length."""
+
+    samples: np.ndarray
+    loop: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "loop", _loopable(self.samples))
+
+
+@dataclass(frozen=True, slots=True)
+class Mix:
+    """A mix ready to render: levelled, limited sources and the master gain that reaches the target."""
+
+    timeline: Timeline
+    sources: tuple[tuple[int, np.ndarray], ...]
+    gain: float
+    loudness_before_gain: float
+    settings: MixSettings
+    music: Music | None = None
+
+    @property
+    def gain_db(self) -> float:
+        return loudness.db(self.gain)
+
+    def blocks(self) -> Iterator[np.ndarray]:
+        """Yield float32 blocks (n, or n x channels) whose lengths add up to timeline.n_samples."""
+        block = round(self.settings.block_s * SAMPLE_RATE)
+        n_total = self.timeline.n_samples
+        ducks = _duck_spans(self.timeline)
+        first = 0
+        for b0 in range(0, n_total, block):
+            b1 = min(b0 + block, n_total)
+            voice = np.zeros(b1 - b0, dtype=np.float32)
+            while first < len(self.sources) and self.sources[first][0] + len(self.sources[first][1]) <= b0:
+                first += 1
+            for start, audio in self.sources[first:]:
+                if start >= b1:
+                    break
+                lo, hi = max(start, b0), min(start + len(audio), b1)
+                if hi > lo:
+                    voice[lo - b0:hi - b0] += audio[lo - start:hi - start]
+            out = voice if self.settings.channels == 1 else np.repeat(voice[:, None], self.settings.channels, 1)
+            if self.music is not None:
+                bed = _music_block(self.music, b0, b1, n_total, self.settings)
+                bed *= _duck_gain(ducks, b0, b1, self.settings.duck_db)[:, None]
+                out = out + (bed[:, 0] if self.settings.channels == 1 else bed)
+            out *= np.float32(self.gain)
+            np.clip(out, -1.0, 1.0, out=out)
+            yield out
+
+
+def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping[str, np.ndarray],
+            settings: MixSettings = MixSettings(), music: np.ndarray | None = None) -> Mix:
+    """Level every source, find the gain to the target loudness, and limit before that gain."""
+    levelled = {("speech", text): level_clip(clip) for text, clip in clips.items()}
+    beep = SPEECH_RMS * 10 ** (BEEP_PEAK_DB / 20)
+    levelled.update({("sound", kind): (s * (beep / max(float(np.abs(s).max()), 1e-9))).astype(np.float32)
+                     for kind, s in sounds.items()})
+    bed = Music(_level_music(music, settings)) if music is not None else None
+    placed = [(e.start, ("speech", e.text) if e.kind == SPEECH else ("sound", e.kind))
+              for e in timeline.events if e.kind == SPEECH or e.kind in SOUND_KINDS]
+    placed.sort(key=lambda p: p[0])
+    music_steps = _music_energy(bed, timeline, settings) if bed is not None else None
+    ceiling = 10 ** (settings.peak_dbfs / 20)
+    limited, gain, measured = levelled, 1.0, -np.inf
+    for _ in range(GAIN_PASSES):  # limiting lowers the loudness a little, which raises the gain: iterate
+        limited = {key: loudness.limit(audio, ceiling / gain) for key, audio in levelled.items()}
+        measured = _loudness(timeline, placed, limited, music_steps, settings.channels)
+        if not np.isfinite(measured):
+            break
+        new_gain = 10 ** ((settings.loudness_lufs - measured) / 20)
+        converged = abs(loudness.db(new_gain / gain)) < 0.05
+        gain = new_gain
+        if converged:
+            break
+    peak = max((float(np.abs(a).max()) for a in limited.values() if a.size), default=0.0)
+    if peak * gain > ceiling:  # not converged (very peaky material): keep the ceiling, lose a little loudness
+        gain = ceiling / peak
+    sources = tuple((start, limited[key]) for start, key in placed)
+    return Mix(timeline, sources, float(gain), float(measured), settings, bed)
 
 
 def mix(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping[str, np.ndarray],
-        settings: MixSettings = MixSettings()) -> Iterator[np.ndarray]:
-    """Yield the session as float32 mono blocks whose lengths add up to timeline.n_samples."""
-    leveled = {text: level_clip(clip) for text, clip in clips.items()}
-    sources = []
-    for event in timeline.events:
-        if event.kind == SPEECH:
-            audio = leveled[event.text]
-        elif event.kind in SOUND_KINDS:
-            audio = sounds[event.kind]
-        else:
-            continue
-        sources.append((event.start, audio))
-    sources.sort(key=lambda s: s[0])
-    gain = np.float32(10 ** (settings.gain_db / 20))
-    block = round(settings.block_s * SAMPLE_RATE)
-    first = 0  # sources before this index ended before the current block
-    for b0 in range(0, timeline.n_samples, block):
-        b1 = min(b0 + block, timeline.n_samples)
-        out = np.zeros(b1 - b0, dtype=np.float32)
-        while first < len(sources) and sources[first][0] + len(sources[first][1]) <= b0:
-            first += 1
-        for start, audio in sources[first:]:
-            if start >= b1:
-                break
-            lo, hi = max(start, b0), min(start + len(audio), b1)
-            if hi > lo:
-                out[lo - b0:hi - b0] += audio[lo - start:hi - start]
-        if settings.gain_db:
-            out *= gain
-        yield out
+        settings: MixSettings = MixSettings(), music: np.ndarray | None = None) -> Iterator[np.ndarray]:
+    """The finished session as blocks: prepare() then Mix.blocks()."""
+    return prepare(timeline, clips, sounds, settings, music).blocks()
 
+
+def level_clip(clip: np.ndarray) -> np.ndarray:
+    """A speech clip as float32 at the common speech level (RMS over its non-silent samples)."""
+    x = clip.astype(np.float32) / 32768
+    loud = x[np.abs(x) > GATE]
+    rms = float(np.sqrt(np.mean(loud.astype(np.float64) ** 2))) if loud.size else 0.0
+    return x * np.float32(SPEECH_RMS / rms) if rms > 0 else x
+
+
+def _loudness(timeline, placed, sources, music_steps, channels) -> float:
+    """Integrated loudness of the session as it would be mixed, from per-clip K-weighted energies."""
+    steps = np.zeros(-(-timeline.n_samples // loudness.STEP))
+    energies = {key: loudness.k_energy(audio) for key, audio in sources.items()}
+    for start, key in placed:
+        loudness.add_energy(steps, start, energies[key], weight=channels)  # the voice is in every channel
+    if music_steps is not None:
+        steps += music_steps
+    return loudness.integrated(steps)
+
+
+# -- music bed ---------------------------------------------------------------------------------------
+
+def _level_music(music: np.ndarray, settings: MixSettings) -> np.ndarray:
+    x = music.astype(np.float32)
+    if x.ndim == 1:
+        x = x[:, None]
+    x = x[:, :1] if settings.channels == 1 else np.repeat(x, 2, 1) if x.shape[1] == 1 else x[:, :2]
+    rms = float(np.sqrt(np.mean(x.astype(np.float64) ** 2))) or 1.0
+    return x * np.float32(SPEECH_RMS * 10 ** (settings.music_level_db / 20) / rms)
+
+
+def _loopable(x: np.ndarray) -> np.ndarray:
+    """The track with its tail crossfaded into its head, so that it loops without a seam."""
+    fade = min(round(MUSIC_CROSSFADE_S * SAMPLE_RATE), len(x) // 4)
+    if fade < 2:
+        return x
+    body = x[:len(x) - fade].copy()
+    ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)[:, None]
+    body[:fade] = x[:fade] * ramp + x[len(x) - fade:] * (1 - ramp)
+    return body
+
+
+def _music_block(music: Music, b0: int, b1: int, n_total: int, settings: MixSettings) -> np.ndarray:
+    index = np.arange(b0, b1)
+    bed = music.loop[index % len(music.loop)].copy()
+    fade = np.minimum(1.0, np.minimum(index / (MUSIC_FADE_IN_S * SAMPLE_RATE),
+                                      (n_total - index) / (MUSIC_FADE_OUT_S * SAMPLE_RATE)))
+    bed *= fade.astype(np.float32)[:, None]
+    return bed
+
+
+def _duck_spans(timeline: Timeline) -> np.ndarray:
+    """Merged [start, end) spans (samples) where speech or beeps sound: the music dips there."""
+    spans = sorted((e.start, e.end) for e in timeline.events if e.kind == SPEECH or e.kind in SOUND_KINDS)
+    merged: list[list[int]] = []
+    gap = round((DUCK_ATTACK_S + DUCK_RELEASE_S) * SAMPLE_RATE)
+    for start, end in spans:
+        if merged and start - merged[-1][1] < gap:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return np.array(merged, dtype=np.int64).reshape(-1, 2)
+
+
+def _duck_depth(spans: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """How far down the music is at samples t (0 = full level, 1 = fully ducked), with raised-cosine ramps.
+
+    Spans are merged when closer than attack + release, so only the last span starting (less its attack)
+    at or before t can reach it.
+    """
+    attack, release = round(DUCK_ATTACK_S * SAMPLE_RATE), round(DUCK_RELEASE_S * SAMPLE_RATE)
+    if len(spans) == 0:
+        return np.zeros(len(t))
+    i = np.searchsorted(spans[:, 0] - attack, t, side="right") - 1
+    span = spans[np.maximum(i, 0)]
+    rise = np.clip((t - (span[:, 0] - attack)) / attack, 0, 1)
+    fall = np.clip(((span[:, 1] + release) - t) / release, 0, 1)
+    depth = np.where(i >= 0, np.minimum(rise, fall), 0.0)
+    return 0.5 - 0.5 * np.cos(np.pi * depth)
+
+
+def _duck_gain(spans: np.ndarray, b0: int, b1: int, duck_db: float) -> np.ndarray:
+    """Music gain for samples b0..b1: down by duck_db inside the spans."""
+    return (10 ** (-duck_db * _duck_depth(spans, np.arange(b0, b1)) / 20)).astype(np.float32)
+
+
+def _music_energy(music: Music, timeline: Timeline, settings: MixSettings) -> np.ndarray:
+    """K-weighted energy of the ducked, faded music bed per 100 ms step (for the loudness estimate)."""
+    n_steps = -(-timeline.n_samples // loudness.STEP)
+    period = len(music.loop)
+    starts = np.arange(n_steps) * loudness.STEP
+    ends = np.minimum(starts + loudness.STEP, timeline.n_samples)
+    steps = np.zeros(n_steps)
+    for channel in range(music.loop.shape[1]):
+        # energy of [a, b) in the endless loop: whole periods plus the remainder (filtered over two
+        # periods so the filter has settled into the loop)
+        cumulative = loudness.k_energy(np.tile(music.loop[:, channel], 2))
+        cumulative = cumulative[period:2 * period + 1] - cumulative[period]
+        per_loop = cumulative[-1]
+        steps += ((ends // period) * per_loop + cumulative[ends % period]
+                  - (starts // period) * per_loop - cumulative[starts % period])
+    centres = np.minimum(starts + loudness.STEP // 2, timeline.n_samples - 1)
+    fade = np.minimum(1.0, np.minimum(centres / (MUSIC_FADE_IN_S * SAMPLE_RATE),
+                                      (timeline.n_samples - centres) / (MUSIC_FADE_OUT_S * SAMPLE_RATE)))
+    duck = 10 ** (-settings.duck_db * _duck_depth(_duck_spans(timeline), centres) / 20)
+    return steps * (fade * duck) ** 2

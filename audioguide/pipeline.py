@@ -13,6 +13,11 @@ from .model import Routine, Timeline
 from .speech import ClipCache, EngineSpec, Speaker, require_espeak, resolve
 
 MAX_PLAN_PASSES = 6
+TARGET_LUFS = -16.0
+# libmp3lame drops some of the high-frequency energy that K-weighting counts: measured on the built-in
+# routine, the encoded file reads 0.3 to 0.5 LU quieter than the mix (96 to 192 kbps). The mix aims that much
+# higher so the MP3 lands on the target.
+MP3_LOUDNESS_LOSS_LU = 0.4
 
 # progress(stage, done, total)
 Progress = Callable[[str, int, int], None]
@@ -27,6 +32,9 @@ class BuildOptions:
     sounds_dir: Path | None = None
     bitrate_kbps: int = 96
     definition_paths: tuple[Path, ...] = ()
+    music: Path | None = None
+    music_level_db: float = -18.0
+    stereo: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +92,15 @@ def build(name: str, options: BuildOptions, progress: Progress | None = None) ->
     timeline = plan(routine, options.length_s, speaker, progress)
     clips = speaker.clips(timeline.texts())
     target = Path(options.output_dir) / f"{routine.id}-{length_label(options.length_s)}.mp3"
-    blocks = mixer.mix(timeline, clips, sounds.load(options.sounds_dir))
+    channels = 2 if options.stereo else 1
+    music = sounds.read_any(options.music, channels) if options.music else None
+    settings = mixer.MixSettings(loudness_lufs=TARGET_LUFS + MP3_LOUDNESS_LOSS_LU, channels=channels,
+                                 music_level_db=options.music_level_db)
+    prepared = mixer.prepare(timeline, clips, sounds.load(options.sounds_dir), settings, music)
     report = (lambda done, total: progress("mix+encode", done, total)) if progress else None
     with encoder.atomic_output(target) as tmp:
-        encoder.encode(blocks, tmp, timeline.n_samples, encoder.EncodeSettings(options.bitrate_kbps), report)
+        encoder.encode(prepared.blocks(), tmp, timeline.n_samples,
+                       encoder.EncodeSettings(options.bitrate_kbps, channels), report)
         title = f"{routine.title} ({length_label(options.length_s)})"
         tags.write(tmp, timeline, tags.TrackInfo(title=title, album=routine.title))
     plan_path = target.with_suffix(".plan.json")

@@ -94,14 +94,17 @@ def load(folder: Path | None = None) -> dict[str, np.ndarray]:
     return sounds
 
 
-def read_any(path: Path) -> np.ndarray:
-    """Decode any file ffmpeg reads (through pydub) to mono float32 at SAMPLE_RATE."""
+def read_any(path: Path, channels: int = 1) -> np.ndarray:
+    """Decode any file ffmpeg reads (through pydub) to float32 at SAMPLE_RATE: (n,) for mono, (n, 2) for stereo."""
     from pydub import AudioSegment
     from pydub.exceptions import CouldntDecodeError
 
     try:
         segment = AudioSegment.from_file(str(path))
     except (CouldntDecodeError, OSError, IndexError) as e:
-        raise AudioguideError(f"{path}: cannot read sound: {str(e).strip().splitlines()[0] if str(e) else e!r}") from e
-    segment = segment.set_channels(1).set_frame_rate(SAMPLE_RATE).set_sample_width(2)
-    return np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32) / 32768
+        raise AudioguideError(f"{path}: cannot read audio: {str(e).strip().splitlines()[0] if str(e) else e!r}") from e
+    segment = segment.set_channels(channels).set_frame_rate(SAMPLE_RATE).set_sample_width(2)
+    samples = np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32) / 32768
+    if len(samples) == 0:
+        raise AudioguideError(f"{path}: no audio in the file")
+    return samples if channels == 1 else samples.reshape(-1, channels)

@@ -16,12 +16,11 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import wave
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -104,9 +103,10 @@ class Pyttsx3Engine:
                 import pyttsx3
                 engine = pyttsx3.init()
             ids = {v.id for v in engine.getProperty("voices")}
-            if self.voice not in ids:
-                raise UnknownNameError(f"unknown pyttsx3 voice {self.voice!r}; "
-                                       "see 'audioguide voices' for the voices installed")
+            base, _, variant = self.voice.partition("+")
+            if base not in ids or (variant and variant not in _espeak_variants()):
+                raise UnknownNameError(f"unknown pyttsx3 voice {self.voice!r}; see 'audioguide voices' for the "
+                                       "voices installed (a variant is added as VOICE+VARIANT)")
             engine.setProperty("voice", self.voice)
             engine.setProperty("rate", self.rate)
             self._engine = engine
@@ -203,6 +203,20 @@ def _version(package: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+def _espeak_data() -> Path | None:
+    exe = shutil.which("espeak-ng")
+    out = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout if exe else ""
+    match = re.search(r"Data at:\s*(\S+)", out)
+    return Path(match.group(1)) if match else None
+
+
+def _espeak_variants() -> set[str]:
+    """Voice variants espeak-ng offers (used as VOICE+VARIANT, e.g. gmw/en-us+m3)."""
+    data = _espeak_data()
+    folder = data / "voices" / "!v" if data else None
+    return {p.name for p in folder.iterdir()} if folder and folder.is_dir() else set()
 
 
 def _espeak_version() -> str:
@@ -393,12 +407,15 @@ def _render_clip(engine: Engine, cache: ClipCache, text: str) -> np.ndarray:
 
 def _worker_init(spec: EngineSpec) -> None:
     global _worker_engine
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
     _worker_engine = make_engine(spec)
 
 
-def _worker_render(root: str, text: str) -> tuple[str, str]:
-    _render_clip(_worker_engine, ClipCache(Path(root)), text)
-    return text, str(ClipCache(Path(root)).path(_worker_engine.identity(), text))
+def _worker_render(job: tuple[str, str]) -> tuple[str, str]:
+    root, text = job
+    cache = ClipCache(Path(root))
+    _render_clip(_worker_engine, cache, text)
+    return text, str(cache.path(_worker_engine.identity(), text))
 
 
 class Speaker:
@@ -450,18 +467,21 @@ class Speaker:
                     progress(i, len(texts))
             return out
         context = multiprocessing.get_context("spawn")  # pyttsx3 hangs after fork
-        with ProcessPoolExecutor(max_workers=min(self.jobs, len(texts)), mp_context=context,
-                                 initializer=_worker_init, initargs=(self.spec,)) as pool:
-            futures = [pool.submit(_worker_render, str(self.cache.root), text) for text in texts]
-            for i, future in enumerate(as_completed(futures), 1):
-                try:
-                    text, path = future.result()
-                except BrokenProcessPool as e:
-                    raise SpeechError(f"a speech worker process died: {e}") from e
+        pool = context.Pool(min(self.jobs, len(texts)), initializer=_worker_init, initargs=(self.spec,))
+        try:
+            work = pool.imap_unordered(_worker_render, [(str(self.cache.root), text) for text in texts])
+            for i, (text, path) in enumerate(work, 1):
                 clip = self.cache.load(Path(path))
                 if clip is None:
                     raise SpeechError(f"a rendered clip vanished from the cache: {path}")
                 out[text] = clip
                 if progress:
                     progress(i, len(texts))
+        except BaseException:
+            pool.terminate()  # Ctrl-C or an error: stop the workers now, not after the queue drains
+            raise
+        else:
+            pool.close()
+        finally:
+            pool.join()
         return out

@@ -192,3 +192,54 @@ def test_say_writes_a_wav_and_cache_commands(tmp_path):
     info = run("cache", "info", "--cache-dir", str(tmp_path / "c")).output
     assert info.startswith(f"{tmp_path / 'c'}: 1 clips, ")
     assert run("cache", "clear", "--cache-dir", str(tmp_path / "c")).output == f"removed 1 clips from {tmp_path / 'c'}\n"
+
+
+def _audioguide(*args, **kwargs):
+    return subprocess.Popen([sys.executable, "-m", "audioguide", *args], **kwargs)
+
+
+@pytest.mark.slow
+def test_ctrl_c_leaves_nothing_and_exits_130(tmp_path, clip_cache):
+    import signal
+    import time
+    out = tmp_path / "out"
+    proc = _audioguide("build", "thoracic-mobility", "-m", "60", "-o", str(out), "--engine", "pyttsx3",
+                       "--cache-dir", str(clip_cache), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                       start_new_session=True)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and not (out.exists() and any(out.iterdir())) and proc.poll() is None:
+        time.sleep(0.05)
+    assert proc.poll() is None and [p.name.endswith(".tmp.mp3") for p in out.iterdir()] == [True]
+    os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
+    stdout, stderr = proc.communicate(timeout=60)
+    assert (proc.returncode, stdout, stderr) == (130, "", "Interrupted.\n")
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_progress_bar_on_a_terminal_and_silence_when_piped(tmp_path, clip_cache):
+    import pty
+    args = ("build", "short", "-d", str(DATA / "short.toml"), "-m", "1.5", "-o", str(tmp_path),
+            "--engine", "pyttsx3", "--cache-dir", str(tmp_path / "fresh-cache"))
+    piped = subprocess.run([sys.executable, "-m", "audioguide", *args], capture_output=True, text=True)
+    assert piped.returncode == 0 and piped.stderr == ""
+    (tmp_path / "short-1m30s.mp3").unlink()
+    import shutil
+    shutil.rmtree(tmp_path / "fresh-cache")
+    main, secondary = pty.openpty()
+    proc = _audioguide(*args, stdout=subprocess.PIPE, stderr=secondary)
+    os.close(secondary)
+    chunks = []
+    while True:
+        try:
+            data = os.read(main, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait(timeout=120)
+    os.close(main)
+    screen = b"".join(chunks).decode()
+    assert proc.returncode == 0
+    assert "speech" in screen and "mix+encode" in screen and "100%" in screen and "\r" in screen

@@ -1,6 +1,7 @@
 """End to end: real espeak-ng through pyttsx3, real ffmpeg, then listen to the MP3 as a player would."""
 
 import json
+import subprocess
 
 import numpy as np
 import pytest
@@ -9,7 +10,7 @@ from audioguide import pipeline, tags
 from audioguide.model import HOLD, SAMPLE_RATE, SOUND_KINDS, SPEECH
 from audioguide.speech import EngineSpec
 
-from conftest import DATA, decode, ffprobe, rms_db
+from conftest import DATA, decode, ebur128, ffprobe, rms_db
 
 pytestmark = pytest.mark.slow
 
@@ -105,3 +106,30 @@ def test_builtin_routine_at_its_shortest(tmp_path, clip_cache):
     assert abs(len(decode(result.path)) / SAMPLE_RATE - 300) < 0.05
     titles = [t for t, _, _ in tags.chapters(result.path)]
     assert titles[0] == "Intro" and titles[-1] == "Outro" and "Thread the needle" in titles
+
+
+def test_podcast_loudness_on_the_encoded_file(short_build):
+    integrated, peak = ebur128(short_build.path)
+    assert abs(integrated - (-16.0)) <= 1.0
+    assert peak <= -1.0
+
+
+def test_music_bed_in_stereo(tmp_path, clip_cache):
+    music = tmp_path / "bed.ogg"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anoisesrc=color=pink:duration=20:seed=3",
+                    "-af", "lowpass=3000", "-ac", "2", str(music)], check=True)
+    options = pipeline.BuildOptions(length_s=90, output_dir=tmp_path / "out", engine=EngineSpec("pyttsx3"),
+                                    cache_dir=clip_cache, definition_paths=(DATA / "short.toml",), music=music,
+                                    stereo=True)
+    result = pipeline.build("short", options)
+    stream = ffprobe(result.path, "-show_streams")["streams"][0]
+    assert stream["channels"] == 2
+    integrated, peak = ebur128(result.path)
+    assert abs(integrated - (-16.0)) <= 1.0 and peak <= -1.0
+    audio = decode(result.path)
+    events = sorted(result.timeline.events, key=lambda e: e.start)
+    rests = [(a.end, b.start) for a, b in zip(events, events[1:])
+             if b.start - a.end > 3 * SAMPLE_RATE]
+    assert rests  # the music fills the rests: no silence there any more
+    start, end = rests[0]
+    assert rms_db(audio[start + SAMPLE_RATE:end - SAMPLE_RATE]) > -45
