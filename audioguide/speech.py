@@ -19,8 +19,11 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import wave
 from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -36,6 +39,7 @@ TRIM_MARGIN_S = 0.02
 ESPEAK_LIBS = ("libespeak-ng.so.1", "libespeak-ng.so", "libespeak.so.1")
 CACHE_VERSION = 1
 RENDER_ATTEMPTS = 4
+RENDER_WAIT_S = 10.0
 WAV_HEADER = 44
 
 Progress = Callable[[int, int], None]
@@ -118,19 +122,36 @@ class Pyttsx3Engine:
 
     def render(self, text: str, path: Path) -> None:
         engine = self._driver()
-        # The espeak driver's loop now and then ends before its synthesis callback has written the
-        # file (seen about once in a few hundred clips in fresh processes); asking again fixes it.
+        # espeak-ng runs in retrieval mode: synthesis happens on its own thread and the driver writes the
+        # file from a callback, which now and then comes after runAndWait has returned (about once in a few
+        # hundred clips). So wait for a complete file before asking again.
         for _ in range(RENDER_ATTEMPTS):
             path.unlink(missing_ok=True)
             with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to ..."
                 engine.save_to_file(text, str(path))
                 engine.runAndWait()
-            if path.exists() and path.stat().st_size > 44:
-                return
+                if _wait_for_wav(path, RENDER_WAIT_S):
+                    return
         raise SpeechError(f"pyttsx3 wrote no audio for {text!r} in {RENDER_ATTEMPTS} attempts")
 
     def voices(self) -> list[Voice]:
         return [Voice(v.id, v.name, (v.languages or [""])[0]) for v in self._driver().getProperty("voices")]
+
+
+def _wait_for_wav(path: Path, timeout_s: float) -> bool:
+    """Wait until path holds a complete WAV (its header's frame count matches its size)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with wave.open(str(path), "rb") as w:
+                frames, width, channels = w.getnframes(), w.getsampwidth(), w.getnchannels()
+            if frames > 0 and path.stat().st_size >= WAV_HEADER + frames * width * channels:
+                return True
+        except (OSError, EOFError, wave.Error):
+            pass
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
 
 
 def piper_available() -> bool:
@@ -467,21 +488,25 @@ class Speaker:
                     progress(i, len(texts))
             return out
         context = multiprocessing.get_context("spawn")  # pyttsx3 hangs after fork
-        pool = context.Pool(min(self.jobs, len(texts)), initializer=_worker_init, initargs=(self.spec,))
+        pool = ProcessPoolExecutor(min(self.jobs, len(texts)), mp_context=context, initializer=_worker_init,
+                                   initargs=(self.spec,))
         try:
-            work = pool.imap_unordered(_worker_render, [(str(self.cache.root), text) for text in texts])
-            for i, (text, path) in enumerate(work, 1):
+            futures = [pool.submit(_worker_render, (str(self.cache.root), text)) for text in texts]
+            for i, future in enumerate(as_completed(futures), 1):
+                text, path = future.result()
                 clip = self.cache.load(Path(path))
                 if clip is None:
                     raise SpeechError(f"a rendered clip vanished from the cache: {path}")
                 out[text] = clip
                 if progress:
                     progress(i, len(texts))
+        except BrokenProcessPool as e:
+            raise SpeechError(f"a speech worker process died: {e}") from e
         except BaseException:
-            pool.terminate()  # Ctrl-C or an error: stop the workers now, not after the queue drains
+            # Ctrl-C or an error: drop the queue and stop the workers now, not once the queue has drained
+            pool.shutdown(wait=False, cancel_futures=True)
+            for child in multiprocessing.active_children():
+                child.terminate()
             raise
-        else:
-            pool.close()
-        finally:
-            pool.join()
+        pool.shutdown()
         return out

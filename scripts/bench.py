@@ -1,0 +1,177 @@
+"""Benchmark audioguide against ffmpeg encoding the same length of audio, in the same run.
+
+Usage: scripts/bench [--lengths 10,30,60] [--naive 5,10] [--engines piper,pyttsx3] [--write docs/performance.md]
+
+For each length it builds the built-in routine twice in a fresh process, first with an empty speech cache
+(cold) and then with the cache that run filled (warm), and records wall time and peak RSS of the build
+process. In the same run it decodes the session to WAV and times ffmpeg encoding that WAV to the same MP3
+format: the ratio build / encode is the figure to watch. It also times planning a 60-minute session with a warm
+cache, rendering the speech of a 30-minute session per engine, and (--naive) a naive pydub overlay mix of the
+same timeline, to show how that grows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ROUTINE = "thoracic-mobility"
+
+
+def run_build(minutes: float, out: Path, cache: Path, engine: str = "auto") -> tuple[float, float, Path]:
+    """Build in a child process; return (wall seconds, peak RSS in MB, mp3 path)."""
+    cmd = [sys.executable, "-m", "audioguide", "build", ROUTINE, "-m", str(minutes), "-o", str(out),
+           "--cache-dir", str(cache), "--engine", engine, "-q"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    stdout, stderr = proc.stdout.read(), proc.stderr.read()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        sys.exit(f"build failed: {stderr}")
+    return wall, usage.ru_maxrss / 1024, Path(stdout.strip())
+
+
+def time_encode(mp3: Path, work: Path) -> float:
+    """Decode the session to WAV (untimed), then time ffmpeg encoding it to the same format."""
+    wav = work / "reference.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(mp3), "-ac", "1", "-ar", "44100", str(wav)], check=True)
+    start = time.perf_counter()
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-c:a", "libmp3lame", "-b:a", "96k",
+                    "-ar", "44100", "-ac", "1", str(work / "reference.mp3")], check=True)
+    elapsed = time.perf_counter() - start
+    wav.unlink()
+    return elapsed
+
+
+def time_plan(minutes: float, cache: Path) -> float:
+    code = ("import time; from pathlib import Path; from audioguide import definitions, pipeline;"
+            "from audioguide.speech import ClipCache, EngineSpec, Speaker;"
+            f"r = definitions.load_library(include_user=False).routine({ROUTINE!r});"
+            f"s = Speaker(EngineSpec('auto'), ClipCache(Path({str(cache)!r})));"
+            f"t = time.perf_counter(); pipeline.plan(r, {minutes * 60}, s); print(time.perf_counter() - t)")
+    return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+def time_speech(engine: str, minutes: float, cache: Path) -> float:
+    cmd = [sys.executable, "-m", "audioguide", "plan", ROUTINE, "-m", str(minutes), "--engine", engine,
+           "--cache-dir", str(cache), "-q", "--json"]
+    start = time.perf_counter()
+    subprocess.run(cmd, capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+NAIVE = """
+import json, sys, time
+from pathlib import Path
+import numpy as np
+from pydub import AudioSegment
+from audioguide import definitions, pipeline, sounds
+from audioguide.speech import ClipCache, EngineSpec, Speaker
+minutes, cache, out = float(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+routine = definitions.load_library(include_user=False).routine("thoracic-mobility")
+speaker = Speaker(EngineSpec("auto"), ClipCache(cache))
+timeline = pipeline.plan(routine, minutes * 60, speaker)
+clips = speaker.clips(timeline.texts())
+beeps = {k: (v * 32767).astype(np.int16) for k, v in sounds.load().items()}
+def seg(a): return AudioSegment(a.astype("<i2").tobytes(), frame_rate=44100, sample_width=2, channels=1)
+start = time.perf_counter()
+track = AudioSegment.silent(duration=timeline.duration_s * 1000, frame_rate=44100)
+for e in timeline.events:
+    if e.kind == "speech":
+        track = track.overlay(seg(clips[e.text]), position=e.start_s * 1000)
+    elif e.kind in beeps:
+        track = track.overlay(seg(beeps[e.kind]), position=e.start_s * 1000)
+track.export(out, format="mp3", bitrate="96k")
+print(time.perf_counter() - start)
+"""
+
+
+def time_naive(minutes: float, cache: Path, out: Path) -> float:
+    done = subprocess.run([sys.executable, "-c", NAIVE, str(minutes), str(cache), str(out)], capture_output=True,
+                          text=True, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--lengths", default="10,30,60", help="session lengths in minutes")
+    parser.add_argument("--naive", default="5,10", help="lengths for the naive pydub mix ('' to skip)")
+    parser.add_argument("--engines", default="piper,pyttsx3", help="engines to time speech rendering for")
+    parser.add_argument("--write", type=Path, default=None, help="write the report to this markdown file")
+    args = parser.parse_args()
+    lengths = [float(x) for x in args.lengths.split(",") if x]
+    lines = [f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "
+             f"Python {platform.python_version()}, {_ffmpeg_version()}.", ""]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        rows = ["| length | cold build | warm build | ffmpeg encode of the same length | warm / encode | "
+                "cold / encode | peak RSS warm | peak RSS cold |", "|---|---|---|---|---|---|---|---|"]
+        for minutes in lengths:
+            cache = work / f"cache-{minutes}"
+            cold, cold_rss, _ = run_build(minutes, work / "cold", cache)
+            warm, warm_rss, mp3 = run_build(minutes, work / "warm", cache)
+            encode = time_encode(mp3, work)
+            rows.append(f"| {minutes:g} min | {cold:.1f} s | {warm:.1f} s | {encode:.1f} s | {warm / encode:.2f}x | "
+                        f"{cold / encode:.2f}x | {warm_rss:.0f} MB | {cold_rss:.0f} MB |")
+            print(rows[-1], flush=True)
+            shutil.rmtree(work / "cold")
+        lines += ["## Builds (built-in routine, default engine, 96 kbps mono)", "", *rows, ""]
+        if 60 in lengths:
+            plan = time_plan(60, work / "cache-60.0")
+            lines += [f"Planning a 60-minute session with a warm speech cache: {plan:.2f} s.", ""]
+            print(lines[-2], flush=True)
+        speech_rows = ["| engine | 30 min speech, cold | warm |", "|---|---|---|"]
+        for engine in [e for e in args.engines.split(",") if e]:
+            cache = work / f"speech-{engine}"
+            cold = time_speech(engine, 30, cache)
+            warm = time_speech(engine, 30, cache)
+            speech_rows.append(f"| {engine} | {cold:.1f} s | {warm:.1f} s |")
+            print(speech_rows[-1], flush=True)
+        lines += ["## Speech rendering (planning a 30-minute session renders every cue it needs)", "",
+                  *speech_rows, ""]
+        naive = [float(x) for x in args.naive.split(",") if x]
+        if naive:
+            naive_rows = ["| length | naive pydub overlay mix + export | ffmpeg encode | ratio | audioguide warm |",
+                          "|---|---|---|---|---|"]
+            cache = work / "naive-cache"
+            for minutes in naive:
+                warm_ours, _, mp3 = run_build(minutes, work / "naive-ours", cache)
+                warm_ours, _, mp3 = run_build(minutes, work / "naive-ours", cache)
+                encode = time_encode(mp3, work)
+                naive_s = time_naive(minutes, cache, str(work / "naive.mp3"))
+                naive_rows.append(f"| {minutes:g} min | {naive_s:.1f} s | {encode:.1f} s | {naive_s / encode:.1f}x | "
+                                  f"{warm_ours / encode:.2f}x |")
+                print(naive_rows[-1], flush=True)
+            lines += ["## A naive pydub overlay mix of the same timeline, for comparison", "", *naive_rows, ""]
+    report = "\n".join(lines)
+    if args.write:
+        args.write.write_text(_document(report))
+        print(f"wrote {args.write}")
+    else:
+        print(report)
+
+
+def _ffmpeg_version() -> str:
+    out = subprocess.run(["ffmpeg", "-version"], capture_output=True, text=True).stdout.split("\n")[0]
+    return " ".join(out.split()[:3])
+
+
+def _document(report: str) -> str:
+    return ("# Performance\n\n"
+            "Written by `scripts/bench --write docs/performance.md`; run it again after changing the mixer, the\n"
+            "encoder or the speech stage. Times are wall-clock seconds on this project's 2-core machines; the ratio\n"
+            "to ffmpeg encoding the same length in the same run is what compares across machines.\n\n" + report)
+
+
+if __name__ == "__main__":
+    main()
