@@ -343,7 +343,7 @@ def _exercise(w: _Writer, ex: Exercise, level: float, first_time: bool) -> None:
             for rep in range(1, reps + 1):
                 for side in sides:
                     w.say(w.variant(ex.side_cue, f"{ex.id}:side", {**base, "side": side}), gap_s=SHORT_GAP_S)
-                    _rep(w, ex, rep, reps, side, holds)
+                    _rep(w, ex, rep, reps, side, holds, block=f"set{set_no}")
             continue
         for side_no, side in enumerate(sides):
             values = {**base, "side": side}
@@ -354,17 +354,19 @@ def _exercise(w: _Writer, ex: Exercise, level: float, first_time: bool) -> None:
             else:
                 w.say(w.variant(ex.switch_cue, f"{ex.id}:switch", values))
             for rep in range(1, reps + 1):
-                _rep(w, ex, rep, reps, side, holds)
+                _rep(w, ex, rep, reps, side, holds, block=f"set{set_no}:{side}")
 
 
-def _rep(w: _Writer, ex: Exercise, rep: int, reps: int, side: str, holds: list[float]) -> None:
+def _rep(w: _Writer, ex: Exercise, rep: int, reps: int, side: str, holds: list[float], block: str) -> None:
+    """One rep. Cue variants rotate within a block (a set, or one side of it), so each block opens with the
+    first, fullest phrasing."""
     if w.cap is not None and w.t > w.cap:
         raise TooLong()
     values = {"rep": rep, "reps": reps, "side": side, "remaining": reps - rep, "title": ex.title}
     rep_beeped = False
     for phase, hold in zip(ex.phases, holds):
         values["seconds"] = hold
-        start = w.say(w.variant(phase.cue, f"{ex.id}:{phase.name}:{id(phase)}", values), gap_s=SHORT_GAP_S)
+        start = w.say(w.variant(phase.cue, f"{ex.id}:{phase.name}:{id(phase)}:{block}", values), gap_s=SHORT_GAP_S)
         w.t = max(w.t, start + _samples(phase.move_s))
         if phase.hold_s is not None and hold > 0:
             _hold(w, ex, phase, hold, values)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import compiler, definitions, encoder, mixer, sounds, tags
+from . import compiler, cover, definitions, encoder, mixer, sidecars, sounds, tags
 from .errors import AudioguideError, UnknownNameError
 from .model import Routine, Timeline
 from .speech import ClipCache, EngineSpec, Speaker, require_espeak, resolve
@@ -98,11 +99,37 @@ def build(name: str, options: BuildOptions, progress: Progress | None = None) ->
                                  music_level_db=options.music_level_db)
     prepared = mixer.prepare(timeline, clips, sounds.load(options.sounds_dir), settings, music)
     report = (lambda done, total: progress("mix+encode", done, total)) if progress else None
+    label = length_label(options.length_s)
+    info = tags.TrackInfo(title=f"{routine.title} ({label})", album=routine.title,
+                          track=max(1, round(options.length_s / 60)), year=datetime.date.today().year,
+                          cover_jpeg=cover.render(routine.id, routine.title, spoken_length(options.length_s)))
     with encoder.atomic_output(target) as tmp:
         encoder.encode(prepared.blocks(), tmp, timeline.n_samples,
                        encoder.EncodeSettings(options.bitrate_kbps, channels), report)
-        title = f"{routine.title} ({length_label(options.length_s)})"
-        tags.write(tmp, timeline, tags.TrackInfo(title=title, album=routine.title))
-    plan_path = target.with_suffix(".plan.json")
-    encoder.write_text(plan_path, json.dumps(timeline.to_dict(), indent=1) + "\n")
-    return BuildResult(target, plan_path, timeline, speaker.rendered, tuple(notices))
+        tags.write(tmp, timeline, info)
+    write_sidecars(target, timeline)
+    return BuildResult(target, sidecar(target, ".plan.json"), timeline, speaker.rendered, tuple(notices))
+
+
+def sidecar(mp3: Path, suffix: str) -> Path:
+    """The path of a file beside the MP3 with the same base name: session.mp3 -> session.vtt."""
+    return mp3.with_name(mp3.stem + suffix)
+
+
+def write_sidecars(mp3: Path, timeline: Timeline) -> None:
+    """The transcripts (.vtt, .srt), chapters (.chapters.json) and plan (.plan.json) beside the MP3."""
+    for suffix, text in ((".vtt", sidecars.vtt(timeline)), (".srt", sidecars.srt(timeline)),
+                         (".chapters.json", sidecars.chapters_json(timeline)),
+                         (".plan.json", json.dumps(timeline.to_dict(), indent=1) + "\n")):
+        encoder.write_text(sidecar(mp3, suffix), text)
+
+
+def spoken_length(length_s: float) -> str:
+    """A length for people: '10 minutes', '12 min 30 s', '1 h 5 min'."""
+    total = round(length_s)
+    h, rest = divmod(total, 3600)
+    m, s = divmod(rest, 60)
+    if not h and not s:
+        return f"{m} minute{'s' if m != 1 else ''}"
+    parts = [f"{h} h" if h else "", f"{m} min" if m else "", f"{s} s" if s else ""]
+    return " ".join(p for p in parts if p)

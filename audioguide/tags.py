@@ -1,4 +1,5 @@
-"""ID3v2.3 tags for a session MP3: title, artist, album, genre, and a CTOC + one CHAP per chapter."""
+"""ID3v2.3 tags for a session MP3: title, artist, album, track, genre, year, comment, length, cover art,
+a CTOC + one CHAP per chapter, the transcript (USLT) and the timed cues (SYLT)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mutagen import MutagenError
-from mutagen.id3 import CHAP, CTOC, ID3, TALB, TCON, TIT2, TLEN, TPE1, CTOCFlags
+from mutagen.id3 import (APIC, CHAP, COMM, CTOC, ID3, SYLT, TALB, TCON, TDRC, TIT2, TLEN, TPE1, TRCK, USLT,
+                         CTOCFlags, Encoding, PictureType)
 from mutagen.id3._tags import save_frame
 
+from . import sidecars
 from .errors import TagError
 from .model import Timeline
 
@@ -37,6 +40,9 @@ class TrackInfo:
     artist: str = "audioguide"
     album: str = ""
     genre: str = "Fitness"
+    track: int | None = None
+    year: int | None = None
+    cover_jpeg: bytes | None = None
 
 
 def write(path: Path, timeline: Timeline, info: TrackInfo) -> None:
@@ -47,6 +53,17 @@ def write(path: Path, timeline: Timeline, info: TrackInfo) -> None:
     tags.add(TALB(encoding=3, text=[info.album or timeline.title]))
     tags.add(TCON(encoding=3, text=[info.genre]))
     tags.add(TLEN(encoding=3, text=[str(round(timeline.duration_s * 1000))]))
+    if info.track is not None:
+        tags.add(TRCK(encoding=3, text=[str(info.track)]))
+    if info.year is not None:
+        tags.add(TDRC(encoding=3, text=[str(info.year)]))  # saved as TYER in v2.3
+    tags.add(COMM(encoding=3, lang="eng", desc="", text=[contents(timeline)]))
+    if info.cover_jpeg:
+        tags.add(APIC(encoding=3, mime="image/jpeg", type=PictureType.COVER_FRONT, desc="Cover",
+                      data=info.cover_jpeg))
+    tags.add(USLT(encoding=3, lang="eng", desc="", text=sidecars.transcript(timeline)))
+    tags.add(SYLT(encoding=Encoding.UTF16, lang="eng", format=2, type=1, desc="",
+                  text=[(text, round(start * 1000)) for start, _, text in sidecars.cues(timeline)]))
     ids = [f"chp{i}" for i in range(len(timeline.chapters))]
     tags.add(CTOC(element_id=TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                   sub_frames=[TIT2(encoding=3, text=["Chapters"])]))
@@ -54,10 +71,20 @@ def write(path: Path, timeline: Timeline, info: TrackInfo) -> None:
         tags.add(CHAP(element_id=element_id, start_time=round(chapter.start_s * 1000),
                       end_time=round(chapter.end_s * 1000),
                       sub_frames=[TIT2(encoding=3, text=[chapter.title])]))
+    tags.update_to_v23()  # TDRC -> TYER and the like: save(v2_version=3) alone does not convert frames
     try:
         tags.save(str(path), v2_version=3)
     except (MutagenError, OSError) as e:
         raise TagError(f"cannot write tags to {path.name}: {e}") from e
+
+
+def contents(timeline: Timeline) -> str:
+    """The comment: every chapter with its start time."""
+    lines = []
+    for chapter in timeline.chapters:
+        m, s = divmod(round(chapter.start_s), 60)
+        lines.append(f"{m:02d}:{s:02d} {chapter.title}")
+    return "\n".join(lines)
 
 
 def chapters(path: Path) -> list[tuple[str, int, int]]:

@@ -23,9 +23,10 @@ def short_build(tmp_path_factory, clip_cache):
     return pipeline.build("short", options)
 
 
-def test_writes_one_mp3_with_a_stable_name_and_its_plan(short_build):
+def test_writes_one_mp3_with_a_stable_name_and_its_sidecars(short_build):
     assert short_build.path.name == "short-2m.mp3"
-    assert sorted(p.name for p in short_build.path.parent.iterdir()) == ["short-2m.mp3", "short-2m.plan.json"]
+    assert sorted(p.name for p in short_build.path.parent.iterdir()) == [
+        "short-2m.chapters.json", "short-2m.mp3", "short-2m.plan.json", "short-2m.srt", "short-2m.vtt"]
     plan = json.loads(short_build.plan_path.read_text())
     assert plan["duration_s"] == 120 and plan["sample_rate"] == SAMPLE_RATE
     assert plan == json.loads(json.dumps(short_build.timeline.to_dict()))
@@ -133,3 +134,39 @@ def test_music_bed_in_stereo(tmp_path, clip_cache):
     assert rests  # the music fills the rests: no silence there any more
     start, end = rests[0]
     assert rms_db(audio[start + SAMPLE_RATE:end - SAMPLE_RATE]) > -45
+
+
+def test_everything_in_the_tag_reads_back(short_build):
+    import io
+    import re
+    from mutagen.id3 import ID3
+    from PIL import Image
+    id3 = ID3(short_build.path)
+    raw = short_build.path.read_bytes()[:10 + id3.size]
+    assert b"TYER" in raw and b"TDRC" not in raw  # v2.3 frames, as v2.3 players expect
+    assert str(id3["TRCK"]) == "2" and str(id3["TDRC"]).isdigit() and str(id3["TLEN"]) == "120000"
+    timeline = short_build.timeline
+    comment = str(id3["COMM::eng"]).splitlines()
+    assert comment == [f"{int(c.start_s // 60):02d}:{round(c.start_s) % 60:02d} {c.title}" for c in timeline.chapters]
+    cover = id3["APIC:Cover"]
+    assert cover.mime == "image/jpeg" and len(cover.data) < 300_000
+    assert Image.open(io.BytesIO(cover.data)).size == (1400, 1400)
+    spoken = sorted((e for e in timeline.events if e.kind == SPEECH), key=lambda e: e.start)
+    assert id3["SYLT::eng"].format == 2
+    assert id3["SYLT::eng"].text == [(e.text, round(e.start_s * 1000)) for e in spoken]
+    lyrics = str(id3["USLT::eng"])
+    assert lyrics.startswith("INTRO\n") and all(e.text in lyrics for e in spoken)
+
+
+def test_sidecars_match_the_timeline(short_build):
+    from test_sidecars import _parse
+    timeline = short_build.timeline
+    spoken = sorted((e for e in timeline.events if e.kind == SPEECH), key=lambda e: e.start)
+    base = short_build.path.with_suffix("")
+    vtt = _parse(base.with_suffix(".vtt").read_text(), ".")
+    srt = _parse(base.with_suffix(".srt").read_text(), ",")
+    expected = [(round(e.start_s, 3), round(e.end_s, 3), e.text) for e in spoken]
+    assert [(round(a, 3), round(b, 3), t) for a, b, t in vtt] == expected
+    assert [(round(a, 3), round(b, 3), t) for a, b, t in srt] == expected
+    chapters = json.loads(base.with_suffix(".chapters.json").read_text())["chapters"]
+    assert [(c["title"], c["startTime"]) for c in chapters] == [(c.title, round(c.start_s, 3)) for c in timeline.chapters]
