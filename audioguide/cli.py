@@ -12,10 +12,15 @@ from pathlib import Path
 
 import click
 
-from . import compiler, definitions, describe, encoder, pipeline, starters, svg
+import segno
+
+from . import compiler, definitions, describe, encoder, feed, pipeline, server, starters, svg
 from .errors import AudioguideError, DefinitionErrors, UnknownNameError
 from . import speech
 from .speech import ClipCache, EngineSpec, Speaker
+
+
+DEFAULT_BASE_URL = "http://localhost:8000/"
 
 
 class Exit(IntEnum):
@@ -121,9 +126,11 @@ def cli(ctx, traceback):
               help="Music level in dB relative to the voice.")
 @click.option("--stereo", is_flag=True, help="Stereo output (worth it with --music); mono by default.")
 @click.option("--chapters", "show_chapters", is_flag=True, help="Also print the chapter list.")
+@click.option("--feed", "refresh_feed", is_flag=True, help="Also refresh feed.xml and index.html in the output folder.")
+@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="With --feed: where the folder is served.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 def build(routine, minutes, length, definition_paths, output_dir, engine, voice, rate, cache_dir, sounds_dir,
-          bitrate, music, music_level, stereo, show_chapters, quiet):
+          bitrate, music, music_level, stereo, show_chapters, refresh_feed, base_url, quiet):
     """Build the session MP3 for ROUTINE (a name, or a .toml file holding one routine) and print its path.
 
     \b
@@ -146,6 +153,8 @@ def build(routine, minutes, length, definition_paths, output_dir, engine, voice,
     if show_chapters:
         for chapter in result.timeline.chapters:
             click.echo(f"  {_clock(chapter.start_s)}  {chapter.title}")
+    if refresh_feed:
+        click.echo(str(feed.write(output_dir, base_url)))
 
 
 @cli.command()
@@ -371,6 +380,56 @@ def clear(cache_dir):
     """
     store = ClipCache(cache_dir)
     click.echo(f"removed {store.clear()} clips from {store.root}")
+
+
+@cli.command(name="feed")
+@click.option("--output-dir", "-o", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=Path("output"), show_default=True, help="The folder of built sessions.")
+@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True,
+              help="The address the folder is served at (the feed's links start with it).")
+@click.option("--title", default="audioguide sessions", show_default=True, help="The podcast's title.")
+def feed_command(output_dir, base_url, title):
+    """Write feed.xml (a podcast feed of every session in the folder) and index.html (a page to play them).
+
+    \b
+    Example:
+        audioguide feed --output-dir output --base-url http://192.168.1.20:8000/
+    """
+    click.echo(str(feed.write(output_dir, base_url, title)))
+
+
+@cli.command(name="serve")
+@click.option("--output-dir", "-o", type=click.Path(file_okay=False, exists=True, path_type=Path),
+              default=Path("output"), show_default=True, help="The folder of built sessions.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 makes it reachable from your local network.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+@click.option("--title", default="audioguide sessions", show_default=True, help="The podcast's title.")
+def serve_command(output_dir, host, port, title):
+    """Serve the folder: the podcast feed, a page to play sessions, and the MP3s with byte ranges.
+
+    Prints the feed's address and a QR code to scan with a phone. Stop it with Ctrl-C.
+
+    \b
+    Example:
+        audioguide serve --output-dir output --host 0.0.0.0 --port 8000
+    """
+    def ready(url: str) -> None:
+        shown = url
+        if host in ("0.0.0.0", "::"):
+            lan = server.lan_addresses()
+            shown = url.replace(host, lan[0]) if lan else url
+            click.echo("Listening on every network interface: anyone on your local network can reach these files.")
+        else:
+            click.echo(f"Listening on {host} only: other devices cannot reach it (use --host 0.0.0.0 for a phone).")
+        feed.write(output_dir, shown, title)
+        click.echo(f"Feed: {shown}feed.xml")
+        click.echo(f"Page: {shown}")
+        if sys.stdout.isatty():
+            segno.make(f"{shown}feed.xml", error="m").terminal(out=sys.stdout, compact=True)
+        sys.stdout.flush()
+
+    server.serve(output_dir, host, port, title, ready)
 
 
 def _load(paths) -> definitions.Library:

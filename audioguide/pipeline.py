@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import compiler, cover, definitions, encoder, mixer, sidecars, sounds, tags
+from . import compiler, cover, definitions, encoder, mixer, sidecars, sounds, svg, tags
 from .errors import AudioguideError, UnknownNameError
 from .model import Routine, Timeline
 from .speech import ClipCache, EngineSpec, Speaker, require_espeak, resolve
@@ -117,10 +117,11 @@ def sidecar(mp3: Path, suffix: str) -> Path:
 
 
 def write_sidecars(mp3: Path, timeline: Timeline) -> None:
-    """The transcripts (.vtt, .srt), chapters (.chapters.json) and plan (.plan.json) beside the MP3."""
+    """Transcripts (.vtt, .srt), chapters (.chapters.json), the plan (.plan.json) and its picture (.svg)."""
     for suffix, text in ((".vtt", sidecars.vtt(timeline)), (".srt", sidecars.srt(timeline)),
                          (".chapters.json", sidecars.chapters_json(timeline)),
-                         (".plan.json", json.dumps(timeline.to_dict(), indent=1) + "\n")):
+                         (".plan.json", json.dumps(timeline.to_dict(), indent=1) + "\n"),
+                         (".svg", svg.render(timeline))):
         encoder.write_text(sidecar(mp3, suffix), text)
 
 
