@@ -51,3 +51,15 @@ def test_user_sounds_in_other_formats_and_bad_files(tmp_path):
     (tmp_path / "bell.wav").write_bytes(b"not audio at all")
     with pytest.raises(AudioguideError, match=r"bell.wav: cannot read audio"):
         sounds.load(tmp_path)
+
+
+def test_the_sounds_folder_matches_the_code():
+    from pathlib import Path
+    from audioguide.speech import read_wav
+    folder = Path(__file__).parent.parent / "sounds"
+    for kind in SOUND_KINDS:
+        samples, rate = read_wav(folder / f"{kind}.wav")
+        assert rate == SAMPLE_RATE
+        expected = np.round(sounds.synthesise(kind) * 32767).astype(np.int16)
+        # within one step of 16 bits: libm may round sin/exp differently in the last bit on another machine
+        assert np.abs(samples.astype(int) - expected).max() <= 1, f"sounds/{kind}.wav is stale: run scripts/make-sounds"
