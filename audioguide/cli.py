@@ -12,9 +12,7 @@ from pathlib import Path
 
 import click
 
-import segno
-
-from . import compiler, definitions, describe, encoder, feed, pipeline, server, starters, svg
+from . import compiler, definitions, describe, encoder, feed, pipeline, starters, svg
 from .errors import AudioguideError, DefinitionErrors, UnknownNameError
 from . import speech
 from .speech import ClipCache, EngineSpec, Speaker
@@ -76,15 +74,17 @@ def _length(minutes: float | None, length: str | None) -> float:
     return compiler.parse_length(str(minutes if minutes is not None else 10))
 
 
+_cache_dir = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                          help="Speech clip cache [default: $XDG_CACHE_HOME/audioguide].")
+
+
 def _engine_options(f):
     f = click.option("--engine", default="auto", show_default=True,
                      help="Speech engine: auto (piper when installed, else pyttsx3), pyttsx3 or piper.")(f)
     f = click.option("--voice", default=None, help="Voice id of the engine (see 'audioguide voices').")(f)
     f = click.option("--rate", type=click.IntRange(60, 400), default=None,
                      help="Speaking rate in words per minute (pyttsx3).")(f)
-    f = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="Speech clip cache [default: $XDG_CACHE_HOME/audioguide].")(f)
-    return f
+    return _cache_dir(f)
 
 
 def _length_options(f):
@@ -354,8 +354,7 @@ def cache():
 
 
 @cache.command()
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The cache folder [default: $XDG_CACHE_HOME/audioguide].")
+@_cache_dir
 def info(cache_dir):
     """Print where the clip cache is, how many clips it holds and their size.
 
@@ -369,8 +368,7 @@ def info(cache_dir):
 
 
 @cache.command()
-@click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The cache folder [default: $XDG_CACHE_HOME/audioguide].")
+@_cache_dir
 def clear(cache_dir):
     """Remove every cached clip; they are rendered again when needed.
 
@@ -414,6 +412,8 @@ def serve_command(output_dir, host, port, title):
     Example:
         audioguide serve --output-dir output --host 0.0.0.0 --port 8000
     """
+    from . import server  # aiohttp is only needed here: keep it out of every other command's start-up
+
     def ready(url: str) -> None:
         shown = url
         if host in ("0.0.0.0", "::"):
@@ -426,6 +426,7 @@ def serve_command(output_dir, host, port, title):
         click.echo(f"Feed: {shown}feed.xml")
         click.echo(f"Page: {shown}")
         if sys.stdout.isatty():
+            import segno
             segno.make(f"{shown}feed.xml", error="m").terminal(out=sys.stdout, compact=True)
         sys.stdout.flush()
 

@@ -123,8 +123,22 @@ class Routine:
     source: str = ""
 
 
+class _Span:
+    """A start and an end in samples, also readable in seconds."""
+
+    __slots__ = ()
+
+    @property
+    def start_s(self) -> float:
+        return self.start / SAMPLE_RATE
+
+    @property
+    def end_s(self) -> float:
+        return self.end / SAMPLE_RATE
+
+
 @dataclass(frozen=True, slots=True)
-class Event:
+class Event(_Span):
     """Something that happens in the session, in samples: speech, a sound, or a (silent) hold span."""
 
     kind: str
@@ -133,28 +147,12 @@ class Event:
     chapter: int
     text: str | None = None
 
-    @property
-    def start_s(self) -> float:
-        return self.start / SAMPLE_RATE
-
-    @property
-    def end_s(self) -> float:
-        return self.end / SAMPLE_RATE
-
 
 @dataclass(frozen=True, slots=True)
-class Chapter:
+class Chapter(_Span):
     title: str
     start: int
     end: int
-
-    @property
-    def start_s(self) -> float:
-        return self.start / SAMPLE_RATE
-
-    @property
-    def end_s(self) -> float:
-        return self.end / SAMPLE_RATE
 
 
 @dataclass(frozen=True, slots=True)

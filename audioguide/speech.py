@@ -98,6 +98,7 @@ class Pyttsx3Engine:
         require_espeak()
         self.spec = spec
         self._engine = None
+        self._identity = None
         self.voice = spec.voice or self.DEFAULT_VOICE
         self.rate = spec.rate or self.DEFAULT_RATE
 
@@ -117,8 +118,10 @@ class Pyttsx3Engine:
         return self._engine
 
     def identity(self) -> dict:
-        return {"engine": "pyttsx3", "pyttsx3": _version("pyttsx3"), "espeak-ng": _espeak_version(),
-                "voice": self.voice, "rate": self.rate}
+        if self._identity is None:  # asked once per clip: the espeak-ng version costs a process
+            self._identity = {"engine": "pyttsx3", "pyttsx3": _version("pyttsx3"), "espeak-ng": _espeak_version(),
+                              "voice": self.voice, "rate": self.rate}
+        return self._identity
 
     def render(self, text: str, path: Path) -> None:
         engine = self._driver()
@@ -171,6 +174,7 @@ class PiperEngine:
         self.model = self._model_path(spec.voice)
         self.rate = spec.rate or self.WORDS_PER_MINUTE
         self._voice = None
+        self._identity = None
 
     @staticmethod
     def _model_path(voice: str | None) -> Path:
@@ -184,10 +188,12 @@ class PiperEngine:
         return path
 
     def identity(self) -> dict:
-        config = Path(f"{self.model}.json").read_bytes()
-        return {"engine": "piper", "piper-tts": _version("piper-tts"), "model": self.model.name,
-                "model_bytes": self.model.stat().st_size, "config": hashlib.sha256(config).hexdigest()[:16],
-                "rate": self.rate}
+        if self._identity is None:
+            config = Path(f"{self.model}.json").read_bytes()
+            self._identity = {"engine": "piper", "piper-tts": _version("piper-tts"), "model": self.model.name,
+                              "model_bytes": self.model.stat().st_size,
+                              "config": hashlib.sha256(config).hexdigest()[:16], "rate": self.rate}
+        return self._identity
 
     def render(self, text: str, path: Path) -> None:
         from piper import SynthesisConfig
@@ -451,31 +457,23 @@ class Speaker:
 
     def clips(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, np.ndarray]:
         """Every text's clip, rendering the ones not cached yet."""
-        identity = self.engine.identity()
-        out: dict[str, np.ndarray] = {}
-        missing = []
-        for text in dict.fromkeys(texts):
-            clip = self.cache.load(self.cache.path(identity, text))
-            if clip is None:
-                missing.append(text)
-            else:
-                out[text] = clip
-        if missing:
-            out.update(self._render(missing, progress))
-        return out
+        return self._through_cache(texts, self.cache.load, lambda clip: clip, progress)
 
     def durations(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, int]:
-        """Every text's clip length in samples; cached clips are measured from their headers."""
+        """Every text's clip length in samples; cached clips are measured from their headers alone."""
+        return self._through_cache(texts, self.cache.length, len, progress)
+
+    def _through_cache(self, texts, read, from_clip, progress):
         identity = self.engine.identity()
         out, missing = {}, []
         for text in dict.fromkeys(texts):
-            n = self.cache.length(self.cache.path(identity, text))
-            if n is None:
+            found = read(self.cache.path(identity, text))
+            if found is None:
                 missing.append(text)
             else:
-                out[text] = n
+                out[text] = found
         if missing:
-            out.update({text: len(clip) for text, clip in self._render(missing, progress).items()})
+            out.update({text: from_clip(clip) for text, clip in self._render(missing, progress).items()})
         return out
 
     def _render(self, texts: list[str], progress: Progress | None) -> dict[str, np.ndarray]:
