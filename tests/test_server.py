@@ -148,3 +148,23 @@ def test_the_page_loads_in_headless_chromium(site, tmp_path):
                            "--no-first-run", f"--user-data-dir={tmp_path}", "--dump-dom",
                            f"http://127.0.0.1:{port}/"], capture_output=True, text=True, timeout=60)
     assert "<audio" in done.stdout and "Arm raise" in done.stdout
+
+
+def test_a_qr_code_for_the_feed_on_a_terminal(tmp_path):
+    import pty
+    import select
+    main, secondary = pty.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "audioguide", "serve", "-o", str(tmp_path), "--port", "0"],
+                            stdout=secondary, stderr=subprocess.PIPE)
+    os.close(secondary)
+    screen = b""
+    try:
+        while screen.count(b"\n") < 20 and select.select([main], [], [], 20)[0]:
+            screen += os.read(main, 65536)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=10)
+        os.close(main)
+    text = screen.decode()
+    assert "Feed: http://127.0.0.1:" in text
+    assert sum(line.count("█") + line.count("▀") + line.count("▄") for line in text.splitlines()) > 100
