@@ -8,6 +8,7 @@ is peak-limited to the ceiling that gain leaves: the limiter acts before the gai
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -93,21 +94,31 @@ class Mix:
 
 def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping[str, np.ndarray],
             settings: MixSettings = MixSettings(), music: np.ndarray | None = None) -> Mix:
-    """Level every source, find the gain to the target loudness, and limit before that gain."""
-    levelled = {("speech", text): level_clip(clip) for text, clip in clips.items()}
+    """Level every source, find the gain to the target loudness, and limit before that gain.
+
+    Only one levelled clip exists at a time while the gain is sought (memory grows with the number of distinct
+    clips, never with their copies); the limited clips that the blocks are made of are kept at the end.
+    """
     beep = SPEECH_RMS * 10 ** (BEEP_PEAK_DB / 20)
-    levelled.update({("sound", kind): (s * (beep / max(float(np.abs(s).max()), 1e-9))).astype(np.float32)
-                     for kind, s in sounds.items()})
+
+    def levelled(key: tuple[str, str]) -> np.ndarray:
+        kind, name = key
+        if kind == "speech":
+            return level_clip(clips[name])
+        sound = sounds[name]
+        return (sound * (beep / max(float(np.abs(sound).max()), 1e-9))).astype(np.float32)
+
+    starts: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for e in sorted(timeline.events, key=lambda e: e.start):
+        if e.kind == SPEECH or e.kind in SOUND_KINDS:
+            starts[("speech", e.text) if e.kind == SPEECH else ("sound", e.kind)].append(e.start)
     bed = Music(_level_music(music, settings)) if music is not None else None
-    placed = [(e.start, ("speech", e.text) if e.kind == SPEECH else ("sound", e.kind))
-              for e in timeline.events if e.kind == SPEECH or e.kind in SOUND_KINDS]
-    placed.sort(key=lambda p: p[0])
     music_steps = _music_energy(bed, timeline, settings) if bed is not None else None
     ceiling = 10 ** (settings.peak_dbfs / 20)
-    limited, gain, measured = levelled, 1.0, -np.inf
+    gain, measured = 1.0, -np.inf
     for _ in range(GAIN_PASSES):  # limiting lowers the loudness a little, which raises the gain: iterate
-        limited = {key: loudness.limit(audio, ceiling / gain) for key, audio in levelled.items()}
-        measured = _loudness(timeline, placed, limited, music_steps, settings.channels)
+        measured = _loudness(timeline, starts, lambda key: loudness.limit(levelled(key), ceiling / gain),
+                             music_steps, settings.channels)
         if not np.isfinite(measured):
             break
         new_gain = 10 ** ((settings.loudness_lufs - measured) / 20)
@@ -115,10 +126,12 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
         gain = new_gain
         if converged:
             break
+    limited = {key: loudness.limit(levelled(key), ceiling / gain) for key in starts}
     peak = max((float(np.abs(a).max()) for a in limited.values() if a.size), default=0.0)
     if peak * gain > ceiling:  # not converged (very peaky material): keep the ceiling, lose a little loudness
         gain = ceiling / peak
-    sources = tuple((start, limited[key]) for start, key in placed)
+    sources = tuple(sorted(((start, limited[key]) for key, at in starts.items() for start in at),
+                           key=lambda s: s[0]))
     return Mix(timeline, sources, float(gain), float(measured), settings, bed)
 
 
@@ -136,12 +149,13 @@ def level_clip(clip: np.ndarray) -> np.ndarray:
     return x * np.float32(SPEECH_RMS / rms) if rms > 0 else x
 
 
-def _loudness(timeline, placed, sources, music_steps, channels) -> float:
+def _loudness(timeline, starts, source, music_steps, channels) -> float:
     """Integrated loudness of the session as it would be mixed, from per-clip K-weighted energies."""
     steps = np.zeros(-(-timeline.n_samples // loudness.STEP))
-    energies = {key: loudness.k_energy(audio) for key, audio in sources.items()}
-    for start, key in placed:
-        loudness.add_energy(steps, start, energies[key], weight=channels)  # the voice is in every channel
+    for key, at in starts.items():
+        cumulative = loudness.k_energy(source(key))
+        for start in at:
+            loudness.add_energy(steps, start, cumulative, weight=channels)  # the voice is in every channel
     if music_steps is not None:
         steps += music_steps
     return loudness.integrated(steps)

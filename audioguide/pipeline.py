@@ -98,6 +98,7 @@ def build(name: str, options: BuildOptions, progress: Progress | None = None) ->
     settings = mixer.MixSettings(loudness_lufs=TARGET_LUFS + MP3_LOUDNESS_LOSS_LU, channels=channels,
                                  music_level_db=options.music_level_db)
     prepared = mixer.prepare(timeline, clips, sounds.load(options.sounds_dir), settings, music)
+    del clips  # the mix keeps its own limited copies: the raw clips need not stay in memory while encoding
     report = (lambda done, total: progress("mix+encode", done, total)) if progress else None
     label = length_label(options.length_s)
     info = tags.TrackInfo(title=f"{routine.title} ({label})", album=routine.title,
