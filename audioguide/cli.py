@@ -314,13 +314,15 @@ def voices(engine):
                 raise
             click.echo(f"{name}: not available ({e})")
             continue
-        default = {"pyttsx3": speech.Pyttsx3Engine.DEFAULT_VOICE, "piper": "joe"}.get(name)
         click.echo(f"{name}:")
         for v in found:
-            mark = " (default)" if v.id == default else ""
-            click.echo(f"  {v.id:<28} {v.name}{' [' + v.language + ']' if v.language else ''}{mark}")
+            click.echo(f"  {v.id:<28} {v.name}{' [' + v.language + ']' if v.language else ''}")
+        if name == "pyttsx3":
+            click.echo(f"  variants, added as VOICE+VARIANT: {', '.join(sorted(speech.espeak_variants()))}")
+            click.echo(f"  default: {speech.Pyttsx3Engine.DEFAULT_VOICE} at {speech.Pyttsx3Engine.DEFAULT_RATE} wpm")
         if name == "piper":
             click.echo("  (or the path of any Piper .onnx voice file)")
+            click.echo(f"  default: joe at {speech.PiperEngine.WORDS_PER_MINUTE} wpm")
 
 
 @cli.command()

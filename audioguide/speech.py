@@ -91,8 +91,8 @@ def require_espeak() -> None:
 class Pyttsx3Engine:
     """pyttsx3 driving espeak-ng: one save_to_file + runAndWait per clip, on one engine per process."""
 
-    DEFAULT_VOICE = "gmw/en-us"
-    DEFAULT_RATE = 165
+    DEFAULT_VOICE = "gmw/en-us+klatt2"  # best recall of the espeak-ng voices measured (docs/voices.md)
+    DEFAULT_RATE = 160
 
     def __init__(self, spec: EngineSpec):
         require_espeak()
@@ -109,7 +109,7 @@ class Pyttsx3Engine:
                 engine = pyttsx3.init()
             ids = {v.id for v in engine.getProperty("voices")}
             base, _, variant = self.voice.partition("+")
-            if base not in ids or (variant and variant not in _espeak_variants()):
+            if base not in ids or (variant and variant not in espeak_variants()):
                 raise UnknownNameError(f"unknown pyttsx3 voice {self.voice!r}; see 'audioguide voices' for the "
                                        "voices installed (a variant is added as VOICE+VARIANT)")
             engine.setProperty("voice", self.voice)
@@ -239,7 +239,7 @@ def _espeak_data() -> Path | None:
     return Path(match.group(1)) if match else None
 
 
-def _espeak_variants() -> set[str]:
+def espeak_variants() -> set[str]:
     """Voice variants espeak-ng offers (used as VOICE+VARIANT, e.g. gmw/en-us+m3)."""
     data = _espeak_data()
     folder = data / "voices" / "!v" if data else None

@@ -71,7 +71,7 @@ def main() -> None:
             + report + "\n\n"
             "The defaults follow this table: `auto` uses piper with the joe voice when the neural extra is\n"
             "installed (`scripts/demo` installs it); without it, pyttsx3 uses espeak-ng's US English voice with\n"
-            "its klatt4 variant, the best-understood espeak-ng setting measured here.\n"
+            "its klatt2 variant at 160 words per minute, the best-understood espeak-ng setting measured here.\n"
             "`tests/test_clarity.py` checks that the neural voice keeps a mean recall of at least 0.6.\n")
         print(f"wrote {args.write}")
 

@@ -33,6 +33,6 @@ def test_the_neural_voice_is_understood(texts, clip_cache):
 
 
 def test_the_espeak_default_is_understood_at_least_somewhat(texts, clip_cache):
-    # espeak-ng scores far lower with this recogniser (about 0.2 at its best settings, see docs/voices.md);
-    # the floor catches a broken voice or rate, not the robotic timbre.
-    assert _mean_recall(speech.EngineSpec("pyttsx3"), texts[:20], clip_cache) >= 0.12
+    # espeak-ng scores far lower with this recogniser (0.40 with the default klatt2 variant, 0.18 with the plain
+    # voice, see docs/voices.md); the floor catches a broken voice, variant or rate.
+    assert _mean_recall(speech.EngineSpec("pyttsx3"), texts[:20], clip_cache) >= 0.25

@@ -177,7 +177,8 @@ def test_plan_json_and_svg(tmp_path, clip_cache):
 
 def test_voices_lists_engines():
     result = run("voices", "--engine", "pyttsx3")
-    assert "pyttsx3:" in result.output and "gmw/en-us" in result.output and "(default)" in result.output
+    assert "pyttsx3:" in result.output and "gmw/en-us " in result.output and "klatt2" in result.output
+    assert "  default: gmw/en-us+klatt2 at 160 wpm" in result.output
 
 
 def test_say_writes_a_wav_and_cache_commands(tmp_path):
