@@ -31,6 +31,11 @@ def ffmpeg_path(tool: str = "ffmpeg") -> str:
     return found
 
 
+def to_pcm16(block: np.ndarray) -> bytes:
+    """Float samples in [-1, 1] as interleaved little-endian 16-bit PCM, rounded to the nearest step."""
+    return np.round(np.clip(block, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+
+
 @contextlib.contextmanager
 def atomic_output(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside target; rename it to target only if the block succeeds."""
@@ -55,9 +60,13 @@ def write_text(target: Path, text: str) -> None:
 
 def encode(blocks: Iterable[np.ndarray], path: Path, n_samples: int, settings: EncodeSettings = EncodeSettings(),
            progress: Callable[[int, int], None] | None = None) -> None:
-    """Stream float32 blocks (n, or n x channels) into ffmpeg and write a CBR MP3 with a Xing/Info header."""
+    """Stream float32 blocks (n, or n x channels) into ffmpeg and write a CBR MP3 with a Xing/Info header.
+
+    Blocks go down the pipe as 16-bit PCM, what the encoder would make of them anyway: half the bytes of
+    float32, and ffmpeg reads it as fast as it reads a WAV file.
+    """
     cmd = [ffmpeg_path(), "-nostdin", "-v", "error", "-y",
-           "-f", "f32le", "-ar", str(SAMPLE_RATE), "-ac", str(settings.channels), "-i", "pipe:0",
+           "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", str(settings.channels), "-i", "pipe:0",
            "-c:a", "libmp3lame", "-b:a", f"{settings.bitrate_kbps}k", "-ar", str(SAMPLE_RATE),
            "-write_xing", "1", "-id3v2_version", "0", "-write_id3v1", "0", "-map_metadata", "-1",
            "-f", "mp3", str(path)]
@@ -65,7 +74,7 @@ def encode(blocks: Iterable[np.ndarray], path: Path, n_samples: int, settings: E
     done = 0
     try:
         for block in blocks:
-            proc.stdin.write(np.ascontiguousarray(block, dtype="<f4").tobytes())
+            proc.stdin.write(to_pcm16(block))
             done += len(block)
             if progress:
                 progress(done, n_samples)

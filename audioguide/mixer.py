@@ -27,6 +27,8 @@ MUSIC_FADE_IN_S = 3.0
 MUSIC_FADE_OUT_S = 5.0
 MUSIC_CROSSFADE_S = 2.0
 GAIN_PASSES = 6
+MAX_LIMITING_DB = 12.0
+GAIN_TOLERANCE_DB = 0.1       # far inside the +-1 LU the target allows
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,13 +102,13 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
     clips, never with their copies); the limited clips that the blocks are made of are kept at the end.
     """
     beep = SPEECH_RMS * 10 ** (BEEP_PEAK_DB / 20)
+    scales = {("speech", text): clip_scale(clip) for text, clip in clips.items()}
+    scales.update({("sound", kind): beep / max(float(np.abs(s).max()), 1e-9) for kind, s in sounds.items()})
 
     def levelled(key: tuple[str, str]) -> np.ndarray:
         kind, name = key
-        if kind == "speech":
-            return level_clip(clips[name])
-        sound = sounds[name]
-        return (sound * (beep / max(float(np.abs(sound).max()), 1e-9))).astype(np.float32)
+        raw = clips[name].astype(np.float32) / 32768 if kind == "speech" else sounds[name].astype(np.float32)
+        return raw * np.float32(scales[key])
 
     starts: dict[tuple[str, str], list[int]] = defaultdict(list)
     for e in sorted(timeline.events, key=lambda e: e.start):
@@ -115,17 +117,33 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
     bed = Music(_level_music(music, settings)) if music is not None else None
     music_steps = _music_energy(bed, timeline, settings) if bed is not None else None
     ceiling = 10 ** (settings.peak_dbfs / 20)
-    gain, measured = 1.0, -np.inf
-    for _ in range(GAIN_PASSES):  # limiting lowers the loudness a little, which raises the gain: iterate
+
+    def shortfall(gain_db: float) -> tuple[float, float]:
+        """How far the gain is from the one that would reach the target, with limiting at this gain."""
+        gain = 10 ** (gain_db / 20)
         measured = _loudness(timeline, starts, lambda key: loudness.limit(levelled(key), ceiling / gain),
                              music_steps, settings.channels)
-        if not np.isfinite(measured):
+        return settings.loudness_lufs - measured - gain_db, measured
+
+    # Limiting lowers the loudness a little, which calls for more gain, which limits more: find the fixed
+    # point with the secant method (two or three measurements), starting from no gain and no limiting. The
+    # search stays within MAX_LIMITING_DB above the unlimited gain: material that would need more than that
+    # is not speech, and the ceiling still holds (below) at the cost of some loudness.
+    g0, (f0, measured) = 0.0, shortfall(0.0)
+    if not np.isfinite(f0):  # silence: nothing to measure, nothing to gain
+        f0 = 0.0
+    low, high = f0, f0 + MAX_LIMITING_DB
+    g1 = f0
+    for _ in range(GAIN_PASSES):
+        f1, measured_here = shortfall(g1)
+        if not np.isfinite(f1):
             break
-        new_gain = 10 ** ((settings.loudness_lufs - measured) / 20)
-        converged = abs(loudness.db(new_gain / gain)) < 0.05
-        gain = new_gain
-        if converged:
+        measured = measured_here
+        if abs(f1) < GAIN_TOLERANCE_DB:
             break
+        step = f1 * (g1 - g0) / (f1 - f0) if abs(f1 - f0) > 1e-9 else -f1
+        g0, f0, g1 = g1, f1, float(np.clip(g1 - step, low, high))
+    gain = 10 ** (g1 / 20)
     limited = {key: loudness.limit(levelled(key), ceiling / gain) for key in starts}
     peak = max((float(np.abs(a).max()) for a in limited.values() if a.size), default=0.0)
     if peak * gain > ceiling:  # not converged (very peaky material): keep the ceiling, lose a little loudness
@@ -141,21 +159,24 @@ def mix(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping[str
     return prepare(timeline, clips, sounds, settings, music).blocks()
 
 
-def level_clip(clip: np.ndarray) -> np.ndarray:
-    """A speech clip as float32 at the common speech level (RMS over its non-silent samples)."""
+def clip_scale(clip: np.ndarray) -> float:
+    """The factor that brings a speech clip (int16) to the common speech level (RMS over non-silent samples)."""
     x = clip.astype(np.float32) / 32768
     loud = x[np.abs(x) > GATE]
     rms = float(np.sqrt(np.mean(loud.astype(np.float64) ** 2))) if loud.size else 0.0
-    return x * np.float32(SPEECH_RMS / rms) if rms > 0 else x
+    return SPEECH_RMS / rms if rms > 0 else 1.0
+
+
+def level_clip(clip: np.ndarray) -> np.ndarray:
+    """A speech clip as float32 at the common speech level."""
+    return clip.astype(np.float32) / 32768 * np.float32(clip_scale(clip))
 
 
 def _loudness(timeline, starts, source, music_steps, channels) -> float:
     """Integrated loudness of the session as it would be mixed, from per-clip K-weighted energies."""
     steps = np.zeros(-(-timeline.n_samples // loudness.STEP))
     for key, at in starts.items():
-        cumulative = loudness.k_energy(source(key))
-        for start in at:
-            loudness.add_energy(steps, start, cumulative, weight=channels)  # the voice is in every channel
+        loudness.add_energy(steps, at, loudness.k_energy(source(key)), weight=channels)  # voice: every channel
     if music_steps is not None:
         steps += music_steps
     return loudness.integrated(steps)
@@ -238,10 +259,14 @@ def _music_energy(music: Music, timeline: Timeline, settings: MixSettings) -> np
         # energy of [a, b) in the endless loop: whole periods plus the remainder (filtered over two
         # periods so the filter has settled into the loop)
         cumulative = loudness.k_energy(np.tile(music.loop[:, channel], 2))
-        cumulative = cumulative[period:2 * period + 1] - cumulative[period]
-        per_loop = cumulative[-1]
-        steps += ((ends // period) * per_loop + cumulative[ends % period]
-                  - (starts // period) * per_loop - cumulative[starts % period])
+        grains = np.arange(len(cumulative)) * loudness.GRAIN
+
+        def upto(p: np.ndarray) -> np.ndarray:  # energy before p in the second period, where the filter has settled
+            return np.interp(period + p, grains, cumulative) - np.interp(period, grains, cumulative)
+
+        per_loop = upto(np.array([period]))[0]
+        steps += ((ends // period) * per_loop + upto(ends % period)
+                  - (starts // period) * per_loop - upto(starts % period))
     centres = np.minimum(starts + loudness.STEP // 2, timeline.n_samples - 1)
     fade = np.minimum(1.0, np.minimum(centres / (MUSIC_FADE_IN_S * SAMPLE_RATE),
                                       (timeline.n_samples - centres) / (MUSIC_FADE_OUT_S * SAMPLE_RATE)))

@@ -72,14 +72,19 @@ def length_label(length_s: float) -> str:
 
 
 def plan(routine: Routine, length_s: float, speaker: Speaker, progress: Progress | None = None) -> Timeline:
-    """Compile, rendering every cue the plan needs first, so the timeline is built from measured speech."""
-    durations: dict[str, int] = {}
+    """Compile, rendering every cue the plan needs first, so the timeline is built from measured speech.
+
+    The first pass starts from the lengths the cache remembers (usually one pass is then enough); every
+    length the final timeline uses is checked against the clip itself before it is returned.
+    """
+    durations = speaker.remembered()
+    report = (lambda done, total: progress("speech", done, total)) if progress else None
     for _ in range(MAX_PLAN_PASSES):
         timeline = compiler.compile(routine, length_s, durations)
-        if not timeline.unmeasured:
+        measured = speaker.durations(sorted(set(timeline.texts()) | timeline.unmeasured), report)
+        if not timeline.unmeasured and all(durations[t] == measured[t] for t in timeline.texts()):
             return timeline
-        report = (lambda done, total: progress("speech", done, total)) if progress else None
-        durations.update(speaker.durations(sorted(timeline.unmeasured), report))
+        durations.update(measured)
     raise AudioguideError(f"the plan for {routine.id} did not settle after {MAX_PLAN_PASSES} passes")
 
 

@@ -463,6 +463,28 @@ class Speaker:
         """Every text's clip length in samples; cached clips are measured from their headers alone."""
         return self._through_cache(texts, self.cache.length, len, progress)
 
+    def remembered(self) -> dict[str, int]:
+        """Clip lengths this cache has recorded for this engine: a hint for planning, which durations() checks."""
+        try:
+            return {str(k): int(v) for k, v in json.loads(self._index().read_text(encoding="utf-8")).items()}
+        except (OSError, ValueError, AttributeError):
+            return {}
+
+    def _index(self) -> Path:
+        key = hashlib.sha256(json.dumps(self.engine.identity(), sort_keys=True).encode()).hexdigest()[:16]
+        return self.cache.root / f"lengths-{key}.json"
+
+    def _remember(self, lengths: dict[str, int]) -> None:
+        known = self.remembered()
+        if all(known.get(text) == n for text, n in lengths.items()):
+            return
+        known.update(lengths)
+        self.cache.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.cache.root, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(known, f)
+        os.replace(tmp, self._index())
+
     def _through_cache(self, texts, read, from_clip, progress):
         identity = self.engine.identity()
         out, missing = {}, []
@@ -474,6 +496,7 @@ class Speaker:
                 out[text] = found
         if missing:
             out.update({text: from_clip(clip) for text, clip in self._render(missing, progress).items()})
+        self._remember({text: len(v) if isinstance(v, np.ndarray) else v for text, v in out.items()})
         return out
 
     def _render(self, texts: list[str], progress: Progress | None) -> dict[str, np.ndarray]:

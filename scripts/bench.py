@@ -16,6 +16,7 @@ import argparse
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,16 +42,18 @@ def run_build(minutes: float, out: Path, cache: Path, engine: str = "auto") -> t
     return wall, usage.ru_maxrss / 1024, Path(stdout.strip())
 
 
-def time_encode(mp3: Path, work: Path) -> float:
-    """Decode the session to WAV (untimed), then time ffmpeg encoding it to the same format."""
+def time_encode(mp3: Path, work: Path, runs: int) -> float:
+    """Decode the session to WAV (untimed), then time ffmpeg encoding it to the same format (median of runs)."""
     wav = work / "reference.wav"
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(mp3), "-ac", "1", "-ar", "44100", str(wav)], check=True)
-    start = time.perf_counter()
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-c:a", "libmp3lame", "-b:a", "96k",
-                    "-ar", "44100", "-ac", "1", str(work / "reference.mp3")], check=True)
-    elapsed = time.perf_counter() - start
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-c:a", "libmp3lame", "-b:a", "96k",
+                        "-ar", "44100", "-ac", "1", str(work / "reference.mp3")], check=True)
+        times.append(time.perf_counter() - start)
     wav.unlink()
-    return elapsed
+    return statistics.median(times)
 
 
 def time_plan(minutes: float, cache: Path) -> float:
@@ -107,6 +110,7 @@ def main() -> None:
     parser.add_argument("--lengths", default="10,30,60", help="session lengths in minutes")
     parser.add_argument("--naive", default="5,10", help="lengths for the naive pydub mix ('' to skip)")
     parser.add_argument("--engines", default="piper,pyttsx3", help="engines to time speech rendering for")
+    parser.add_argument("--runs", type=int, default=3, help="warm builds and reference encodes per length (median)")
     parser.add_argument("--write", type=Path, default=None, help="write the report to this markdown file")
     args = parser.parse_args()
     lengths = [float(x) for x in args.lengths.split(",") if x]
@@ -114,13 +118,16 @@ def main() -> None:
              f"Python {platform.python_version()}, {_ffmpeg_version()}.", ""]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        rows = ["| length | cold build | warm build | ffmpeg encode of the same length | warm / encode | "
-                "cold / encode | peak RSS warm | peak RSS cold |", "|---|---|---|---|---|---|---|---|"]
+        rows = [f"| length | cold build | warm build (median of {args.runs}) | ffmpeg encode of the same length "
+                f"(median of {args.runs}) | warm / encode | cold / encode | peak RSS warm | peak RSS cold |",
+                "|---|---|---|---|---|---|---|---|"]
         for minutes in lengths:
             cache = work / f"cache-{minutes}"
             cold, cold_rss, _ = run_build(minutes, work / "cold", cache)
-            warm, warm_rss, mp3 = run_build(minutes, work / "warm", cache)
-            encode = time_encode(mp3, work)
+            warm_runs = [run_build(minutes, work / "warm", cache) for _ in range(args.runs)]
+            warm = statistics.median(w for w, _, _ in warm_runs)
+            warm_rss = max(r for _, r, _ in warm_runs)
+            encode = time_encode(warm_runs[0][2], work, args.runs)
             rows.append(f"| {minutes:g} min | {cold:.1f} s | {warm:.1f} s | {encode:.1f} s | {warm / encode:.2f}x | "
                         f"{cold / encode:.2f}x | {warm_rss:.0f} MB | {cold_rss:.0f} MB |")
             print(rows[-1], flush=True)
@@ -147,7 +154,7 @@ def main() -> None:
             for minutes in naive:
                 warm_ours, _, mp3 = run_build(minutes, work / "naive-ours", cache)
                 warm_ours, _, mp3 = run_build(minutes, work / "naive-ours", cache)
-                encode = time_encode(mp3, work)
+                encode = time_encode(mp3, work, 1)
                 naive_s = time_naive(minutes, cache, str(work / "naive.mp3"))
                 naive_rows.append(f"| {minutes:g} min | {naive_s:.1f} s | {encode:.1f} s | {naive_s / encode:.1f}x | "
                                   f"{warm_ours / encode:.2f}x |")

@@ -171,3 +171,17 @@ def test_sidecars_match_the_timeline(short_build):
     assert [(round(a, 3), round(b, 3), t) for a, b, t in srt] == expected
     chapters = json.loads(base.with_suffix(".chapters.json").read_text())["chapters"]
     assert [(c["title"], c["startTime"]) for c in chapters] == [(c.title, round(c.start_s, 3)) for c in timeline.chapters]
+
+
+def test_stale_remembered_lengths_never_reach_the_plan(tmp_path, clip_cache):
+    from audioguide import definitions
+    from audioguide.speech import ClipCache, Speaker
+    routine = definitions.load_library([DATA / "short.toml"], include_user=False).routine("short")
+    speaker = Speaker(EngineSpec("pyttsx3"), ClipCache(clip_cache))
+    honest = pipeline.plan(routine, 120, speaker)
+    lies = {text: n + 4410 for text, n in speaker.remembered().items()}  # as if every clip were 0.1 s longer
+    speaker._remember(lies)
+    assert speaker.remembered() == lies
+    again = pipeline.plan(routine, 120, speaker)
+    assert again == honest
+    assert speaker.remembered() != lies  # corrected from the clips themselves
