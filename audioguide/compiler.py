@@ -67,14 +67,15 @@ def compile(routine: Routine, length_s: float, durations: Mapping[str, int]) -> 
     """
     target = round(length_s * SAMPLE_RATE)
     durations = _Measured(durations)
-    shortest, longest = _bounds(routine, durations)
+    layout = _Layouts(routine, durations)
+    shortest, longest = _bounds(routine, layout)
     if target < shortest.n_samples:
         raise LengthError(f"{routine.id} needs at least {_minutes(shortest.n_samples, up=True)} minutes, "
                           f"asked for {_minutes(target)}")
     if target > longest.n_samples:
         raise LengthError(f"{routine.id} lasts at most {_minutes(longest.n_samples, up=False)} minutes, "
                           f"asked for {_minutes(target)}")
-    return dataclasses.replace(_fit(routine, target, durations), unmeasured=frozenset(durations.missing))
+    return dataclasses.replace(_fit(routine, target, layout), unmeasured=frozenset(durations.missing))
 
 
 class _Measured(Mapping):
@@ -114,9 +115,24 @@ def longest_s(routine: Routine, cap_s: float) -> float:
     return _layout(routine, _Choice(*configs[-1], 1.0), {}, cap=_samples(cap_s)).n_samples / SAMPLE_RATE
 
 
+class _Layouts:
+    """Layouts of one routine with one set of durations, each choice laid out once."""
+
+    def __init__(self, routine: Routine, durations: Mapping[str, int]):
+        self.routine = routine
+        self.durations = durations
+        self.done: dict[_Choice, Timeline] = {}
+
+    def __call__(self, rounds: int, dropped: frozenset[int], level: float) -> Timeline:
+        choice = _Choice(rounds, dropped, level)
+        if choice not in self.done:
+            self.done[choice] = _layout(self.routine, choice, self.durations)
+        return self.done[choice]
+
+
 def feasible_range_s(routine: Routine, durations: Mapping[str, int]) -> tuple[float, float]:
     """The shortest and longest session the routine can fill, in seconds."""
-    shortest, longest = _bounds(routine, durations)
+    shortest, longest = _bounds(routine, _Layouts(routine, durations))
     return shortest.n_samples / SAMPLE_RATE, longest.n_samples / SAMPLE_RATE
 
 
@@ -129,26 +145,24 @@ def _configs(routine: Routine) -> list[tuple[int, frozenset[int]]]:
     return configs
 
 
-def _bounds(routine: Routine, durations: Mapping[str, int]) -> tuple[Timeline, Timeline]:
+def _bounds(routine: Routine, layout: _Layouts) -> tuple[Timeline, Timeline]:
     configs = _configs(routine)
-    low = _layout(routine, _Choice(*configs[0], 0.0), durations)
-    high = _layout(routine, _Choice(*configs[-1], 1.0), durations)
-    return low, high
+    return layout(*configs[0], 0.0), layout(*configs[-1], 1.0)
 
 
-def _fit(routine: Routine, target: int, durations: Mapping[str, int]) -> Timeline:
+def _fit(routine: Routine, target: int, layout: _Layouts) -> Timeline:
     """Choose items, rounds and level for target; optional items are dropped only when nothing else fits."""
     fitting: list[tuple[bool, int, float, Timeline]] = []
     fallback = None
     for rounds, dropped in _configs(routine):
-        low = _layout(routine, _Choice(rounds, dropped, 0.0), durations)
+        low = layout(rounds, dropped, 0.0)
         if low.n_samples > target:
             break
-        high = _layout(routine, _Choice(rounds, dropped, 1.0), durations)
+        high = layout(rounds, dropped, 1.0)
         if high.n_samples < target:
             fallback = high  # too short even at max: rests will stretch if nothing larger fits
             continue
-        level, timeline = _search(routine, rounds, dropped, target, durations)
+        level, timeline = _search(layout, rounds, dropped, target)
         fitting.append((bool(dropped), len(dropped), abs(level - 0.5), timeline))
     if not fitting:
         return _pad(fallback, target)
@@ -158,20 +172,20 @@ def _fit(routine: Routine, target: int, durations: Mapping[str, int]) -> Timelin
     return _pad(min(fitting, key=lambda f: f[1])[3], target)  # drop as few items as possible
 
 
-def _search(routine, rounds, dropped, target, durations) -> tuple[float, Timeline]:
+def _search(layout: _Layouts, rounds: int, dropped: frozenset[int], target: int) -> tuple[float, Timeline]:
     """The highest level whose layout still fits in target samples (layout length grows with level)."""
+    top = layout(rounds, dropped, 1.0)
+    if top.n_samples <= target:
+        return 1.0, top
     lo, hi = 0.0, 1.0
-    best = _layout(routine, _Choice(rounds, dropped, lo), durations)
+    best = layout(rounds, dropped, lo)
     for _ in range(SEARCH_STEPS):
         mid = (lo + hi) / 2
-        timeline = _layout(routine, _Choice(rounds, dropped, mid), durations)
+        timeline = layout(rounds, dropped, mid)
         if timeline.n_samples <= target:
             lo, best = mid, timeline
         else:
             hi = mid
-    top = _layout(routine, _Choice(rounds, dropped, 1.0), durations)
-    if top.n_samples <= target:
-        return 1.0, top
     return lo, best
 
 

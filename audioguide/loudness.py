@@ -20,6 +20,7 @@ ABSOLUTE_GATE = -70.0
 RELATIVE_GATE = -10.0
 TAIL = SAMPLE_RATE // 20        # filter ring-out kept after each clip
 GRAIN = SAMPLE_RATE // 100      # 10 ms: the resolution of a clip's energy curve
+LIMIT_BLOCK = 32                # the limiter's gain changes at most every 32 samples (0.7 ms)
 
 
 def _k_weighting_sos(rate: int = SAMPLE_RATE) -> np.ndarray:
@@ -39,6 +40,7 @@ def _k_weighting_sos(rate: int = SAMPLE_RATE) -> np.ndarray:
 
 
 K_SOS = _k_weighting_sos()
+K_SOS_32 = K_SOS.astype(np.float32)
 
 
 def k_energy(x: np.ndarray) -> np.ndarray:
@@ -46,8 +48,10 @@ def k_energy(x: np.ndarray) -> np.ndarray:
     cs[j] = energy of the samples before j * GRAIN. Finer than the 100 ms steps by far, and 441 times smaller
     than a per-sample sum."""
     n = len(x) + TAIL
-    y = signal.sosfilt(K_SOS, np.concatenate([x.astype(np.float64), np.zeros(TAIL + (-n) % GRAIN)]))
-    return np.concatenate([[0.0], np.cumsum((y * y).reshape(-1, GRAIN).sum(axis=1))])
+    padded = np.concatenate([x.astype(np.float32), np.zeros(TAIL + (-n) % GRAIN, dtype=np.float32)])
+    y = signal.sosfilt(K_SOS_32, padded)  # float32: 3.5x faster, and far finer than the energy needs
+    grains = (y * y).reshape(-1, GRAIN).sum(axis=1, dtype=np.float64)
+    return np.concatenate([[0.0], np.cumsum(grains)])
 
 
 def add_energy(steps: np.ndarray, starts: np.ndarray, cumulative: np.ndarray, weight: float = 1.0) -> None:
@@ -88,17 +92,26 @@ def integrated(steps: np.ndarray) -> float:
 def limit(x: np.ndarray, ceiling: float, window_s: float = 0.003) -> np.ndarray:
     """Look-ahead peak limiter: no sample of the result exceeds ceiling, and the gain moves smoothly.
 
-    The gain each sample needs is spread to the samples within window_s on either side (a running minimum),
-    then smoothed by a running mean no wider than that, so the gain is already down when a peak arrives.
+    The gain each 32-sample block needs (from its loudest sample) is spread to the blocks within window_s
+    (plus one) on either side by a running minimum, then smoothed by a running mean over window_s, so the
+    gain is already down when a peak arrives. Every block's gain is then at most what it and both its
+    neighbours need, so the gain can be drawn as straight lines between block centres and still hold the
+    ceiling at every sample.
     """
     peak = np.abs(x)
     if peak.size == 0 or peak.max() <= ceiling:
         return x
-    half = max(1, round(window_s * SAMPLE_RATE))
-    need = np.minimum(1.0, ceiling / np.maximum(peak, 1e-12))
-    gain = ndimage.minimum_filter1d(need, size=2 * half + 1, mode="nearest")
+    pad = (-len(peak)) % LIMIT_BLOCK
+    blocks = np.pad(peak, (0, pad)).reshape(-1, LIMIT_BLOCK).max(axis=1)
+    half = max(1, round(window_s * SAMPLE_RATE / LIMIT_BLOCK))
+    need = np.minimum(1.0, ceiling / np.maximum(blocks, 1e-12))
+    gain = ndimage.minimum_filter1d(need, size=2 * half + 3, mode="nearest")
     gain = ndimage.uniform_filter1d(gain, size=2 * half + 1, mode="nearest")
-    out = (x * gain).astype(x.dtype)
+    gain = gain.astype(np.float32)
+    following = np.append(gain[1:], gain[-1])
+    ramp = np.arange(LIMIT_BLOCK, dtype=np.float32) / LIMIT_BLOCK
+    curve = (gain[:, None] + (following - gain)[:, None] * ramp[None, :]).ravel()[:len(x)]
+    out = (x * curve).astype(x.dtype)
     return np.clip(out, -ceiling, ceiling)  # rounding in the running mean can leave a hair above
 
 
