@@ -307,20 +307,21 @@ def _layout(routine: Routine, choice: _Choice, durations: Mapping[str, int], cap
     for line in routine.intro:
         w.say(_fill(line, {"title": routine.title, "count": len(items), "rounds": choice.rounds}))
     rest_s = _pick(routine.rest_s, choice.level, 0.5)
-    for round_no in range(1, choice.rounds + 1):
-        for position, item in enumerate(items, start=1):
-            ex = item.exercise
-            title = ex.title if choice.rounds == 1 else f"Round {round_no}: {ex.title}"
-            if w.events:
-                w.rest(rest_s)
-            w.chapter(title)
-            w.sound("chime")
-            values = {"position": position, "count": len(items), "next": ex.title, "title": ex.title,
-                      "round": round_no, "rounds": choice.rounds}
-            if position == 1 and choice.rounds > 1:
-                w.say(w.variant(routine.round_cue, "round", values))
-            w.say(w.variant(routine.transition, "transition", values))
-            _exercise(w, ex, choice.level, first_time=round_no == 1)
+    order = [(round_no, position, item.exercise) for round_no in range(1, choice.rounds + 1)
+             for position, item in enumerate(items, start=1)]
+    for index, (round_no, position, ex) in enumerate(order):
+        title = ex.title if choice.rounds == 1 else f"Round {round_no}: {ex.title}"
+        if w.events:
+            w.rest(rest_s)
+        w.chapter(title)
+        w.sound("chime")
+        values = {"position": position, "count": len(items), "next": ex.title, "title": ex.title,
+                  "round": round_no, "rounds": choice.rounds}
+        if position == 1 and choice.rounds > 1:
+            w.say(w.variant(routine.round_cue, "round", values))
+        w.say(w.variant(routine.transition, "transition", values))
+        following = order[index + 1][2].title if index + 1 < len(order) else ""
+        _exercise(w, ex, choice.level, first_time=round_no == 1, next_title=following)
     w.rest(rest_s)
     w.chapter("Outro")
     for line in routine.outro:
@@ -333,12 +334,12 @@ def _layout(routine: Routine, choice: _Choice, durations: Mapping[str, int], cap
                     frozenset(w.unmeasured))
 
 
-def _exercise(w: _Writer, ex: Exercise, level: float, first_time: bool) -> None:
+def _exercise(w: _Writer, ex: Exercise, level: float, first_time: bool, next_title: str) -> None:
     reps = int(_pick(ex.reps, level, 1))
     sets = int(_pick(ex.sets, level, 1))
     holds = [_pick(p.hold_s, level, 1 if p.hold_s.max - p.hold_s.min >= 1 else 0.5) if p.hold_s else 0.0
              for p in ex.phases]
-    base = {"reps": reps, "title": ex.title}
+    base = {"reps": reps, "title": ex.title, "next": next_title}
     if first_time:
         for line in ex.setup:
             w.say(_fill(line, {**base, "side": ex.side_names[0]}), gap_s=0.6)
@@ -357,7 +358,7 @@ def _exercise(w: _Writer, ex: Exercise, level: float, first_time: bool) -> None:
             for rep in range(1, reps + 1):
                 for side in sides:
                     w.say(w.variant(ex.side_cue, f"{ex.id}:side", {**base, "side": side}), gap_s=SHORT_GAP_S)
-                    _rep(w, ex, rep, reps, side, holds, block=f"set{set_no}")
+                    _rep(w, ex, base, rep, side, holds, block=f"set{set_no}")
             continue
         for side_no, side in enumerate(sides):
             values = {**base, "side": side}
@@ -368,15 +369,16 @@ def _exercise(w: _Writer, ex: Exercise, level: float, first_time: bool) -> None:
             else:
                 w.say(w.variant(ex.switch_cue, f"{ex.id}:switch", values))
             for rep in range(1, reps + 1):
-                _rep(w, ex, rep, reps, side, holds, block=f"set{set_no}:{side}")
+                _rep(w, ex, base, rep, side, holds, block=f"set{set_no}:{side}")
 
 
-def _rep(w: _Writer, ex: Exercise, rep: int, reps: int, side: str, holds: list[float], block: str) -> None:
+def _rep(w: _Writer, ex: Exercise, base: dict, rep: int, side: str, holds: list[float], block: str) -> None:
     """One rep. Cue variants rotate within a block (a set, or one side of it), so each block opens with the
     first, fullest phrasing."""
     if w.cap is not None and w.t > w.cap:
         raise TooLong()
-    values = {"rep": rep, "reps": reps, "side": side, "remaining": reps - rep, "title": ex.title}
+    reps = base["reps"]
+    values = {**base, "rep": rep, "side": side, "remaining": reps - rep}
     rep_beeped = False
     for phase, hold in zip(ex.phases, holds):
         values["seconds"] = hold

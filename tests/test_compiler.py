@@ -255,3 +255,18 @@ def test_a_reminder_that_cannot_fit_reports_by_how_much():
     impossible = _timed(Reminder(("Halfway. " * 12,), at_half=True), hold=Range(4, 4, 6))
     with pytest.raises(PlanError, match=r"needs a hold of [\d.]+ s, longer than the longest hold \(6 s\)"):
         compiler.compile(impossible, 60, FakeDurations())
+
+
+def test_placeholders_are_filled_in_cues(library):
+    from dataclasses import replace
+    routine = library.routine("thoracic-mobility")
+    first = routine.items[0].exercise
+    lift = replace(first.phases[0], cue=("Rep {rep} of {reps}, {remaining} to go, hold {seconds}.",))
+    tipped = replace(first, phases=(lift, *first.phases[1:]), tips=("Then comes {next}.",), tip_every=1)
+    routine = replace(routine, items=(replace(routine.items[0], exercise=tipped), *routine.items[1:]))
+    timeline = compiler.compile(routine, 600, FakeDurations())
+    said = [e.text for e in timeline.events if e.kind == SPEECH]
+    cues = [t for t in said if t.startswith("Rep ")]
+    reps = len(cues)
+    assert cues[0].startswith(f"Rep 1 of {reps}, {reps - 1} to go, hold ") and cues[-1].startswith(f"Rep {reps} of")
+    assert "Then comes Foam roll assisted thoracic extension." in said
