@@ -36,3 +36,21 @@ def test_the_espeak_default_is_understood_at_least_somewhat(texts, clip_cache):
     # espeak-ng scores far lower with this recogniser (0.40 with the default klatt2 variant, 0.18 with the plain
     # voice, see docs/voices.md); the floor catches a broken voice, variant or rate.
     assert _mean_recall(speech.EngineSpec("pyttsx3"), texts[:20], clip_cache) >= 0.25
+
+
+@pytest.mark.skipif(not speech.piper_available(), reason="the neural extra is not installed")
+def test_the_finished_mp3_still_says_what_the_plan_says(tmp_path, clip_cache):
+    """Cut each planned cue out of the decoded MP3 and let the recogniser listen: the cues are there, at
+    their planned times, and still understandable after levelling, limiting and MP3 encoding."""
+    from audioguide import pipeline
+    from conftest import DATA, decode
+    options = pipeline.BuildOptions(length_s=120, output_dir=tmp_path, engine=speech.EngineSpec("piper"),
+                                    cache_dir=clip_cache, definition_paths=(DATA / "short.toml",))
+    result = pipeline.build("short", options)
+    audio = decode(result.path)
+    cues = [e for e in result.timeline.events if e.kind == "speech" and len(e.text.split()) >= 3]
+    scores = []
+    for event in cues:
+        heard = transcribe((np.clip(audio[event.start:event.end], -1, 1) * 32767).astype(np.int16))
+        scores.append(recall(event.text, heard))
+    assert len(cues) >= 5 and float(np.mean(scores)) >= 0.6, list(zip([c.text for c in cues], scores))
