@@ -234,16 +234,15 @@ class _Writer:
         self.t = 0
         self.events: list[Event] = []
         self.chapters: list[tuple[str, int]] = []
-        self.unmeasured: set[str] = set()
         self.turns: Counter[str] = Counter()
 
     def chapter(self, title: str) -> None:
         self.chapters.append((title, self.t))
 
     def length(self, text: str) -> int:
+        """The text's measured length in samples, else an estimate (compile() notes which were missing)."""
         if text in self.durations:
             return int(self.durations[text])
-        self.unmeasured.add(text)
         return round((0.25 + len(text) / CHARS_PER_S) * SAMPLE_RATE)
 
     def say(self, text: str, gap_s: float = GAP_S) -> int:
@@ -330,8 +329,7 @@ def _layout(routine: Routine, choice: _Choice, durations: Mapping[str, int], cap
     w.wait(TAIL_S)
     chapters = tuple(Chapter(title, start, w.chapters[i + 1][1] if i + 1 < len(w.chapters) else w.t)
                      for i, (title, start) in enumerate(w.chapters))
-    return Timeline(routine.title, routine.id, w.t, tuple(w.events), chapters, SAMPLE_RATE,
-                    frozenset(w.unmeasured))
+    return Timeline(routine.title, routine.id, w.t, tuple(w.events), chapters, SAMPLE_RATE)
 
 
 def _exercise(w: _Writer, ex: Exercise, level: float, first_time: bool, next_title: str) -> None:
@@ -431,8 +429,7 @@ def _room_for_halfway(w: _Writer, ex: Exercise, phase: Phase, hold: float, value
         if not reminder.at_half:
             continue
         texts = [_fill(t, {**values, "remaining": round(hold / 2)}) for t in reminder.text]
-        if not all(t in w.durations for t in texts):
-            w.length(texts[0])  # noted as unmeasured: decided on the next pass
+        if not all([t in w.durations for t in texts]):  # a list, so every missing text is noted for measuring
             continue
         shortest = min(w.length(t) for t in texts) / SAMPLE_RATE
         needed = 2 * (shortest + _quiet_tail_s(phase))
