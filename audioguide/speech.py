@@ -7,6 +7,7 @@ length is exactly what the compiler plans with.
 from __future__ import annotations
 
 import contextlib
+import functools
 import ctypes
 import hashlib
 import importlib.util
@@ -31,6 +32,7 @@ from typing import Protocol
 
 import numpy as np
 
+from .encoder import ffmpeg_path
 from .errors import MissingToolError, SpeechError, UnknownNameError
 from .model import SAMPLE_RATE
 
@@ -232,26 +234,22 @@ def _version(package: str) -> str:
         return "unknown"
 
 
-def _espeak_data() -> Path | None:
+@functools.cache
+def _espeak_about() -> str:
+    """What `espeak-ng --version` prints (version and data folder), asked once per process."""
     exe = shutil.which("espeak-ng")
-    out = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout if exe else ""
-    match = re.search(r"Data at:\s*(\S+)", out)
-    return Path(match.group(1)) if match else None
+    return subprocess.run([exe, "--version"], capture_output=True, text=True).stdout if exe else ""
 
 
 def espeak_variants() -> set[str]:
     """Voice variants espeak-ng offers (used as VOICE+VARIANT, e.g. gmw/en-us+m3)."""
-    data = _espeak_data()
-    folder = data / "voices" / "!v" if data else None
+    match = re.search(r"Data at:\s*(\S+)", _espeak_about())
+    folder = Path(match.group(1)) / "voices" / "!v" if match else None
     return {p.name for p in folder.iterdir()} if folder and folder.is_dir() else set()
 
 
 def _espeak_version() -> str:
-    exe = shutil.which("espeak-ng")
-    if not exe:
-        return "unknown"
-    out = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout
-    match = re.search(r"(\d+\.\d+(?:\.\d+)?)", out)
+    match = re.search(r"(\d+\.\d+(?:\.\d+)?)", _espeak_about())
     return match.group(1) if match else "unknown"
 
 
@@ -286,8 +284,8 @@ def normalise(text: str) -> str:
     return " ".join(text.split()).strip(" ,;:")
 
 
-def read_wav(path: Path) -> np.ndarray:
-    """Read a 16-bit PCM WAV into an int16 array (mono: channels are averaged)."""
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """Read a 16-bit PCM WAV into an int16 array (mono: channels are averaged) and its sample rate."""
     with wave.open(str(path), "rb") as w:
         if w.getsampwidth() != 2:
             raise SpeechError(f"{path}: expected 16-bit PCM, found {8 * w.getsampwidth()}-bit")
@@ -310,10 +308,7 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     """Resample mono int16 PCM to SAMPLE_RATE with ffmpeg's resampler."""
     if rate == SAMPLE_RATE:
         return samples
-    ffmpeg = shutil.which("ffmpeg")
-    if not ffmpeg:
-        raise MissingToolError("ffmpeg is not installed; install it with: apt-get install ffmpeg")
-    cmd = [ffmpeg, "-v", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+    cmd = [ffmpeg_path(), "-v", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
            "-af", "aresample=resampler=soxr" if _has_soxr() else "anull", "-ar", str(SAMPLE_RATE),
            "-f", "s16le", "pipe:1"]
     done = subprocess.run(cmd, input=samples.astype("<i2").tobytes(), capture_output=True)
@@ -322,16 +317,10 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     return np.frombuffer(done.stdout, dtype="<i2").copy()
 
 
-_SOXR: bool | None = None
-
-
+@functools.cache
 def _has_soxr() -> bool:
-    global _SOXR
-    if _SOXR is None:
-        out = subprocess.run([shutil.which("ffmpeg") or "ffmpeg", "-hide_banner", "-buildconf"],
-                             capture_output=True, text=True).stdout
-        _SOXR = "--enable-libsoxr" in out
-    return _SOXR
+    out = subprocess.run([ffmpeg_path(), "-hide_banner", "-buildconf"], capture_output=True, text=True).stdout
+    return "--enable-libsoxr" in out
 
 
 def trim(samples: np.ndarray) -> np.ndarray:
@@ -365,27 +354,25 @@ class ClipCache:
 
     def load(self, path: Path) -> np.ndarray | None:
         """The clip at path, or None when it is missing, truncated or corrupt."""
-        try:
-            with wave.open(str(path), "rb") as w:
-                ok = (w.getframerate() == SAMPLE_RATE and w.getnchannels() == 1 and w.getsampwidth() == 2)
-                n = w.getnframes()
-                frames = w.readframes(n)
-        except (OSError, EOFError, wave.Error):
-            return None
-        if not ok or len(frames) != 2 * n:
-            return None
-        return np.frombuffer(frames, dtype="<i2")
+        return self._read(path, frames=True)
 
     def length(self, path: Path) -> int | None:
         """The clip's length in samples from its header alone, or None when missing, truncated or corrupt."""
+        return self._read(path, frames=False)
+
+    @staticmethod
+    def _read(path: Path, frames: bool):
         try:
             with wave.open(str(path), "rb") as w:
                 ok = (w.getframerate() == SAMPLE_RATE and w.getnchannels() == 1 and w.getsampwidth() == 2)
                 n = w.getnframes()
+                data = w.readframes(n) if frames else b""
             size = path.stat().st_size
         except (OSError, EOFError, wave.Error):
             return None
-        return n if ok and n > 0 and size >= WAV_HEADER + 2 * n else None
+        if not ok or n == 0 or size < WAV_HEADER + 2 * n or (frames and len(data) != 2 * n):
+            return None
+        return np.frombuffer(data, dtype="<i2") if frames else n
 
     def info(self) -> tuple[int, int]:
         """How many clips the cache holds and their size in bytes."""
@@ -457,11 +444,15 @@ class Speaker:
 
     def clips(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, np.ndarray]:
         """Every text's clip, rendering the ones not cached yet."""
-        return self._through_cache(texts, self.cache.load, lambda clip: clip, progress)
+        clips = self._through_cache(texts, self.cache.load, lambda clip: clip, progress)
+        self._remember({text: len(clip) for text, clip in clips.items()})
+        return clips
 
     def durations(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, int]:
         """Every text's clip length in samples; cached clips are measured from their headers alone."""
-        return self._through_cache(texts, self.cache.length, len, progress)
+        lengths = self._through_cache(texts, self.cache.length, len, progress)
+        self._remember(lengths)
+        return lengths
 
     def remembered(self) -> dict[str, int]:
         """Clip lengths this cache has recorded for this engine: a hint for planning, which durations() checks."""
@@ -496,7 +487,6 @@ class Speaker:
                 out[text] = found
         if missing:
             out.update({text: from_clip(clip) for text, clip in self._render(missing, progress).items()})
-        self._remember({text: len(v) if isinstance(v, np.ndarray) else v for text, v in out.items()})
         return out
 
     def _render(self, texts: list[str], progress: Progress | None) -> dict[str, np.ndarray]:
