@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -43,13 +43,9 @@ class MixSettings:
 
 @dataclass(frozen=True, slots=True)
 class Music:
-    """A music bed: samples (frames x channels, float32 at SAMPLE_RATE), looped to the session's length."""
+    """A music bed ready to loop: frames x channels, float32 at SAMPLE_RATE, its tail crossfaded into its head."""
 
-    samples: np.ndarray
-    loop: np.ndarray = field(init=False)
-
-    def __post_init__(self):
-        object.__setattr__(self, "loop", _loopable(self.samples))
+    loop: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +82,7 @@ class Mix:
                     voice[lo - b0:hi - b0] += audio[lo - start:hi - start]
             out = voice if self.settings.channels == 1 else np.repeat(voice[:, None], self.settings.channels, 1)
             if self.music is not None:
-                bed = _music_block(self.music, b0, b1, n_total, self.settings)
-                bed *= _duck_gain(ducks, b0, b1, self.settings.duck_db)[:, None]
+                bed = _music_block(self.music, ducks, b0, b1, n_total, self.settings.duck_db)
                 out = out + (bed[:, 0] if self.settings.channels == 1 else bed)
             out *= np.float32(self.gain)
             np.clip(out, -1.0, 1.0, out=out)
@@ -114,7 +109,7 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
     for e in sorted(timeline.events, key=lambda e: e.start):
         if e.kind == SPEECH or e.kind in SOUND_KINDS:
             starts[("speech", e.text) if e.kind == SPEECH else ("sound", e.kind)].append(e.start)
-    bed = Music(_level_music(music, settings)) if music is not None else None
+    bed = Music(_loopable(_level_music(music, settings))) if music is not None else None
     music_steps = _music_energy(bed, timeline, settings) if bed is not None else None
     ceiling = 10 ** (settings.peak_dbfs / 20)
 
@@ -204,13 +199,18 @@ def _loopable(x: np.ndarray) -> np.ndarray:
     return body
 
 
-def _music_block(music: Music, b0: int, b1: int, n_total: int, settings: MixSettings) -> np.ndarray:
+def _music_block(music: Music, spans: np.ndarray, b0: int, b1: int, n_total: int, duck_db: float) -> np.ndarray:
+    """The music bed for samples b0..b1: looped, faded in and out, ducked under the spans."""
     index = np.arange(b0, b1)
-    bed = music.loop[index % len(music.loop)].copy()
-    fade = np.minimum(1.0, np.minimum(index / (MUSIC_FADE_IN_S * SAMPLE_RATE),
-                                      (n_total - index) / (MUSIC_FADE_OUT_S * SAMPLE_RATE)))
-    bed *= fade.astype(np.float32)[:, None]
-    return bed
+    gain = _music_gain(spans, index, n_total, duck_db).astype(np.float32)
+    return music.loop[index % len(music.loop)] * gain[:, None]
+
+
+def _music_gain(spans: np.ndarray, t: np.ndarray, n_total: int, duck_db: float) -> np.ndarray:
+    """The music's gain at samples t: the fades at both ends of the session times the ducking."""
+    fade = np.minimum(1.0, np.minimum(t / (MUSIC_FADE_IN_S * SAMPLE_RATE),
+                                      (n_total - t) / (MUSIC_FADE_OUT_S * SAMPLE_RATE)))
+    return fade * 10 ** (-duck_db * _duck_depth(spans, t) / 20)
 
 
 def _duck_spans(timeline: Timeline) -> np.ndarray:
@@ -243,11 +243,6 @@ def _duck_depth(spans: np.ndarray, t: np.ndarray) -> np.ndarray:
     return 0.5 - 0.5 * np.cos(np.pi * depth)
 
 
-def _duck_gain(spans: np.ndarray, b0: int, b1: int, duck_db: float) -> np.ndarray:
-    """Music gain for samples b0..b1: down by duck_db inside the spans."""
-    return (10 ** (-duck_db * _duck_depth(spans, np.arange(b0, b1)) / 20)).astype(np.float32)
-
-
 def _music_energy(music: Music, timeline: Timeline, settings: MixSettings) -> np.ndarray:
     """K-weighted energy of the ducked, faded music bed per 100 ms step (for the loudness estimate)."""
     n_steps = -(-timeline.n_samples // loudness.STEP)
@@ -268,7 +263,4 @@ def _music_energy(music: Music, timeline: Timeline, settings: MixSettings) -> np
         steps += ((ends // period) * per_loop + upto(ends % period)
                   - (starts // period) * per_loop - upto(starts % period))
     centres = np.minimum(starts + loudness.STEP // 2, timeline.n_samples - 1)
-    fade = np.minimum(1.0, np.minimum(centres / (MUSIC_FADE_IN_S * SAMPLE_RATE),
-                                      (timeline.n_samples - centres) / (MUSIC_FADE_OUT_S * SAMPLE_RATE)))
-    duck = 10 ** (-settings.duck_db * _duck_depth(_duck_spans(timeline), centres) / 20)
-    return steps * (fade * duck) ** 2
+    return steps * _music_gain(_duck_spans(timeline), centres, timeline.n_samples, settings.duck_db) ** 2
