@@ -74,6 +74,13 @@ def _length(minutes: float | None, length: str | None) -> float:
     return compiler.parse_length(str(minutes if minutes is not None else 10))
 
 
+_definitions = click.option("--definitions", "-d", "definition_paths", multiple=True,
+                            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                            help="Extra definition file(s) to load (repeatable).")
+_quiet = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+_sessions_dir = click.option("--output-dir", "-o", type=click.Path(file_okay=False, exists=True, path_type=Path),
+                             default=Path("output"), show_default=True, help="The folder of built sessions.")
+_feed_title = click.option("--title", default=feed.DEFAULT_TITLE, show_default=True, help="The podcast's title.")
 _cache_dir = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                           help="Speech clip cache [default: $XDG_CACHE_HOME/audioguide].")
 
@@ -90,10 +97,7 @@ def _engine_options(f):
 def _length_options(f):
     f = click.option("--minutes", "-m", type=float, default=None, help="Session length in minutes [default: 10].")(f)
     f = click.option("--length", "-l", default=None, help="Session length as a duration, e.g. 12m30s.")(f)
-    f = click.option("--definitions", "-d", "definition_paths", multiple=True,
-                     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-                     help="Extra definition file(s) to load (repeatable).")(f)
-    return f
+    return _definitions(f)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -128,7 +132,7 @@ def cli(ctx, traceback):
 @click.option("--chapters", "show_chapters", is_flag=True, help="Also print the chapter list.")
 @click.option("--feed", "refresh_feed", is_flag=True, help="Also refresh feed.xml and index.html in the output folder.")
 @click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="With --feed: where the folder is served.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_quiet
 def build(routine, minutes, length, definition_paths, output_dir, engine, voice, rate, cache_dir, sounds_dir,
           bitrate, music, music_level, stereo, show_chapters, refresh_feed, base_url, quiet):
     """Build the session MP3 for ROUTINE (a name, or a .toml file holding one routine) and print its path.
@@ -164,7 +168,7 @@ def build(routine, minutes, length, definition_paths, output_dir, engine, voice,
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also draw the session as an SVG picture into this file.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_quiet
 def plan(routine, minutes, length, definition_paths, engine, voice, rate, cache_dir, as_json, svg_path, quiet):
     """Print the timeline of ROUTINE at the chosen length: time, chapter, event.
 
@@ -199,8 +203,7 @@ def plan(routine, minutes, length, definition_paths, engine, voice, rate, cache_
 
 
 @cli.command(name="list")
-@click.option("--definitions", "-d", "definition_paths", multiple=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Extra definition file(s).")
+@_definitions
 def list_(definition_paths):
     """List the exercises and routines that can be used, with where each comes from.
 
@@ -219,8 +222,7 @@ def list_(definition_paths):
 
 @cli.command()
 @click.argument("name")
-@click.option("--definitions", "-d", "definition_paths", multiple=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Extra definition file(s).")
+@_definitions
 def show(name, definition_paths):
     """Show one exercise or routine, readably: its phases, ranges, cues and where it comes from.
 
@@ -383,11 +385,10 @@ def clear(cache_dir):
 
 
 @cli.command(name="feed")
-@click.option("--output-dir", "-o", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              default=Path("output"), show_default=True, help="The folder of built sessions.")
+@_sessions_dir
 @click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True,
               help="The address the folder is served at (the feed's links start with it).")
-@click.option("--title", default="audioguide sessions", show_default=True, help="The podcast's title.")
+@_feed_title
 def feed_command(output_dir, base_url, title):
     """Write feed.xml (a podcast feed of every session in the folder) and index.html (a page to play them).
 
@@ -399,12 +400,11 @@ def feed_command(output_dir, base_url, title):
 
 
 @cli.command(name="serve")
-@click.option("--output-dir", "-o", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              default=Path("output"), show_default=True, help="The folder of built sessions.")
+@_sessions_dir
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 makes it reachable from your local network.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
-@click.option("--title", default="audioguide sessions", show_default=True, help="The podcast's title.")
+@_feed_title
 def serve_command(output_dir, host, port, title):
     """Serve the folder: the podcast feed, a page to play sessions, and the MP3s with byte ranges.
 

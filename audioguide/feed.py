@@ -20,13 +20,14 @@ from mutagen import MutagenError
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from . import cover, encoder
+from . import cover, encoder, sidecars
 from .errors import AudioguideError
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "content": "http://purl.org/rss/1.0/modules/content/",
       "podcast": "https://podcastindex.org/namespace/1.0", "atom": "http://www.w3.org/2005/Atom"}
 GUID_NAMESPACE = uuid.UUID("1b7e6a4e-7d0c-4d6b-9f59-2a6d5b1c0a11")  # audioguide's own: guids are uuid5(name)
 FEED_COVER = "feed-cover.jpg"
+DEFAULT_TITLE = "audioguide sessions"
 
 for prefix, uri in NS.items():
     ET.register_namespace(prefix, uri)
@@ -46,7 +47,7 @@ class Episode:
         return str(uuid.uuid5(GUID_NAMESPACE, self.path.name))
 
     def sidecar(self, suffix: str) -> Path:
-        return self.path.with_name(self.path.stem + suffix)
+        return sidecars.beside(self.path, suffix)
 
     def description(self) -> str:
         lines = [f"{_clock(start)} {title}" for start, title in self.chapters]
@@ -65,7 +66,7 @@ def episodes(folder: Path) -> list[Episode]:
         except (MutagenError, OSError) as e:
             raise AudioguideError(f"{path}: not a readable MP3: {e}") from e
         title = str(tags["TIT2"]) if "TIT2" in tags else path.stem
-        chapters_file = path.with_name(path.stem + ".chapters.json")
+        chapters_file = sidecars.beside(path, ".chapters.json")
         chapters = ()
         if chapters_file.exists():
             doc = json.loads(chapters_file.read_text(encoding="utf-8"))
@@ -79,7 +80,7 @@ def url_for(base_url: str, name: str) -> str:
     return urljoin(base_url if base_url.endswith("/") else base_url + "/", quote(name))
 
 
-def rss(folder: Path, base_url: str, title: str = "audioguide sessions", author: str = "audioguide",
+def rss(folder: Path, base_url: str, title: str = DEFAULT_TITLE, author: str = "audioguide",
         description: str = "Voice-guided exercise sessions, built with audioguide.", language: str = "en") -> str:
     """The feed as XML text."""
     items = episodes(folder)
@@ -147,7 +148,7 @@ def _clock(seconds: float, hours: bool = False) -> str:
     return f"{h:02d}:{m:02d}:{s:02d}" if hours or h else f"{m:02d}:{s:02d}"
 
 
-def page(folder: Path, title: str = "audioguide sessions") -> str:
+def page(folder: Path, title: str = DEFAULT_TITLE) -> str:
     """A phone-friendly page: each episode with a player, its chapters (tap to seek) and its timeline picture."""
     parts = []
     for n, episode in enumerate(episodes(folder)):
@@ -199,7 +200,7 @@ document.querySelectorAll("a[data-seek]").forEach(function (link) {{
 """
 
 
-def write(folder: Path, base_url: str, title: str = "audioguide sessions") -> Path:
+def write(folder: Path, base_url: str, title: str = DEFAULT_TITLE) -> Path:
     """Write feed.xml, index.html and the feed's cover into folder; return the feed's path."""
     folder = Path(folder)
     if not folder.is_dir():

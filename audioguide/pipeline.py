@@ -97,7 +97,8 @@ def build(name: str, options: BuildOptions, progress: Progress | None = None) ->
     speaker = Speaker(options.engine, ClipCache(options.cache_dir))
     timeline = plan(routine, options.length_s, speaker, progress)
     clips = speaker.clips(timeline.texts())
-    target = Path(options.output_dir) / f"{routine.id}-{length_label(options.length_s)}.mp3"
+    label = length_label(options.length_s)
+    target = Path(options.output_dir) / f"{routine.id}-{label}.mp3"
     channels = 2 if options.stereo else 1
     music = sounds.read_any(options.music, channels) if options.music else None
     settings = mixer.MixSettings(loudness_lufs=TARGET_LUFS + MP3_LOUDNESS_LOSS_LU, channels=channels,
@@ -105,7 +106,6 @@ def build(name: str, options: BuildOptions, progress: Progress | None = None) ->
     prepared = mixer.prepare(timeline, clips, sounds.load(options.sounds_dir), settings, music)
     del clips  # the mix keeps its own limited copies: the raw clips need not stay in memory while encoding
     report = (lambda done, total: progress("mix+encode", done, total)) if progress else None
-    label = length_label(options.length_s)
     info = tags.TrackInfo(title=f"{routine.title} ({label})", album=routine.title,
                           track=max(1, round(options.length_s / 60)), year=datetime.date.today().year,
                           cover_jpeg=cover.render(routine.id, routine.title, spoken_length(options.length_s)))
@@ -114,12 +114,7 @@ def build(name: str, options: BuildOptions, progress: Progress | None = None) ->
                        encoder.EncodeSettings(options.bitrate_kbps, channels), report)
         tags.write(tmp, timeline, info)
     write_sidecars(target, timeline)
-    return BuildResult(target, sidecar(target, ".plan.json"), timeline, speaker.rendered, tuple(notices))
-
-
-def sidecar(mp3: Path, suffix: str) -> Path:
-    """The path of a file beside the MP3 with the same base name: session.mp3 -> session.vtt."""
-    return mp3.with_name(mp3.stem + suffix)
+    return BuildResult(target, sidecars.beside(target, ".plan.json"), timeline, speaker.rendered, tuple(notices))
 
 
 def write_sidecars(mp3: Path, timeline: Timeline) -> None:
@@ -128,7 +123,7 @@ def write_sidecars(mp3: Path, timeline: Timeline) -> None:
                          (".chapters.json", sidecars.chapters_json(timeline)),
                          (".plan.json", json.dumps(timeline.to_dict(), indent=1) + "\n"),
                          (".svg", svg.render(timeline))):
-        encoder.write_text(sidecar(mp3, suffix), text)
+        encoder.write_text(sidecars.beside(mp3, suffix), text)
 
 
 def spoken_length(length_s: float) -> str:

@@ -8,7 +8,6 @@ page are made per request, so their links follow whatever address the phone used
 from __future__ import annotations
 
 import asyncio
-import mimetypes
 from collections.abc import Callable
 from pathlib import Path
 
@@ -21,7 +20,7 @@ SERVED_SUFFIXES = {".mp3": "audio/mpeg", ".json": "application/json", ".vtt": "t
                    ".xml": "application/rss+xml; charset=utf-8", ".html": "text/html; charset=utf-8"}
 
 
-def make_app(folder: Path, title: str = "audioguide sessions") -> web.Application:
+def make_app(folder: Path, title: str = feed.DEFAULT_TITLE) -> web.Application:
     root = Path(folder).resolve()
     app = web.Application()
 
@@ -81,7 +80,6 @@ def lan_addresses() -> list[str]:
 
 def serve(folder: Path, host: str, port: int, title: str, ready: Callable[[str], None] | None = None) -> None:
     """Serve until interrupted; ready(url) is called once the socket listens."""
-    mimetypes.add_type("text/vtt", ".vtt")
     app = make_app(folder, title)
 
     async def main() -> None:

@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import json
 import textwrap
+from pathlib import Path
 
 from .model import SPEECH, Timeline
 
 VTT_LINE = 65
+
+
+def beside(mp3: Path, suffix: str) -> Path:
+    """The path of a file beside the MP3 with the same base name: session.mp3 -> session.vtt."""
+    return mp3.with_name(mp3.stem + suffix)
 
 
 def _stamp(seconds: float, comma: bool = False) -> str:
