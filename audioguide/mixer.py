@@ -67,7 +67,7 @@ class Mix:
         """Yield float32 blocks (n, or n x channels) whose lengths add up to timeline.n_samples."""
         block = round(self.settings.block_s * SAMPLE_RATE)
         n_total = self.timeline.n_samples
-        ducks = _duck_spans(self.timeline)
+        ducks = _duck_spans(self.timeline) if self.music is not None else None
         first = 0
         for b0 in range(0, n_total, block):
             b1 = min(b0 + block, n_total)
