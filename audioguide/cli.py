@@ -1,10 +1,7 @@
-"""The command line: the only module that imports click."""
+"""The command line: the only module that imports click. Each command is one call into the library, then printing."""
 
 from __future__ import annotations
 
-import difflib
-import json
-import re
 import sys
 import traceback
 from enum import IntEnum
@@ -12,13 +9,15 @@ from pathlib import Path
 
 import click
 
-from . import compiler, definitions, describe, encoder, feed, pipeline, starters, svg
-from .errors import AudioguideError, DefinitionErrors, UnknownNameError
-from . import speech
-from .speech import ClipCache, EngineSpec, Speaker
-
+from . import definitions, pipeline, speech, times
+from .definitions import starters
+from .errors import AudioguideError, DefinitionErrors
+from .publish import feed, picture, sidecars
+from .publish.episodes import DEFAULT_TITLE
+from .speech import ClipCache, EngineSpec
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
+DEFAULTS = pipeline.DEFAULTS
 
 
 class Exit(IntEnum):
@@ -61,7 +60,10 @@ class Bar:
         click.echo(f"\r{stage:<11}[{'#' * filled}{'.' * (width - filled)}] {percent:3d}%", err=True, nl=False)
         self.stage = stage
 
-    def close(self) -> None:
+    def __enter__(self) -> Bar:
+        return self
+
+    def __exit__(self, *exc) -> None:
         if self.enabled and self.stage:
             click.echo("", err=True)
 
@@ -69,9 +71,8 @@ class Bar:
 def _length(minutes: float | None, length: str | None) -> float:
     if minutes is not None and length is not None:
         raise click.UsageError("give either --minutes or --length, not both")
-    if length is not None:
-        return compiler.parse_length(length)
-    return compiler.parse_length(str(minutes if minutes is not None else 10))
+    text = length if length is not None else str(minutes) if minutes is not None else None
+    return times.parse_length(text) if text is not None else DEFAULTS.length_s
 
 
 _definitions = click.option("--definitions", "-d", "definition_paths", multiple=True,
@@ -79,23 +80,25 @@ _definitions = click.option("--definitions", "-d", "definition_paths", multiple=
                             help="Extra definition file(s) to load (repeatable).")
 _quiet = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 _sessions_dir = click.option("--output-dir", "-o", type=click.Path(file_okay=False, exists=True, path_type=Path),
-                             default=Path("output"), show_default=True, help="The folder of built sessions.")
-_feed_title = click.option("--title", default=feed.DEFAULT_TITLE, show_default=True, help="The podcast's title.")
+                             default=DEFAULTS.output_dir, show_default=True, help="The folder of built sessions.")
+_feed_title = click.option("--title", default=DEFAULT_TITLE, show_default=True, help="The podcast's title.")
 _cache_dir = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                           help="Speech clip cache [default: $XDG_CACHE_HOME/audioguide].")
 
 
 def _engine_options(f):
-    f = click.option("--engine", default="auto", show_default=True,
-                     help="Speech engine: auto (piper when installed, else pyttsx3), pyttsx3 or piper.")(f)
+    f = click.option("--engine", default=DEFAULTS.engine.name, show_default=True,
+                     help="Speech engine: auto (piper when installed, else pyttsx3), pyttsx3, piper, "
+                          "or tone (a stand-in needing no TTS).")(f)
     f = click.option("--voice", default=None, help="Voice id of the engine (see 'audioguide voices').")(f)
     f = click.option("--rate", type=click.IntRange(60, 400), default=None,
-                     help="Speaking rate in words per minute (pyttsx3).")(f)
+                     help="Speaking rate in words per minute.")(f)
     return _cache_dir(f)
 
 
 def _length_options(f):
-    f = click.option("--minutes", "-m", type=float, default=None, help="Session length in minutes [default: 10].")(f)
+    f = click.option("--minutes", "-m", type=float, default=None,
+                     help=f"Session length in minutes [default: {times.minutes(DEFAULTS.length_s)}].")(f)
     f = click.option("--length", "-l", default=None, help="Session length as a duration, e.g. 12m30s.")(f)
     return _definitions(f)
 
@@ -117,16 +120,16 @@ def cli(ctx, traceback):
 @cli.command()
 @click.argument("routine")
 @_length_options
-@click.option("--output-dir", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("output"),
+@click.option("--output-dir", "-o", type=click.Path(file_okay=False, path_type=Path), default=DEFAULTS.output_dir,
               show_default=True, help="Folder for the MP3 and its plan.")
 @_engine_options
 @click.option("--sounds", "sounds_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Folder of KIND.wav files replacing the built-in beeps.")
-@click.option("--bitrate", type=click.Choice(["64", "96", "128", "160", "192"]), default="96", show_default=True,
-              help="MP3 bitrate in kbps (constant).")
+@click.option("--bitrate", type=click.Choice([str(b) for b in pipeline.encoder.BITRATES_KBPS]),
+              default=str(DEFAULTS.bitrate_kbps), show_default=True, help="MP3 bitrate in kbps (constant).")
 @click.option("--music", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A music bed (any format ffmpeg reads), looped, faded and ducked under the voice.")
-@click.option("--music-level", type=click.FloatRange(-40, 0), default=-18.0, show_default=True,
+@click.option("--music-level", type=click.FloatRange(-40, 0), default=DEFAULTS.music_level_db, show_default=True,
               help="Music level in dB relative to the voice.")
 @click.option("--stereo", is_flag=True, help="Stereo output (worth it with --music); mono by default.")
 @click.option("--chapters", "show_chapters", is_flag=True, help="Also print the chapter list.")
@@ -147,16 +150,13 @@ def build(routine, minutes, length, definition_paths, output_dir, engine, voice,
         length_s=_length(minutes, length), output_dir=output_dir, engine=EngineSpec(engine, voice, rate),
         cache_dir=cache_dir, sounds_dir=sounds_dir, bitrate_kbps=int(bitrate),
         definition_paths=tuple(definition_paths), music=music, music_level_db=music_level, stereo=stereo)
-    bar = Bar(quiet)
-    try:
+    with Bar(quiet) as bar:
         result = pipeline.build(routine, options, bar)
-    finally:
-        bar.close()
     _notes(result.notices)
     click.echo(str(result.path))
     if show_chapters:
         for chapter in result.timeline.chapters:
-            click.echo(f"  {_clock(chapter.start_s)}  {chapter.title}")
+            click.echo(f"  {times.clock(chapter.start_s)}  {chapter.title}")
     if refresh_feed:
         click.echo(str(feed.write(output_dir, base_url)))
 
@@ -180,26 +180,14 @@ def plan(routine, minutes, length, definition_paths, engine, voice, rate, cache_
         audioguide plan thoracic-mobility --length 12m30s --json > plan.json
         audioguide plan thoracic-mobility --minutes 20 --svg plan.svg
     """
-    found, notices = pipeline.find_routine(routine, tuple(definition_paths))
+    options = pipeline.BuildOptions(length_s=_length(minutes, length), engine=EngineSpec(engine, voice, rate),
+                                    cache_dir=cache_dir, definition_paths=tuple(definition_paths))
+    with Bar(quiet) as bar:
+        timeline, notices = pipeline.plan(routine, options, bar)
     _notes(notices)
-    speaker = Speaker(EngineSpec(engine, voice, rate), ClipCache(cache_dir))
-    bar = Bar(quiet)
-    try:
-        timeline = pipeline.plan(found, _length(minutes, length), speaker, bar)
-    finally:
-        bar.close()
     if svg_path:
-        encoder.write_text(svg_path, svg.render(timeline))
-    if as_json:
-        click.echo(json.dumps(timeline.to_dict(), indent=1))
-        return
-    for event in timeline.events:
-        if event.kind == "hold":
-            what = f"hold {event.end_s - event.start_s:.1f} s"
-        else:
-            what = f'"{event.text}"' if event.text else event.kind
-        click.echo(f"{_clock(event.start_s, exact=True)}  {timeline.chapters[event.chapter].title[:28]:<28}  {what}")
-    click.echo(f"{_clock(timeline.duration_s, exact=True)}  end")
+        picture.write(svg_path, timeline)
+    click.echo(sidecars.plan_json(timeline) if as_json else sidecars.plan_text(timeline), nl=False)
 
 
 @cli.command(name="list")
@@ -211,38 +199,37 @@ def list_(definition_paths):
     Example:
         audioguide list
     """
-    library = _load(definition_paths)
+    library = definitions.load_library(list(definition_paths))
+    _notes(library.notices)
     click.echo("Routines:")
     for rid, r in sorted(library.routines.items()):
-        click.echo(f"  {rid:<28} {r.title}  [{library.sources[f'routines.{rid}']}]")
+        click.echo(f"  {rid:<28} {r.title}  [{library.source(rid)}]")
     click.echo("Exercises:")
     for eid, e in sorted(library.exercises.items()):
-        click.echo(f"  {eid:<28} {e.title}  [{library.sources[f'exercises.{eid}']}]")
+        click.echo(f"  {eid:<28} {e.title}  [{library.source(eid)}]")
 
 
 @cli.command()
 @click.argument("name")
 @_definitions
-def show(name, definition_paths):
+@_engine_options
+@_quiet
+def show(name, definition_paths, engine, voice, rate, cache_dir, quiet):
     """Show one exercise or routine, readably: its phases, ranges, cues and where it comes from.
+
+    A routine's length range is measured with the chosen voice (rendering what is not cached yet), so it
+    matches what 'build' accepts.
 
     \b
     Example:
         audioguide show cat-cow
         audioguide show thoracic-mobility
     """
-    library = _load(definition_paths)
-    if name in library.routines:
-        routine = library.routines[name]
-        span = compiler.feasible_range_s(routine, {})
-        lines = describe.routine(routine, library.sources[f"routines.{name}"], span)
-    elif name in library.exercises:
-        lines = describe.exercise(library.exercises[name], library.sources[f"exercises.{name}"])
-    else:
-        known = sorted([*library.routines, *library.exercises])
-        close = difflib.get_close_matches(name, known, n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else " (see 'audioguide list')"
-        raise UnknownNameError(f"no exercise or routine called {name!r}{hint}")
+    options = pipeline.BuildOptions(engine=EngineSpec(engine, voice, rate), cache_dir=cache_dir,
+                                    definition_paths=tuple(definition_paths))
+    with Bar(quiet) as bar:
+        lines, notices = pipeline.describe(name, options, bar)
+    _notes(notices)
     click.echo("\n".join(lines))
 
 
@@ -274,7 +261,7 @@ def validate(paths):
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(["exercise", "routine"]))
+@click.argument("kind", type=click.Choice(starters.KINDS))
 @click.argument("name")
 @click.option("--output-dir", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Where to write NAME.toml.")
@@ -286,18 +273,11 @@ def new(kind, name, output_dir):
         audioguide new exercise wall-angels
         audioguide new routine morning-back --output-dir ~/.config/audioguide
     """
-    item_id = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    if not definitions.ID_PATTERN.match(item_id):
-        raise click.BadParameter(f"expected a name with letters or digits, found {name!r}", param_hint="NAME")
-    target = output_dir / f"{item_id}.toml"
-    if target.exists():
-        raise AudioguideError(f"{target} exists already; choose another name or remove it")
-    encoder.write_text(target, starters.render(kind, item_id, str(target)))
-    click.echo(str(target))
+    click.echo(str(starters.write(kind, name, output_dir)))
 
 
 @cli.command()
-@click.option("--engine", default=None, help="Only this engine: pyttsx3 or piper.")
+@click.option("--engine", default=None, help="Only this engine: pyttsx3, piper or tone.")
 def voices(engine):
     """List the speech engines and their voices; 'auto' picks piper when it is installed.
 
@@ -306,25 +286,8 @@ def voices(engine):
         audioguide voices
         audioguide voices --engine pyttsx3
     """
-    names = [engine] if engine else list(speech.ENGINES)
-    click.echo(f"auto -> {speech.resolve('auto')}")
-    for name in names:
-        try:
-            found = speech.make_engine(EngineSpec(name)).voices()
-        except AudioguideError as e:
-            if engine:
-                raise
-            click.echo(f"{name}: not available ({e})")
-            continue
-        click.echo(f"{name}:")
-        for v in found:
-            click.echo(f"  {v.id:<28} {v.name}{' [' + v.language + ']' if v.language else ''}")
-        if name == "pyttsx3":
-            click.echo(f"  variants, added as VOICE+VARIANT: {', '.join(sorted(speech.espeak_variants()))}")
-            click.echo(f"  default: {speech.Pyttsx3Engine.DEFAULT_VOICE} at {speech.Pyttsx3Engine.DEFAULT_RATE} wpm")
-        if name == "piper":
-            click.echo("  (or the path of any Piper .onnx voice file)")
-            click.echo(f"  default: joe at {speech.PiperEngine.WORDS_PER_MINUTE} wpm")
+    listed = speech.catalogue(engine)
+    click.echo("\n".join([f"auto -> {speech.resolve('auto')}", *(line for found in listed for line in found.lines())]))
 
 
 @cli.command()
@@ -339,11 +302,8 @@ def say(text, output, engine, voice, rate, cache_dir):
     Example:
         audioguide say "Lift your arms off the wall." --output lift.wav --engine pyttsx3 --voice gmw/en-us
     """
-    speaker = Speaker(EngineSpec(engine, voice, rate), ClipCache(cache_dir))
-    clip = speaker.clips([text])[text]
-    with encoder.atomic_output(output) as tmp:
-        speech.write_wav(tmp, clip)
-    click.echo(f"{output} ({len(clip) / speech.SAMPLE_RATE:.2f} s, {speaker.spec.name})")
+    seconds, used = speech.say(text, output, EngineSpec(engine, voice, rate), ClipCache(cache_dir))
+    click.echo(f"{output} ({seconds:.2f} s, {used})")
 
 
 @cli.group()
@@ -414,42 +374,23 @@ def serve_command(output_dir, host, port, title):
     Example:
         audioguide serve --output-dir output --host 0.0.0.0 --port 8000
     """
-    from . import server  # aiohttp is only needed here: keep it out of every other command's start-up
+    from .publish import server  # aiohttp is only needed here: keep it out of every other command's start-up
 
-    def ready(url: str) -> None:
-        shown = url
-        if host in ("0.0.0.0", "::"):
-            lan = server.lan_addresses()
-            shown = url.replace(host, lan[0]) if lan else url
-            click.echo("Listening on every network interface: anyone on your local network can reach these files.")
-        else:
-            click.echo(f"Listening on {host} only: other devices cannot reach it (use --host 0.0.0.0 for a phone).")
-        feed.write(output_dir, shown, title)
-        click.echo(f"Feed: {shown}feed.xml")
-        click.echo(f"Page: {shown}")
+    def ready(listening: server.Listening) -> None:
+        click.echo(listening.reach)
+        click.echo(f"Feed: {listening.feed_url}")
+        click.echo(f"Page: {listening.url}")
         if sys.stdout.isatty():
             import segno
-            segno.make(f"{shown}feed.xml", error="m").terminal(out=sys.stdout, compact=True)
+            segno.make(listening.feed_url, error="m").terminal(out=sys.stdout, compact=True)
         sys.stdout.flush()
 
     server.serve(output_dir, host, port, title, ready)
 
 
-def _load(paths) -> definitions.Library:
-    """Load the definitions, telling the user on stderr when one of their files overrides an id."""
-    library = definitions.load_library(list(paths))
-    _notes(library.notices)
-    return library
-
-
 def _notes(notices) -> None:
     for notice in notices:
         click.echo(f"Note: {notice}", err=True)
-
-
-def _clock(seconds: float, exact: bool = False) -> str:
-    m, s = divmod(seconds, 60)
-    return f"{int(m):02d}:{s:06.3f}" if exact else f"{int(m):02d}:{int(s):02d}"
 
 
 def main() -> None:

@@ -1,7 +1,13 @@
-"""One exception hierarchy: every failure the user can cause or meet is an AudioguideError."""
+"""One exception hierarchy: every failure the user can cause or meet is an AudioguideError.
+
+Each stage converts the low-level errors it meets (OSError, wave.Error, ffmpeg, TTS and mutagen failures) into
+one of these where they enter the library, so the command line has a single place that prints them.
+"""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -58,12 +64,45 @@ class MissingToolError(AudioguideError, RuntimeError):
 
 
 class SpeechError(AudioguideError, RuntimeError):
-    """Text-to-speech failed to render a clip."""
+    """Text-to-speech failed to render a clip, or was given nothing to say."""
+
+
+class AudioError(AudioguideError, ValueError):
+    """An audio file (a sound, a music bed, a clip) that cannot be read; str(): 'PATH: REASON'."""
+
+    def __init__(self, path: str | Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
 
 
 class EncodeError(AudioguideError, RuntimeError):
-    """ffmpeg failed to encode, decode or measure audio."""
+    """ffmpeg failed to encode or resample audio."""
 
 
 class TagError(AudioguideError, RuntimeError):
     """Writing or reading ID3 tags failed."""
+
+
+class FileError(AudioguideError, OSError):
+    """A file or folder that cannot be read or written (permissions, a full disk, a path under a file)."""
+
+
+class FeedError(AudioguideError, ValueError):
+    """A built session, or a file beside it, that the feed or page cannot read."""
+
+
+class ServeError(AudioguideError, OSError):
+    """The server cannot listen where it was asked to (a port in use, an unknown host)."""
+
+
+def did_you_mean(name: str, known: Iterable[str], n: int = 3, quote: Callable[[str], str] = str) -> str:
+    """'; did you mean a, b?' for the known names close to name (each shown by quote), or '' when none is."""
+    close = difflib.get_close_matches(name, list(known), n=n)
+    return f"; did you mean {', '.join(quote(c) for c in close)}?" if close else ""
+
+
+def os_error(action: str, path: str | Path, error: OSError) -> FileError:
+    """A FileError for an OSError met while doing action on path: 'cannot write out/x.mp3: disk full'."""
+    reason = error.strerror or str(error) or type(error).__name__
+    return FileError(f"cannot {action} {path}: {reason}")

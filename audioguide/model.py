@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 SAMPLE_RATE = 44100
 
@@ -18,7 +18,7 @@ SOUND_LENGTH_S = {
 SOUND_KINDS = tuple(SOUND_LENGTH_S)
 SPEECH = "speech"
 HOLD = "hold"
-EVENT_KINDS = (SPEECH, *SOUND_KINDS, HOLD)
+REST = "rest"   # a zero-length mark where the fitter may lengthen a rest; never in a finished timeline
 
 COUNT_MODES = ("spoken", "beeps", "both", "none")
 DEFAULT_SWITCH_CUE = ("Switch sides. Now the {side} side.",)
@@ -47,6 +47,11 @@ class Range:
         if level <= 0.5:
             return self.min + (self.default - self.min) * (level / 0.5)
         return self.default + (self.max - self.default) * ((level - 0.5) / 0.5)
+
+
+DEFAULT_SET_REST_S = Range(5, 10, 30)
+DEFAULT_REST_S = Range(3, 8, 20)
+DEFAULT_SIDE_NAMES = ("left", "right")
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,13 +93,13 @@ class Exercise:
     safety: str = ""
     reps: Range = Range.fixed(1)
     sets: Range = Range.fixed(1)
-    set_rest_s: Range = Range(5, 10, 30)
+    set_rest_s: Range = DEFAULT_SET_REST_S
     sides: bool = False
-    side_mode: str = "blocks"
-    side_names: tuple[str, str] = ("left", "right")
+    side_mode: str = SIDE_MODES[0]
+    side_names: tuple[str, str] = DEFAULT_SIDE_NAMES
     switch_cue: tuple[str, ...] = DEFAULT_SWITCH_CUE
     side_cue: tuple[str, ...] = DEFAULT_SIDE_CUE
-    count: str = "spoken"
+    count: str = COUNT_MODES[0]
     tips: tuple[str, ...] = ()
     tip_every: int = 3
     start_cue: tuple[str, ...] = DEFAULT_START_CUE
@@ -110,6 +115,8 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Routine:
+    """A routine as defined: items in order, with what is spoken around them."""
+
     id: str
     title: str
     items: tuple[Item, ...]
@@ -118,7 +125,7 @@ class Routine:
     outro: tuple[str, ...] = ()
     transition: tuple[str, ...] = DEFAULT_TRANSITION
     round_cue: tuple[str, ...] = DEFAULT_ROUND_CUE
-    rest_s: Range = Range(3, 8, 20)
+    rest_s: Range = DEFAULT_REST_S
     rounds: Range = Range.fixed(1)
     source: str = ""
 
@@ -150,6 +157,8 @@ class Event(_Span):
 
 @dataclass(frozen=True, slots=True)
 class Chapter(_Span):
+    """A stretch of the session players list by title: the intro, one exercise, the outro."""
+
     title: str
     start: int
     end: int
@@ -165,7 +174,6 @@ class Timeline:
     events: tuple[Event, ...]
     chapters: tuple[Chapter, ...]
     sample_rate: int = SAMPLE_RATE
-    unmeasured: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def duration_s(self) -> float:

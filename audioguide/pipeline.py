@@ -1,24 +1,24 @@
-"""build(): definitions -> compiler -> speech -> mixer -> encoder -> tags, composed."""
+"""The stages composed: definitions -> compiler -> speech -> mixer -> encoder -> publish.
+
+Each command of the CLI is one call here (or into a stage's public face); nothing here knows about click.
+"""
 
 from __future__ import annotations
 
 import datetime
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import compiler, cover, definitions, encoder, mixer, sidecars, sounds, svg, tags
-from .errors import AudioguideError, UnknownNameError
+from . import audio, compiler, definitions, encoder, files, mixer, times
+from .definitions import describe as describing
+from .errors import MissingToolError, UnknownNameError, did_you_mean
+from .mixer import sounds
 from .model import Routine, Timeline
+from .publish import cover, sidecars, tags
 from .speech import ClipCache, EngineSpec, Speaker, require_espeak, resolve
 
-MAX_PLAN_PASSES = 6
-TARGET_LUFS = -16.0
-# libmp3lame drops some of the high-frequency energy that K-weighting counts: measured on the built-in
-# routine, the encoded file reads 0.3 to 0.5 LU quieter than the mix (96 to 192 kbps). The mix aims that much
-# higher so the MP3 lands on the target.
-MP3_LOUDNESS_LOSS_LU = 0.4
+DEFAULT_LENGTH_S = 10 * 60
 
 # progress(stage, done, total)
 Progress = Callable[[str, int, int], None]
@@ -26,16 +26,22 @@ Progress = Callable[[str, int, int], None]
 
 @dataclass(frozen=True, slots=True)
 class BuildOptions:
-    length_s: float
+    """Everything a build can be asked for; the defaults here are the command line's defaults."""
+
+    length_s: float = DEFAULT_LENGTH_S
     output_dir: Path = Path("output")
     engine: EngineSpec = EngineSpec()
     cache_dir: Path | None = None
     sounds_dir: Path | None = None
-    bitrate_kbps: int = 96
+    bitrate_kbps: int = encoder.BITRATE_KBPS
     definition_paths: tuple[Path, ...] = ()
     music: Path | None = None
-    music_level_db: float = -18.0
+    music_level_db: float = mixer.MUSIC_LEVEL_DB
     stereo: bool = False
+    loudness_lufs: float = mixer.TARGET_LUFS
+
+
+DEFAULTS = BuildOptions()
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,91 +53,82 @@ class BuildResult:
     notices: tuple[str, ...] = field(default_factory=tuple)
 
 
-def find_routine(name: str, paths: tuple[Path, ...] = ()) -> tuple[Routine, list[str]]:
-    """The routine called name, or the only routine in the file name points to; with load notices."""
-    candidate = Path(name)
-    if name.endswith(".toml") or candidate.is_file():
-        library = definitions.load_library([*paths, candidate])
-        own = [r for r in library.routines.values() if r.source == str(candidate)]
-        if len(own) != 1:
-            found = ", ".join(r.id for r in own) or "none"
-            raise UnknownNameError(f"{candidate}: expected exactly one routine in the file, found {found}; "
-                                   "name the routine instead and pass the file with --definitions")
-        return own[0], library.notices
-    library = definitions.load_library(list(paths))
-    return library.routine(name), library.notices
-
-
-def length_label(length_s: float) -> str:
-    """A stable ASCII label for a length: 10m, 12m30s, 1h05m."""
-    total = round(length_s)
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    label = f"{h}h{m:02d}m" if h else f"{m}m"
-    return label + (f"{s:02d}s" if s else "")
-
-
-def plan(routine: Routine, length_s: float, speaker: Speaker, progress: Progress | None = None) -> Timeline:
-    """Compile, rendering every cue the plan needs first, so the timeline is built from measured speech.
-
-    The first pass starts from the lengths the cache remembers (usually one pass is then enough); every
-    length the final timeline uses is checked against the clip itself before it is returned.
-    """
-    durations = speaker.remembered()
-    report = (lambda done, total: progress("speech", done, total)) if progress else None
-    for _ in range(MAX_PLAN_PASSES):
-        timeline = compiler.compile(routine, length_s, durations)
-        measured = speaker.durations(sorted(set(timeline.texts()) | timeline.unmeasured), report)
-        if not timeline.unmeasured and all(durations[t] == measured[t] for t in timeline.texts()):
-            return timeline
-        durations.update(measured)
-    raise AudioguideError(f"the plan for {routine.id} did not settle after {MAX_PLAN_PASSES} passes")
-
-
-def build(name: str, options: BuildOptions, progress: Progress | None = None) -> BuildResult:
-    """Build the session MP3 for the routine called name (or in the file name) and its plan beside it."""
-    encoder.ffmpeg_path()
-    if resolve(options.engine.name) == "pyttsx3":
-        require_espeak()
-    routine, notices = find_routine(name, options.definition_paths)
+def build(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> BuildResult:
+    """Build the session MP3 for the routine called name (or in the file name) and its sidecars beside it."""
+    check_tools(options.engine)
+    routine, notices = definitions.find_routine(name, options.definition_paths)
+    output_dir = files.ensure_folder(options.output_dir, "output folder")
     speaker = Speaker(options.engine, ClipCache(options.cache_dir))
-    timeline = plan(routine, options.length_s, speaker, progress)
+    timeline = _plan(routine, options.length_s, speaker, progress)
     clips = speaker.clips(timeline.texts())
-    label = length_label(options.length_s)
-    target = Path(options.output_dir) / f"{routine.id}-{label}.mp3"
+    label = times.label(options.length_s)
+    target = output_dir / f"{routine.id}-{label}.mp3"
     channels = 2 if options.stereo else 1
-    music = sounds.read_any(options.music, channels) if options.music else None
-    settings = mixer.MixSettings(loudness_lufs=TARGET_LUFS + MP3_LOUDNESS_LOSS_LU, channels=channels,
+    music = audio.decode(options.music, channels) if options.music else None
+    settings = mixer.MixSettings(loudness_lufs=options.loudness_lufs + encoder.LOUDNESS_LOSS_LU, channels=channels,
                                  music_level_db=options.music_level_db)
     prepared = mixer.prepare(timeline, clips, sounds.load(options.sounds_dir), settings, music)
     del clips  # the mix keeps its own limited copies: the raw clips need not stay in memory while encoding
     report = (lambda done, total: progress("mix+encode", done, total)) if progress else None
     info = tags.TrackInfo(title=f"{routine.title} ({label})", album=routine.title,
                           track=max(1, round(options.length_s / 60)), year=datetime.date.today().year,
-                          cover_jpeg=cover.render(routine.id, routine.title, spoken_length(options.length_s)))
-    with encoder.atomic_output(target) as tmp:
+                          cover_jpeg=cover.render(routine.id, routine.title, times.spoken(options.length_s)))
+    with files.atomic_output(target) as tmp:
         encoder.encode(prepared.blocks(), tmp, timeline.n_samples,
                        encoder.EncodeSettings(options.bitrate_kbps, channels), report)
         tags.write(tmp, timeline, info)
-    write_sidecars(target, timeline)
+    sidecars.write(target, timeline)
     return BuildResult(target, sidecars.beside(target, ".plan.json"), timeline, speaker.rendered, tuple(notices))
 
 
-def write_sidecars(mp3: Path, timeline: Timeline) -> None:
-    """Transcripts (.vtt, .srt), chapters (.chapters.json), the plan (.plan.json) and its picture (.svg)."""
-    for suffix, text in ((".vtt", sidecars.vtt(timeline)), (".srt", sidecars.srt(timeline)),
-                         (".chapters.json", sidecars.chapters_json(timeline)),
-                         (".plan.json", json.dumps(timeline.to_dict(), indent=1) + "\n"),
-                         (".svg", svg.render(timeline))):
-        encoder.write_text(sidecars.beside(mp3, suffix), text)
+def plan(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> tuple[Timeline, list[str]]:
+    """The timeline a build of the routine called name would have, with the definitions' notices."""
+    check_tools(options.engine)
+    routine, notices = definitions.find_routine(name, options.definition_paths)
+    speaker = Speaker(options.engine, ClipCache(options.cache_dir))
+    return _plan(routine, options.length_s, speaker, progress), notices
 
 
-def spoken_length(length_s: float) -> str:
-    """A length for people: '10 minutes', '12 min 30 s', '1 h 5 min'."""
-    total = round(length_s)
-    h, rest = divmod(total, 3600)
-    m, s = divmod(rest, 60)
-    if not h and not s:
-        return f"{m} minute{'s' if m != 1 else ''}"
-    parts = [f"{h} h" if h else "", f"{m} min" if m else "", f"{s} s" if s else ""]
-    return " ".join(p for p in parts if p)
+def describe(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> tuple[list[str], list[str]]:
+    """The exercise or routine called name as readable lines, with the definitions' notices.
+
+    A routine's shortest and longest lengths are measured with the chosen voice, as a build would measure
+    them; without a usable voice they are estimated, and say so.
+    """
+    library = definitions.load_library(list(options.definition_paths))
+    if name in library.routines:
+        routine = library.routines[name]
+        try:
+            span, estimated = length_range(routine, options, progress), False
+        except MissingToolError:
+            span, estimated = compiler.estimated_range(routine), True
+        return describing.routine(routine, library.source(name), span, estimated), library.notices
+    if name in library.exercises:
+        return describing.exercise(library.exercises[name], library.source(name)), library.notices
+    known = [*library.routines, *library.exercises]
+    raise UnknownNameError(f"no exercise or routine called {name!r}"
+                           + (did_you_mean(name, known) or " (see 'audioguide list')"))
+
+
+def length_range(routine: Routine, options: BuildOptions = DEFAULTS,
+                 progress: Progress | None = None) -> tuple[float, float]:
+    """The shortest and longest session the routine can fill with the chosen voice, in seconds."""
+    check_tools(options.engine)
+    speaker = Speaker(options.engine, ClipCache(options.cache_dir))
+    return compiler.length_range(routine, _measure(speaker, progress), speaker.remembered())
+
+
+def check_tools(engine: EngineSpec) -> None:
+    """MissingToolError now, before any work, when ffmpeg or the voice's own program is not installed."""
+    audio.ffmpeg_path()
+    if resolve(engine.name) == "pyttsx3":
+        require_espeak()
+
+
+def _plan(routine: Routine, length_s: float, speaker: Speaker, progress: Progress | None) -> Timeline:
+    return compiler.plan(routine, length_s, _measure(speaker, progress), speaker.remembered())
+
+
+def _measure(speaker: Speaker, progress: Progress | None) -> compiler.Measure:
+    report = (lambda done, total: progress("speech", done, total)) if progress else None
+    return lambda texts: speaker.durations(texts, report)

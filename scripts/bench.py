@@ -57,11 +57,9 @@ def time_encode(mp3: Path, work: Path, runs: int) -> float:
 
 
 def time_plan(minutes: float, cache: Path) -> float:
-    code = ("import time; from pathlib import Path; from audioguide import definitions, pipeline;"
-            "from audioguide.speech import ClipCache, EngineSpec, Speaker;"
-            f"r = definitions.load_library(include_user=False).routine({ROUTINE!r});"
-            f"s = Speaker(EngineSpec('auto'), ClipCache(Path({str(cache)!r})));"
-            f"t = time.perf_counter(); pipeline.plan(r, {minutes * 60}, s); print(time.perf_counter() - t)")
+    code = ("import time; from pathlib import Path; from audioguide import pipeline;"
+            f"o = pipeline.BuildOptions(length_s={minutes * 60}, cache_dir=Path({str(cache)!r}));"
+            f"t = time.perf_counter(); pipeline.plan({ROUTINE!r}, o); print(time.perf_counter() - t)")
     return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
@@ -78,13 +76,12 @@ import json, sys, time
 from pathlib import Path
 import numpy as np
 from pydub import AudioSegment
-from audioguide import definitions, pipeline, sounds
+from audioguide import pipeline
+from audioguide.mixer import sounds
 from audioguide.speech import ClipCache, EngineSpec, Speaker
 minutes, cache, out = float(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-routine = definitions.load_library(include_user=False).routine("thoracic-mobility")
-speaker = Speaker(EngineSpec("auto"), ClipCache(cache))
-timeline = pipeline.plan(routine, minutes * 60, speaker)
-clips = speaker.clips(timeline.texts())
+timeline, _ = pipeline.plan("thoracic-mobility", pipeline.BuildOptions(length_s=minutes * 60, cache_dir=cache))
+clips = Speaker(EngineSpec("auto"), ClipCache(cache)).clips(timeline.texts())
 beeps = {k: (v * 32767).astype(np.int16) for k, v in sounds.load().items()}
 def seg(a): return AudioSegment(a.astype("<i2").tobytes(), frame_rate=44100, sample_width=2, channels=1)
 start = time.perf_counter()

@@ -4,7 +4,7 @@ Usage: scripts/voices [--write docs/voices.md] [ENGINE:VOICE@RATE ...]
 
 Each candidate renders every cue text of the built-in routine (instructions, cues, tips, reminders); pocketsphinx
 (its bundled US English model, nothing to do with either engine) transcribes each clip, and the word recall
-(share of the cue's words it heard) is averaged over the cues. The defaults in speech.py come from this table.
+(share of the cue's words it heard) is averaged over the cues. The defaults in speech/engines.py come from this table.
 """
 
 from __future__ import annotations

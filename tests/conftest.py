@@ -1,4 +1,8 @@
-"""Shared fixtures: one speech cache for the whole run, real audio helpers, fake durations for pure tests."""
+"""Shared fixtures: one speech cache for the whole run, real audio helpers, fake durations for pure tests.
+
+Quick tests (not marked slow) run as on a machine without any TTS: the real engines are out of their reach, so
+the quick subset needs neither espeak-ng nor piper; they use the tone engine where they need clips.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from hypothesis import HealthCheck, settings
 
 from audioguide import definitions
 from audioguide.model import SAMPLE_RATE
+from audioguide.speech import engines
 
 DATA = Path(__file__).parent / "data"
 
@@ -33,6 +38,15 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("AUDIOGUIDE_CACHE", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_real_voices_in_quick_tests(request, monkeypatch):
+    """A quick test that reaches for espeak-ng or piper fails as it would on a machine without them."""
+    if request.node.get_closest_marker("slow"):
+        return
+    monkeypatch.setattr(engines, "ESPEAK_LIBS", ("libaudioguide-quick-tests-have-no-espeak.so",))
+    monkeypatch.setattr(engines, "piper_available", lambda: False)
+
+
 @pytest.fixture(scope="session")
 def clip_cache(tmp_path_factory) -> Path:
     """One clip cache shared by every test that renders real speech."""
@@ -47,6 +61,11 @@ def library():
 def fake_durations(texts) -> dict[str, int]:
     """Deterministic stand-in for measured speech: 60 ms per character plus 200 ms."""
     return {t: round((0.2 + 0.06 * len(t)) * SAMPLE_RATE) for t in texts}
+
+
+def fake_measure(texts) -> dict[str, int]:
+    """A measure() for compiler.plan and compiler.length_range: the fake durations of the texts asked for."""
+    return fake_durations(texts)
 
 
 class FakeDurations(dict):

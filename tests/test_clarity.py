@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from audioguide import definitions, speech
+from audioguide.model import SAMPLE_RATE
 
 from clarity import cue_texts, recall, transcribe
 
@@ -21,7 +22,7 @@ def _mean_recall(spec, texts, cache):
 
 
 def test_the_recogniser_is_a_fair_judge():
-    silence = np.zeros(speech.SAMPLE_RATE, dtype=np.int16)
+    silence = np.zeros(SAMPLE_RATE, dtype=np.int16)
     assert recall("Lift your arms off the wall.", transcribe(silence)) < 0.2
     assert recall("lift your arms", "lift your arms") == 1.0 and recall("a b", "b") == 0.5
 

@@ -6,8 +6,8 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from audioguide import speech
 from audioguide.cli import cli
+from audioguide.speech import engines
 
 from conftest import DATA
 
@@ -36,7 +36,7 @@ def test_every_command_explains_itself_with_an_example(command):
 
 
 def test_unknown_routine_is_one_line_exit_1_listing_the_known_ones(tmp_path):
-    result = CliRunner().invoke(cli, ["build", "thoracic", "-o", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["build", "thoracic", "-o", str(tmp_path), "--engine", "tone"])
     assert result.exit_code == 1
     assert result.output == ("Error: unknown routine 'thoracic'; did you mean thoracic-mobility? "
                              "(known routines: thoracic-mobility)\n")
@@ -44,21 +44,33 @@ def test_unknown_routine_is_one_line_exit_1_listing_the_known_ones(tmp_path):
 
 
 def test_bad_length_is_an_error():
-    result = CliRunner().invoke(cli, ["plan", "thoracic-mobility", "--length", "ten"])
+    result = CliRunner().invoke(cli, ["plan", "thoracic-mobility", "--length", "ten", "--engine", "tone"])
     assert result.exit_code == 1
     assert result.output == "Error: length: expected minutes such as 12.5 or a duration such as 12m30s, found 'ten'\n"
 
 
 def test_too_short_names_the_minimum(tmp_path):
-    result = CliRunner().invoke(cli, ["build", "thoracic-mobility", "--minutes", "1", "-o", str(tmp_path),
-                                      "--cache-dir", str(tmp_path / "c")])
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["build", "thoracic-mobility", "--minutes", "1", "-o", str(out),
+                                      "--cache-dir", str(tmp_path / "c"), "--engine", "tone"])
     assert result.exit_code == 1
     assert result.output.startswith("Error: thoracic-mobility needs at least ")
-    assert list(p.name for p in tmp_path.iterdir()) in ([], ["c"])
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_show_and_build_agree_on_the_shortest_length(tmp_path):
+    import re
+    voice = ["--cache-dir", str(tmp_path / "c"), "--engine", "tone"]
+    shown = run("show", "thoracic-mobility", *voice).output
+    shortest = re.search(r"Length: ([\d.]+) to [\d.]+ minutes\n", shown).group(1)
+    refused = CliRunner().invoke(cli, ["build", "thoracic-mobility", "-m", "1", "-o", str(tmp_path), *voice])
+    assert refused.output == f"Error: thoracic-mobility needs at least {shortest} minutes, asked for 1\n"
+    built = CliRunner().invoke(cli, ["plan", "thoracic-mobility", "-m", shortest, "--json", *voice])
+    assert built.exit_code == 0, built.output
 
 
 def test_missing_espeak_is_one_line_naming_the_package(monkeypatch, tmp_path):
-    monkeypatch.setattr(speech, "ESPEAK_LIBS", ("libno-such-espeak.so.9",))
+    monkeypatch.setattr(engines, "ESPEAK_LIBS", ("libno-such-espeak.so.9",))
     result = CliRunner().invoke(cli, ["build", "thoracic-mobility", "-o", str(tmp_path), "--engine", "pyttsx3"])
     assert result.exit_code == 1
     assert result.output == ("Error: espeak-ng is not installed (pyttsx3 speaks through it); "
@@ -75,7 +87,7 @@ def test_missing_ffmpeg_in_a_real_process(tmp_path):
 
 
 def test_traceback_flag_shows_the_traceback():
-    result = CliRunner().invoke(cli, ["--traceback", "plan", "nope"])
+    result = CliRunner().invoke(cli, ["--traceback", "plan", "nope", "--engine", "tone"])
     assert result.exit_code == 1 and "Traceback" in result.output and "Error: unknown routine" in result.output
 
 
@@ -129,12 +141,13 @@ def test_new_writes_a_starter_that_validates_and_never_overwrites(kind, tmp_path
     assert again.exit_code == 1 and "exists already" in again.output
 
 
-def test_show_an_exercise_and_a_routine():
+def test_show_an_exercise_and_a_routine(tmp_path):
     ex = run("show", "thread-the-needle").output
     assert ex.startswith("Thread the needle  [thread-the-needle, built-in]")
     assert "Sides: left and right, blocks" in ex and "say: Follow your hand" not in ex and "eyes" in ex
-    rt = run("show", "thoracic-mobility").output
+    rt = run("show", "thoracic-mobility", "--engine", "tone", "--cache-dir", str(tmp_path)).output
     assert "3. Spinal elongation [spinal-elongation] (optional)" in rt and "Length: " in rt
+    assert "(estimated)" not in rt
     unknown = CliRunner().invoke(cli, ["show", "cat-caw"])
     assert (unknown.exit_code, unknown.output) == (1, "Error: no exercise or routine called 'cat-caw'; did you mean cat-cow?\n")
 
@@ -154,15 +167,16 @@ def test_the_user_folder_is_read_and_overrides_are_announced(tmp_path, monkeypat
 
 def test_a_routine_file_can_be_built_by_path(tmp_path):
     result = CliRunner().invoke(cli, ["plan", str(DATA / "short.toml"), "--minutes", "2", "--json",
-                                      "--cache-dir", str(tmp_path), "--engine", "pyttsx3"])
+                                      "--cache-dir", str(tmp_path), "--engine", "tone"])
     assert result.exit_code == 0, result.output
     assert '"title": "Short test routine"' in result.output
 
 
-def test_plan_json_and_svg(tmp_path, clip_cache):
+def test_plan_json_and_svg(tmp_path):
     picture = tmp_path / "plan.svg"
+    clip_cache = tmp_path / "c"
     result = CliRunner().invoke(cli, ["plan", "short", "-d", str(DATA / "short.toml"), "--minutes", "2", "--json",
-                                      "--svg", str(picture), "--cache-dir", str(clip_cache), "--engine", "pyttsx3"])
+                                      "--svg", str(picture), "--cache-dir", str(clip_cache), "--engine", "tone"])
     assert result.exit_code == 0, result.output
     import json
     plan = json.loads(result.stdout)
@@ -171,22 +185,32 @@ def test_plan_json_and_svg(tmp_path, clip_cache):
     assert all(set(e) - {"text"} == {"start_s", "end_s", "kind", "chapter"} for e in plan["events"])
     assert picture.read_text().startswith("<svg")
     text = CliRunner().invoke(cli, ["plan", "short", "-d", str(DATA / "short.toml"), "--minutes", "2",
-                                    "--cache-dir", str(clip_cache), "--engine", "pyttsx3"]).stdout.splitlines()
+                                    "--cache-dir", str(clip_cache), "--engine", "tone"]).stdout.splitlines()
     assert text[0].startswith("00:00.000  Intro") and text[-1] == "02:00.000  end"
 
 
+def test_voices_lists_the_tone_engine_and_why_others_are_missing():
+    result = run("voices")
+    assert "tone:\n  low " in result.output and "  default: low at 160 wpm" in result.output
+    assert "pyttsx3: not available (espeak-ng is not installed" in result.output
+    alone = CliRunner().invoke(cli, ["voices", "--engine", "pyttsx3"])
+    assert alone.exit_code == 1 and alone.output.startswith("Error: espeak-ng is not installed")
+
+
+@pytest.mark.slow
 def test_voices_lists_engines():
     result = run("voices", "--engine", "pyttsx3")
     assert "pyttsx3:" in result.output and "gmw/en-us " in result.output and "klatt2" in result.output
     assert "  default: gmw/en-us+klatt2 at 160 wpm" in result.output
 
 
-def test_say_writes_a_wav_and_cache_commands(tmp_path):
+@pytest.mark.parametrize("engine", ["tone", pytest.param("pyttsx3", marks=pytest.mark.slow)])
+def test_say_writes_a_wav_and_cache_commands(tmp_path, engine):
     out = tmp_path / "hello.wav"
-    result = CliRunner().invoke(cli, ["say", "Hello there.", "-o", str(out), "--engine", "pyttsx3",
+    result = CliRunner().invoke(cli, ["say", "Hello there.", "-o", str(out), "--engine", engine,
                                       "--cache-dir", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"{out} (") and "pyttsx3" in result.output
+    assert result.output.startswith(f"{out} (") and engine in result.output
     import wave
     with wave.open(str(out)) as w:
         assert w.getframerate() == 44100 and w.getnframes() > 20000
@@ -244,3 +268,90 @@ def test_progress_bar_on_a_terminal_and_silence_when_piped(tmp_path, clip_cache)
     screen = b"".join(chunks).decode()
     assert proc.returncode == 0
     assert "speech" in screen and "mix+encode" in screen and "100%" in screen and "\r" in screen
+
+
+# -- every failure a user can cause is one "Error:" line and exit 1, converted where it enters ---------------
+
+def _one_error_line(result, *fragments):
+    assert result.exit_code == 1, result.output
+    assert result.output.count("\n") == 1 and result.output.startswith("Error: "), result.output
+    assert "Traceback" not in result.output
+    for fragment in fragments:
+        assert fragment in result.output, result.output
+
+
+@pytest.mark.parametrize("where", ["/proc/audioguide-test", "a-file/out"])
+def test_an_output_folder_that_cannot_be_made_is_refused_before_any_work(tmp_path, monkeypatch, where):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-file").write_text("x")
+    monkeypatch.setattr(engines.ToneEngine, "render", lambda *a: pytest.fail("speech was rendered"))
+    result = CliRunner().invoke(cli, ["build", "thoracic-mobility", "-o", where, "--engine", "tone",
+                                      "--cache-dir", str(tmp_path / "c")])
+    _one_error_line(result, f"cannot create the output folder {where}: ")
+
+
+def test_a_cache_folder_that_cannot_be_made_is_one_line(tmp_path):
+    result = CliRunner().invoke(cli, ["build", "thoracic-mobility", "-o", str(tmp_path), "--engine", "tone",
+                                      "--cache-dir", "/proc/nocache"])
+    _one_error_line(result, "cannot create the speech cache folder /proc/nocache: ")
+
+
+@pytest.mark.parametrize("text", ["", "**", "...", "\u200b"])
+def test_say_with_nothing_to_say(tmp_path, text):
+    result = CliRunner().invoke(cli, ["say", text, "-o", str(tmp_path / "x.wav"), "--engine", "tone",
+                                      "--cache-dir", str(tmp_path / "c")])
+    _one_error_line(result, "nothing to say in ")
+    assert not (tmp_path / "x.wav").exists()
+
+
+@pytest.mark.slow
+def test_say_with_nothing_to_say_through_espeak(tmp_path):
+    result = CliRunner().invoke(cli, ["say", "**", "-o", str(tmp_path / "x.wav"), "--engine", "pyttsx3",
+                                      "--cache-dir", str(tmp_path / "c")])
+    _one_error_line(result, "nothing to say in '**'")
+
+
+def test_say_into_a_folder_under_a_file(tmp_path):
+    (tmp_path / "afile").write_text("x")
+    result = CliRunner().invoke(cli, ["say", "Hello.", "-o", str(tmp_path / "afile" / "x.wav"), "--engine", "tone",
+                                      "--cache-dir", str(tmp_path / "c")])
+    _one_error_line(result, f"cannot write {tmp_path / 'afile' / 'x.wav'}: ")
+
+
+def test_a_cue_that_says_nothing_is_refused_by_validate_plan_and_build(tmp_path):
+    routine = tmp_path / "quiet.toml"
+    routine.write_text('[exercises.x]\ntitle = "X"\n[[exercises.x.phases]]\ncue = "..."\n\n'
+                       '[routines.quiet]\ntitle = "Quiet"\n[[routines.quiet.items]]\nexercise = "x"\n')
+    expected = f"{routine}:4: exercises.x.phases[0].cue: expected words to speak, found '...'"
+    checked = CliRunner().invoke(cli, ["validate", str(routine)])
+    assert (checked.exit_code, checked.output) == (1, expected + "\n")
+    for command in ("plan", "build"):
+        result = CliRunner().invoke(cli, [command, str(routine), "-m", "1", "--engine", "tone",
+                                          "--cache-dir", str(tmp_path / "c"), "-o" if command == "build" else "-q",
+                                          *([str(tmp_path / "out")] if command == "build" else [])])
+        assert (result.exit_code, result.output) == (1, f"Error: {expected}\n")
+
+
+def test_an_unreadable_chapters_file_is_one_line(tmp_path):
+    built = CliRunner().invoke(cli, ["build", "short", "-d", str(DATA / "short.toml"), "-m", "1.5",
+                                     "-o", str(tmp_path), "--engine", "tone", "--cache-dir", str(tmp_path / "c")])
+    assert built.exit_code == 0, built.output
+    (tmp_path / "short-1m30s.chapters.json").write_text("{ not json")
+    result = CliRunner().invoke(cli, ["feed", "-o", str(tmp_path)])
+    _one_error_line(result, "short-1m30s.chapters.json: not a readable chapters file")
+
+
+def test_serve_on_a_port_in_use_is_one_line(tmp_path):
+    import socket
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "-o", str(tmp_path), "--port", str(port)])
+    _one_error_line(result, f"cannot listen on 127.0.0.1:{port}: ", "address already in use")
+
+
+@pytest.mark.parametrize("host", ["no-such-host.invalid", "192.0.2.1"])
+def test_serve_on_an_address_this_machine_does_not_have_is_one_line(tmp_path, host):
+    result = CliRunner().invoke(cli, ["serve", "-o", str(tmp_path), "--host", host, "--port", "0"])
+    _one_error_line(result, f"cannot listen on {host}:0: ")

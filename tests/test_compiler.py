@@ -6,10 +6,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audioguide import compiler
+from audioguide.compiler.layout import BEEP_GAP_S, GAP_S
+from audioguide.compiler.plan import MAX_PASSES
 from audioguide.errors import LengthError, PlanError
 from audioguide.model import HOLD, SAMPLE_RATE, SOUND_KINDS, SPEECH, Exercise, Item, Phase, Range, Reminder, Routine
 
-from conftest import FakeDurations
+from conftest import FakeDurations, fake_measure
 
 
 @pytest.fixture
@@ -82,7 +84,7 @@ def test_both_sides_get_the_same_reps(thoracic):
 
 
 def test_too_short_and_too_long_name_the_bound(thoracic):
-    low, high = compiler.feasible_range_s(thoracic, FakeDurations())
+    low, high = compiler.length_range(thoracic, fake_measure)
     with pytest.raises(LengthError, match=r"thoracic-mobility needs at least [\d.]+ minutes, asked for 1"):
         compiler.compile(thoracic, 60, FakeDurations())
     with pytest.raises(LengthError, match=r"thoracic-mobility lasts at most [\d.]+ minutes"):
@@ -91,29 +93,32 @@ def test_too_short_and_too_long_name_the_bound(thoracic):
 
 
 def test_unmeasured_texts_are_reported_then_measured(thoracic):
-    first = compiler.compile(thoracic, 600, {})
-    assert set(first.texts()) <= first.unmeasured
-    measured = FakeDurations()
-    durations = {t: measured[t] for t in first.unmeasured}
-    for _ in range(5):
-        again = compiler.compile(thoracic, 600, durations)
-        if not again.unmeasured:
-            break
-        durations.update({t: measured[t] for t in again.unmeasured})
-    assert not again.unmeasured
-    assert again == compiler.compile(thoracic, 600, FakeDurations())
+    asked: list[list[str]] = []
+
+    def measure(texts):
+        asked.append(list(texts))
+        return fake_measure(texts)
+
+    timeline = compiler.plan(thoracic, 600, measure)
+    measured = [t for batch in asked for t in batch]
+    assert len(measured) == len(set(measured))           # each text measured once
+    assert set(timeline.texts()) <= set(measured)        # the plan rests on measured speech alone
+    assert 1 <= len(asked) <= MAX_PASSES
+    assert timeline == compiler.compile(thoracic, 600, FakeDurations())
 
 
-@pytest.mark.parametrize("text, seconds", [("10", 600), ("12.5", 750), ("12m30s", 750), ("45s", 45),
-                                           ("1h5m", 3900), (" 3m ", 180)])
-def test_parse_length(text, seconds):
-    assert compiler.parse_length(text) == seconds
+def test_known_lengths_are_a_guess_that_measuring_corrects(thoracic):
+    honest = compiler.plan(thoracic, 600, fake_measure)
+    lies = {text: n + 4410 for text, n in fake_measure(honest.texts()).items()}  # every clip 0.1 s too long
+    assert compiler.plan(thoracic, 600, fake_measure, known=lies) == honest
 
 
-@pytest.mark.parametrize("text", ["", "abc", "-3", "0", "12x", "nan", "5h"])
-def test_parse_length_refuses(text):
-    with pytest.raises(LengthError, match="length: "):
-        compiler.parse_length(text)
+def test_a_length_error_rests_on_measured_speech(thoracic):
+    low, _ = compiler.length_range(thoracic, fake_measure)
+    flattering = {t: 1 for t in fake_measure(compiler.compile(thoracic, 600, FakeDurations()).texts())}
+    with pytest.raises(LengthError, match=r"needs at least"):
+        compiler.plan(thoracic, low - 1, fake_measure, known=flattering)  # the guesses alone would fit
+    assert compiler.plan(thoracic, low + 0.01, fake_measure, known=flattering).n_samples == round((low + 0.01) * SAMPLE_RATE)
 
 
 # -- golden timelines: the built-in routine at 5, 10 and 20 minutes, compared exactly ------------------
@@ -180,7 +185,7 @@ def routines(draw):
 @given(routine=routines(), where=st.floats(0, 1))
 def test_properties_of_any_routine_at_any_feasible_length(routine, where):
     durations = FakeDurations()
-    low, high = compiler.feasible_range_s(routine, durations)
+    low, high = compiler.length_range(routine, fake_measure)
     length = low + (high - low) * where
     timeline = compiler.compile(routine, length, durations)
     sr = SAMPLE_RATE
@@ -240,9 +245,9 @@ def _timed(reminder, hold=Range(10, 20, 30), countdown=3):
 def test_a_halfway_reminder_lengthens_a_short_hold_within_its_max():
     long_text = "Halfway there. Keep breathing slowly and stay as tall as you can."
     routine = _timed(Reminder((long_text,), at_half=True))
-    timeline = compiler.compile(routine, compiler.feasible_range_s(routine, FakeDurations())[0], FakeDurations())
+    timeline = compiler.compile(routine, compiler.length_range(routine, fake_measure)[0], FakeDurations())
     hold = next(e for e in timeline.events if e.kind == HOLD)
-    needed = 2 * (FakeDurations()[long_text] / SAMPLE_RATE + 3 + compiler.BEEP_GAP_S + compiler.GAP_S)
+    needed = 2 * (FakeDurations()[long_text] / SAMPLE_RATE + 3 + BEEP_GAP_S + GAP_S)
     assert (hold.end - hold.start) / SAMPLE_RATE == min(30, int(needed) + 1) > 10
     assert any(e.text == long_text for e in timeline.events)
 

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from audioguide import encoder
-from audioguide.errors import EncodeError, MissingToolError
+from audioguide import encoder, files
+from audioguide.errors import EncodeError
 from audioguide.model import SAMPLE_RATE
 
 from conftest import decode, ffprobe
@@ -35,7 +35,7 @@ def test_failed_encoding_leaves_nothing_behind(tmp_path):
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        with encoder.atomic_output(target) as tmp:
+        with files.atomic_output(target) as tmp:
             encoder.encode(blocks(), tmp, 2 * SAMPLE_RATE)
     assert list(target.parent.iterdir()) == []
 
@@ -43,16 +43,3 @@ def test_failed_encoding_leaves_nothing_behind(tmp_path):
 def test_sample_count_mismatch_is_an_error(tmp_path):
     with pytest.raises(EncodeError, match="the mixer produced 44100 samples, the timeline has 88200"):
         encoder.encode([_tone(1.0)], tmp_path / "a.mp3", 2 * SAMPLE_RATE)
-
-
-def test_missing_ffmpeg_names_the_package(monkeypatch):
-    monkeypatch.setenv("PATH", "/nonexistent")
-    with pytest.raises(MissingToolError, match="ffmpeg is not installed; install it with: apt-get install ffmpeg"):
-        encoder.ffmpeg_path()
-
-
-def test_atomic_output_gives_an_ordinary_file(tmp_path):
-    target = tmp_path / "t.txt"
-    encoder.write_text(target, "hello")
-    assert target.read_text() == "hello" and (target.stat().st_mode & 0o044) == 0o044
-    assert [p.name for p in tmp_path.iterdir()] == ["t.txt"]

@@ -1,8 +1,12 @@
+import tracemalloc
+
 import numpy as np
 import pytest
 from scipy import signal
 
-from audioguide import loudness, mixer
+from audioguide import mixer
+from audioguide.mixer import loudness, music as bed
+from audioguide.mixer.mixing import BLOCK_S
 from audioguide.model import SAMPLE_RATE, Chapter, Event, Timeline
 
 SR = SAMPLE_RATE
@@ -86,7 +90,7 @@ def test_music_is_looped_faded_and_ducked_by_at_least_12_db():
     assert level(20, 24) > level(5, 8) - 1             # back up after the release, still there after a loop
     assert level(0, 0.2) < level(5, 8) - 15            # faded in
     assert level(29.9, 30) < level(5, 8) - 15          # faded out
-    gain = mixer._music_gain(mixer._duck_spans(prepared.timeline), np.arange(9 * SR, 13 * SR), n, 15)  # no fade here
+    gain = bed.gain(bed.duck_spans(prepared.timeline), np.arange(9 * SR, 13 * SR), n, 15)  # no fade here
     ramp = np.abs(np.diff(20 * np.log10(gain)))
     assert ramp.max() < 0.01  # smooth attack and release: no step larger than 0.01 dB per sample
 
@@ -102,9 +106,22 @@ def test_loudness_with_music_matches_the_long_way():
     assert abs(_integrated(out) - (-16.0)) < 0.3
 
 
+def _mixing_peak_bytes(seconds):
+    """Peak memory allocated while preparing and mixing a session of this length, and its block sizes."""
+    n = seconds * SR
+    timeline = _timeline([Event("rep", s, s + 50, 0) for s in range(0, n - 100, SR)], n)
+    tracemalloc.start()
+    try:
+        sizes = {len(b) for b in mixer.mix(timeline, {}, {"rep": np.ones(50, dtype=np.float32)})}
+        return tracemalloc.get_traced_memory()[1], sizes
+    finally:
+        tracemalloc.stop()
+
+
 def test_memory_use_does_not_depend_on_length():
-    n = 3600 * SR
-    events = [Event("rep", s, s + 50, 0) for s in range(0, n - 100, SR)]
-    blocks = mixer.mix(_timeline(events, n), {}, {"rep": np.ones(50, dtype=np.float32)})
-    sizes = {len(b) for b in blocks}
-    assert max(sizes) == round(mixer.BLOCK_S * SR)
+    block = round(BLOCK_S * SR)
+    short, sizes = _mixing_peak_bytes(600)
+    long, _ = _mixing_peak_bytes(3600)
+    assert max(sizes) == block
+    # six times the length costs less than one more block (4 bytes a sample): the session is never held whole
+    assert long - short < block * 4, (short, long)

@@ -6,7 +6,8 @@ import subprocess
 import numpy as np
 import pytest
 
-from audioguide import pipeline, tags
+from audioguide import pipeline
+from audioguide.publish import tags
 from audioguide.model import HOLD, SAMPLE_RATE, SOUND_KINDS, SPEECH
 from audioguide.speech import EngineSpec
 
@@ -149,7 +150,7 @@ def test_everything_in_the_tag_reads_back(short_build):
     assert str(id3["TRCK"]) == "2" and str(id3["TDRC"]).isdigit() and str(id3["TLEN"]) == "120000"
     timeline = short_build.timeline
     comment = str(id3["COMM::eng"]).splitlines()
-    assert comment == [f"{int(c.start_s // 60):02d}:{round(c.start_s) % 60:02d} {c.title}" for c in timeline.chapters]
+    assert comment == ["%02d:%02d %s" % (*divmod(round(c.start_s), 60), c.title) for c in timeline.chapters]
     cover = id3["APIC:Cover"]
     assert cover.mime == "image/jpeg" and len(cover.data) < 300_000
     assert Image.open(io.BytesIO(cover.data)).size == (1400, 1400)
@@ -161,7 +162,7 @@ def test_everything_in_the_tag_reads_back(short_build):
 
 
 def test_sidecars_match_the_timeline(short_build):
-    from test_sidecars import _parse
+    from test_publish_sidecars import _parse
     timeline = short_build.timeline
     spoken = sorted((e for e in timeline.events if e.kind == SPEECH), key=lambda e: e.start)
     base = short_build.path.with_suffix("")
@@ -175,14 +176,14 @@ def test_sidecars_match_the_timeline(short_build):
 
 
 def test_stale_remembered_lengths_never_reach_the_plan(tmp_path, clip_cache):
-    from audioguide import definitions
     from audioguide.speech import ClipCache, Speaker
-    routine = definitions.load_library([DATA / "short.toml"], include_user=False).routine("short")
+    options = pipeline.BuildOptions(length_s=120, engine=EngineSpec("pyttsx3"), cache_dir=clip_cache,
+                                    definition_paths=(DATA / "short.toml",))
+    honest, _ = pipeline.plan("short", options)
     speaker = Speaker(EngineSpec("pyttsx3"), ClipCache(clip_cache))
-    honest = pipeline.plan(routine, 120, speaker)
     lies = {text: n + 4410 for text, n in speaker.remembered().items()}  # as if every clip were 0.1 s longer
-    speaker._remember(lies)
+    speaker.cache.remember(speaker.engine.identity(), lies)
     assert speaker.remembered() == lies
-    again = pipeline.plan(routine, 120, speaker)
+    again, _ = pipeline.plan("short", options)
     assert again == honest
     assert speaker.remembered() != lies  # corrected from the clips themselves

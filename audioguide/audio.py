@@ -1,0 +1,128 @@
+"""Audio in and out: ffmpeg discovery, 16-bit WAV files, resampling, decoding any file, trimming silence.
+
+Every stage that touches audio samples on disk or through ffmpeg does it here; errors from wave, pydub and
+ffmpeg become AudioError, EncodeError or MissingToolError at this door.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import subprocess
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .errors import AudioError, EncodeError, MissingToolError
+from .model import SAMPLE_RATE
+
+WAV_HEADER = 44
+
+
+def ffmpeg_path(tool: str = "ffmpeg") -> str:
+    """The path of ffmpeg (or ffprobe), or MissingToolError naming the package to install."""
+    found = shutil.which(tool)
+    if not found:
+        raise MissingToolError(f"{tool} is not installed; install it with: apt-get install ffmpeg")
+    return found
+
+
+@dataclass(frozen=True, slots=True)
+class WavInfo:
+    """What a WAV file's header says, and whether the file holds every frame it announces."""
+
+    rate: int
+    channels: int
+    width: int
+    frames: int
+    complete: bool
+
+
+def wav_info(path: Path) -> WavInfo | None:
+    """The header of the WAV file at path, or None when it is missing or not a WAV file."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            rate, channels, width, frames = w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes()
+        size = Path(path).stat().st_size
+    except (OSError, EOFError, wave.Error):
+        return None
+    return WavInfo(rate, channels, width, frames, size >= WAV_HEADER + frames * width * channels)
+
+
+def read_wav(path: Path) -> tuple[np.ndarray, int]:
+    """Read a 16-bit PCM WAV into an int16 array (mono: channels are averaged) and its sample rate."""
+    try:
+        with wave.open(str(path), "rb") as w:
+            width, channels, rate = w.getsampwidth(), w.getnchannels(), w.getframerate()
+            frames = w.readframes(w.getnframes())
+    except (OSError, EOFError, wave.Error) as e:
+        raise AudioError(path, f"not a readable WAV file ({e})") from e
+    if width != 2:
+        raise AudioError(path, f"expected 16-bit PCM, found {8 * width}-bit")
+    data = np.frombuffer(frames[:len(frames) - len(frames) % (2 * channels)], dtype="<i2")
+    if channels > 1:
+        data = data.reshape(-1, channels).mean(axis=1).astype(np.int16)
+    return data, rate
+
+
+def write_wav(path: Path, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
+    """Write mono int16 samples as a 16-bit PCM WAV file."""
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(samples.astype("<i2").tobytes())
+
+
+def resample(samples: np.ndarray, rate: int) -> np.ndarray:
+    """Resample mono int16 PCM to SAMPLE_RATE with ffmpeg's resampler (soxr when ffmpeg has it)."""
+    if rate == SAMPLE_RATE:
+        return samples
+    cmd = [ffmpeg_path(), "-v", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
+           "-af", "aresample=resampler=soxr" if _has_soxr() else "anull", "-ar", str(SAMPLE_RATE),
+           "-f", "s16le", "pipe:1"]
+    done = subprocess.run(cmd, input=samples.astype("<i2").tobytes(), capture_output=True)
+    if done.returncode != 0:
+        raise EncodeError(f"ffmpeg could not resample a clip: {done.stderr.decode(errors='replace').strip()}")
+    return np.frombuffer(done.stdout, dtype="<i2").copy()
+
+
+@functools.cache
+def _has_soxr() -> bool:
+    out = subprocess.run([ffmpeg_path(), "-hide_banner", "-buildconf"], capture_output=True, text=True).stdout
+    return "--enable-libsoxr" in out
+
+
+def decode(path: Path, channels: int = 1) -> np.ndarray:
+    """Decode any file ffmpeg reads (through pydub) to float32 at SAMPLE_RATE: (n,) for mono, (n, 2) for stereo."""
+    ffmpeg_path()
+    from pydub import AudioSegment
+    from pydub.exceptions import CouldntDecodeError
+
+    try:
+        segment = AudioSegment.from_file(str(path))
+    except (CouldntDecodeError, OSError, IndexError) as e:
+        reason = str(e).strip().splitlines()[0] if str(e).strip() else repr(e)
+        raise AudioError(path, f"cannot read audio: {reason}") from e
+    segment = segment.set_channels(channels).set_frame_rate(SAMPLE_RATE).set_sample_width(2)
+    samples = np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32) / 32768
+    if len(samples) == 0:
+        raise AudioError(path, "no audio in the file")
+    return samples if channels == 1 else samples.reshape(-1, channels)
+
+
+def trim_silence(samples: np.ndarray, threshold_db: float, margin_s: float) -> np.ndarray:
+    """Cut int16 samples quieter than threshold_db (dBFS) from both ends, keeping margin_s so onsets stay soft."""
+    threshold = 10 ** (threshold_db / 20) * 32767
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > threshold)
+    if loud.size == 0:
+        return samples[:0]
+    margin = round(margin_s * SAMPLE_RATE)
+    return samples[max(0, loud[0] - margin): loud[-1] + margin + 1]
+
+
+def to_pcm16(block: np.ndarray) -> bytes:
+    """Float samples in [-1, 1] as interleaved little-endian 16-bit PCM, rounded to the nearest step."""
+    return np.round(np.clip(block, -1.0, 1.0) * 32767).astype("<i2").tobytes()

@@ -1,0 +1,131 @@
+"""Fitting a length: which items and rounds, and how far up their ranges, so the session lasts exactly as asked.
+
+Every adjustable quantity is a Range; one level for all of them (0 = every min, 0.5 = every default, 1 = every
+max) spreads time in proportion across exercises. Short sessions first drop optional items, long ones add
+rounds; the samples still missing go evenly into the rests.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+from collections.abc import Mapping
+
+from .. import times
+from ..errors import LengthError
+from ..model import REST, SAMPLE_RATE, Chapter, Event, Routine, Timeline
+from .layout import Choice, layout
+
+SEARCH_STEPS = 16      # level resolution 1/65536: finer than any rep or second step
+
+
+class Layouts:
+    """Layouts of one routine with one set of durations, each choice laid out once; notes every text any of
+    them had to estimate (the choice between candidates depended on those estimates too)."""
+
+    def __init__(self, routine: Routine, durations: Mapping[str, int]):
+        self.routine = routine
+        self.durations = durations
+        self.estimated: set[str] = set()
+        self.done: dict[Choice, Timeline] = {}
+
+    def __call__(self, rounds: int, dropped: frozenset[int], level: float) -> Timeline:
+        choice = Choice(rounds, dropped, level)
+        if choice not in self.done:
+            self.done[choice], estimated = layout(self.routine, choice, self.durations)
+            self.estimated |= estimated
+        return self.done[choice]
+
+    def bounds(self) -> tuple[Timeline, Timeline]:
+        """The shortest and the longest layout the routine allows."""
+        configs = _configs(self.routine)
+        return self(*configs[0], 0.0), self(*configs[-1], 1.0)
+
+    def fit(self, length_s: float) -> Timeline:
+        """The layout lasting exactly length_s; LengthError when the routine cannot fill it."""
+        target = round(length_s * SAMPLE_RATE)
+        shortest, longest = self.bounds()
+        if target < shortest.n_samples:
+            raise LengthError(f"{self.routine.id} needs at least {times.minutes(shortest.duration_s, 'up')} minutes, "
+                              f"asked for {times.minutes(length_s)}")
+        if target > longest.n_samples:
+            raise LengthError(f"{self.routine.id} lasts at most {times.minutes(longest.duration_s, 'down')} minutes, "
+                              f"asked for {times.minutes(length_s)}")
+        return _fit(self.routine, target, self)
+
+
+def compile(routine: Routine, length_s: float, durations: Mapping[str, int]) -> Timeline:
+    """Lay the routine out to last exactly length_s seconds.
+
+    durations maps each spoken text to its clip length in samples; texts missing from it are estimated
+    (plan() measures them and compiles again).
+    """
+    return Layouts(routine, durations).fit(length_s)
+
+
+def _configs(routine: Routine) -> list[tuple[int, frozenset[int]]]:
+    """Item sets and round counts from smallest to largest: optional items dropped last-first, then rounds."""
+    optional = [i for i, item in enumerate(routine.items) if item.optional]
+    first = int(routine.rounds.min)
+    configs = [(first, frozenset(optional[len(optional) - k:])) for k in range(len(optional), 0, -1)]
+    configs += [(r, frozenset()) for r in range(first, int(routine.rounds.max) + 1)]
+    return configs
+
+
+def _fit(routine: Routine, target: int, layouts: Layouts) -> Timeline:
+    """Choose items, rounds and level for target; optional items are dropped only when nothing else fits."""
+    fitting: list[tuple[bool, int, float, Timeline]] = []
+    fallback = None
+    for rounds, dropped in _configs(routine):
+        low = layouts(rounds, dropped, 0.0)
+        if low.n_samples > target:
+            break
+        high = layouts(rounds, dropped, 1.0)
+        if high.n_samples < target:
+            fallback = high  # too short even at max: rests will stretch if nothing larger fits
+            continue
+        level, timeline = _search(layouts, rounds, dropped, target)
+        fitting.append((bool(dropped), len(dropped), abs(level - 0.5), timeline))
+    if not fitting:
+        return _pad(fallback, target)
+    complete = [f for f in fitting if not f[0]]
+    if complete:  # every item kept: the rounds whose level is nearest the defaults
+        return _pad(min(complete, key=lambda f: f[2])[3], target)
+    return _pad(min(fitting, key=lambda f: f[1])[3], target)  # drop as few items as possible
+
+
+def _search(layouts: Layouts, rounds: int, dropped: frozenset[int], target: int) -> tuple[float, Timeline]:
+    """The highest level whose layout still fits in target samples (layout length grows with level)."""
+    top = layouts(rounds, dropped, 1.0)
+    if top.n_samples <= target:
+        return 1.0, top
+    lo, hi = 0.0, 1.0
+    best = layouts(rounds, dropped, lo)
+    for _ in range(SEARCH_STEPS):
+        mid = (lo + hi) / 2
+        timeline = layouts(rounds, dropped, mid)
+        if timeline.n_samples <= target:
+            lo, best = mid, timeline
+        else:
+            hi = mid
+    return lo, best
+
+
+def _pad(timeline: Timeline, target: int) -> Timeline:
+    """Spread the samples still missing evenly over the rests (marked by zero-length REST events)."""
+    missing = target - timeline.n_samples
+    slots = [e.start for e in timeline.events if e.kind == REST]
+    extra = [missing * (i + 1) // len(slots) - missing * i // len(slots) for i in range(len(slots))]
+    totals = list(itertools.accumulate(extra, initial=0))
+
+    def start(sample: int) -> int:  # something starting at a rest comes after it
+        return sample + totals[bisect.bisect_right(slots, sample)]
+
+    def end(sample: int) -> int:  # something ending at a rest comes before it
+        return sample + totals[bisect.bisect_left(slots, sample)]
+
+    events = tuple(Event(e.kind, start(e.start), end(e.end) if e.end > e.start else start(e.start), e.chapter,
+                         e.text) for e in timeline.events if e.kind != REST)
+    starts = [start(c.start) for c in timeline.chapters] + [target]
+    chapters = tuple(Chapter(c.title, starts[i], starts[i + 1]) for i, c in enumerate(timeline.chapters))
+    return Timeline(timeline.title, timeline.routine_id, target, events, chapters, timeline.sample_rate)

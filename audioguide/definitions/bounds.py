@@ -1,0 +1,43 @@
+"""What a definition can amount to, judged without laying it out: whether a text speaks, how long a routine
+can last at most. The compiler measures exactly; these bounds only refuse what could never work."""
+
+from __future__ import annotations
+
+import re
+
+from ..model import Exercise, Routine
+
+# Placeholders that are always filled with a number, so a text holding one always says something.
+NUMBER_PLACEHOLDERS = frozenset({"rep", "reps", "seconds", "remaining", "position", "count", "round", "rounds"})
+SPEECH_CHARS_PER_S = 13.0   # a generous speaking rate: the estimate leans short, refusing only the absurd
+SPEECH_PAUSE_S = 0.5        # the start of a clip and the gap after it
+
+
+def speaks(template: str) -> bool:
+    """True when the text says something: a letter or digit outside markup, or a number placeholder.
+
+    Speech engines get the text without markup and symbols (speech.text.normalise keeps every letter and
+    digit), so a text without any would render as silence.
+    """
+    text = re.sub(r"<[^>]*>", " ", template)
+    text = re.sub(r"\{(\w*)\}", lambda m: " 1 " if m.group(1) in NUMBER_PLACEHOLDERS else " ", text)
+    return any(c.isalnum() for c in text)
+
+
+def longest_estimate_s(routine: Routine) -> float:
+    """About how long the routine lasts with every range at its maximum, every item and every round."""
+    total = _said(routine.intro) + _said(routine.outro)
+    per_round = sum(_exercise_s(item.exercise) + routine.rest_s.max + _said(routine.transition[:1])
+                    for item in routine.items)
+    return total + per_round * routine.rounds.max
+
+
+def _exercise_s(ex: Exercise) -> float:
+    sides = 2 if ex.sides else 1
+    rep = sum(max(p.move_s, _said(p.cue[:1])) + (p.hold_s.max if p.hold_s else 0.0) for p in ex.phases)
+    per_set = sides * ex.reps.max * rep + _said(ex.start_cue[:1])
+    return _said(ex.setup) + ex.sets.max * per_set + (ex.sets.max - 1) * ex.set_rest_s.max
+
+
+def _said(texts: tuple[str, ...]) -> float:
+    return sum(len(t) / SPEECH_CHARS_PER_S + SPEECH_PAUSE_S for t in texts)

@@ -1,0 +1,147 @@
+"""Definition files -> a Library: built-ins, then the user's folder, then paths; later files override ids."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from pathlib import Path
+
+from .. import files
+from ..errors import DefinitionError, DefinitionErrors, UnknownNameError, did_you_mean
+from ..model import Exercise, Routine
+from .reader import ID_PATTERN, Reader
+from .where import join, kind
+
+
+@dataclass
+class Library:
+    """Every exercise and routine found, with where each came from."""
+
+    exercises: dict[str, Exercise] = field(default_factory=dict)
+    routines: dict[str, Routine] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    def routine(self, name: str) -> Routine:
+        """Return the routine called name, or raise UnknownNameError listing the known ones."""
+        if name in self.routines:
+            return self.routines[name]
+        known = ", ".join(sorted(self.routines)) or "none"
+        raise UnknownNameError(f"unknown routine {name!r}{did_you_mean(name, self.routines)} (known routines: {known})")
+
+    def source(self, name: str) -> str:
+        """Where the routine or exercise called name comes from: built-in, user, or a file's path."""
+        return self.sources.get(f"routines.{name}") or self.sources[f"exercises.{name}"]
+
+
+def builtin_files() -> list[Path]:
+    """The definition files shipped inside the package."""
+    folder = resources.files("audioguide.definitions.library")
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def user_files() -> list[Path]:
+    folder = files.config_dir()
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def load_library(paths: list[str | Path] = (), include_user: bool = True) -> Library:
+    """Load the built-ins, then the user folder, then paths; later files override earlier ids."""
+    found = [(p, "built-in") for p in builtin_files()]
+    if include_user:
+        found += [(p, "user") for p in user_files()]
+    found += [(Path(p), "path") for p in paths]
+    return _Loader().load(found)
+
+
+def load_files(paths: list[str | Path]) -> Library:
+    """Load the given files on top of the built-ins only (for validate): no user folder."""
+    return load_library(paths, include_user=False)
+
+
+def find_routine(name: str, paths: tuple[Path, ...] = ()) -> tuple[Routine, list[str]]:
+    """The routine called name, or the only routine in the file name points to; with load notices."""
+    candidate = Path(name)
+    if name.endswith(".toml") or candidate.is_file():
+        library = load_library([*paths, candidate])
+        own = [r for r in library.routines.values() if r.source == str(candidate)]
+        if len(own) != 1:
+            found = ", ".join(r.id for r in own) or "none"
+            raise UnknownNameError(f"{candidate}: expected exactly one routine in the file, found {found}; "
+                                   "name the routine instead and pass the file with --definitions")
+        return own[0], library.notices
+    library = load_library(list(paths))
+    return library.routine(name), library.notices
+
+
+class _Loader:
+    def __init__(self):
+        self.errors: list[DefinitionError] = []
+        self.raw_exercises: dict[str, tuple[dict, Reader, str]] = {}
+        self.raw_routines: dict[str, tuple[dict, Reader, str]] = {}
+        self.library = Library()
+
+    def load(self, found: list[tuple[Path, str]]) -> Library:
+        for path, origin in found:
+            self._read_file(path, origin)
+        known: dict[str, Exercise] = {}
+        for ex_id, (raw, reader, _) in self.raw_exercises.items():
+            exercise = reader.exercise(raw, f"exercises.{ex_id}", ex_id)
+            if exercise is not None:
+                known[ex_id] = exercise
+                self.library.exercises[ex_id] = exercise
+        for rt_id, (raw, reader, origin) in self.raw_routines.items():
+            routine = reader.routine(raw, f"routines.{rt_id}", rt_id, known, self.raw_exercises)
+            if routine is not None:
+                self.library.routines[rt_id] = replace(routine, source=origin)
+        for reader in {id(r): r for _, r, _ in [*self.raw_exercises.values(), *self.raw_routines.values()]}.values():
+            self.errors.extend(reader.errors)
+        if self.errors:
+            raise DefinitionErrors(sorted(self.errors, key=lambda e: (e.path or "", e.line or 0)))
+        return self.library
+
+    def _read_file(self, path: Path, origin: str) -> None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            self.errors.append(DefinitionError("file not found", path))
+            return
+        except (OSError, UnicodeDecodeError) as e:
+            self.errors.append(DefinitionError(f"cannot read file: {e}", path))
+            return
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            line = re.search(r"line (\d+)", str(e))
+            message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e)) or "invalid TOML"
+            self.errors.append(DefinitionError(f"invalid TOML: {message}", path,
+                                               line=int(line.group(1)) if line else None))
+            return
+        reader = Reader(path, text)
+        reader.check_keys(doc, ("exercises", "routines"), "")
+        source = origin if origin != "path" else str(path)
+        for section, target in (("exercises", self.raw_exercises), ("routines", self.raw_routines)):
+            table = doc.get(section, {})
+            if not isinstance(table, dict):
+                reader.fail(section, f"expected a table of {section}, found {kind(table)}")
+                continue
+            for item_id, raw in table.items():
+                key = join(section, item_id)
+                if not ID_PATTERN.match(item_id):
+                    reader.fail(key, f"ids are lower-case letters, digits and dashes, found {item_id!r}")
+                    continue
+                if not isinstance(raw, dict):
+                    reader.fail(key, f"expected a table, found {kind(raw)}")
+                    continue
+                if item_id in target:
+                    previous = self.library.sources[f"{section}.{item_id}"]
+                    self.library.notices.append(
+                        f"{path}: {section[:-1]} {item_id!r} overrides the one from {previous}")
+                target[item_id] = (raw, reader, source)
+                self.library.sources[f"{section}.{item_id}"] = source
+        if not reader.errors and not doc.get("exercises") and not doc.get("routines"):
+            reader.fail("", "no [exercises.ID] or [routines.ID] tables found")
+        self.errors.extend(reader.errors)
+        reader.errors = []

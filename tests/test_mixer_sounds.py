@@ -1,0 +1,65 @@
+import numpy as np
+
+from audioguide.mixer import sounds
+from audioguide.model import SAMPLE_RATE, SOUND_KINDS, SOUND_LENGTH_S
+
+
+def _dominant_hz(x):
+    spectrum = np.abs(np.fft.rfft(x * np.hanning(len(x))))
+    return np.fft.rfftfreq(len(x), 1 / SAMPLE_RATE)[np.argmax(spectrum)]
+
+
+def test_every_sound_fills_its_slot_and_starts_and_ends_silent():
+    for kind in SOUND_KINDS:
+        x = sounds.synthesise(kind)
+        assert len(x) == round(SOUND_LENGTH_S[kind] * SAMPLE_RATE)
+        assert x[0] == 0 and x[-1] == 0
+        assert abs(x[:20]).max() < 0.05 and abs(x[-20:]).max() < 0.05, kind  # no click at the edges
+        assert 0.4 < abs(x).max() <= 0.51
+
+
+def test_sounds_are_distinct_in_pitch():
+    pitches = {kind: _dominant_hz(sounds.synthesise(kind)) for kind in ("rep", "tick", "bell")}
+    assert pitches["tick"] > pitches["rep"] > pitches["bell"]
+    start, end = sounds.synthesise("hold_start"), sounds.synthesise("hold_end")
+    half = len(start) // 2
+    assert _dominant_hz(start[:half]) < _dominant_hz(start[half:])  # rising
+    assert _dominant_hz(end[:half]) > _dominant_hz(end[half:])      # falling
+
+
+def test_synthesis_is_deterministic():
+    assert all(np.array_equal(sounds.synthesise(k), sounds.synthesise(k)) for k in SOUND_KINDS)
+
+
+def test_user_sounds_replace_builtins(tmp_path):
+    from audioguide.audio import write_wav
+    tone = (np.sin(np.arange(22050) * 2 * np.pi * 300 / 22050) * 20000).astype(np.int16)
+    write_wav(tmp_path / "rep.wav", tone, rate=22050)
+    loaded = sounds.load(tmp_path)
+    assert abs(_dominant_hz(loaded["rep"]) - 300) < 20
+    assert len(loaded["rep"]) == round(SOUND_LENGTH_S["rep"] * SAMPLE_RATE)
+    assert np.array_equal(loaded["bell"], sounds.synthesise("bell"))
+
+
+def test_user_sounds_in_other_formats_and_bad_files(tmp_path):
+    import subprocess
+    import pytest
+    from audioguide.errors import AudioguideError
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=500:duration=1", "-ar", "48000",
+                    str(tmp_path / "tick.ogg")], check=True)
+    assert abs(_dominant_hz(sounds.load(tmp_path)["tick"]) - 500) < 40
+    (tmp_path / "bell.wav").write_bytes(b"not audio at all")
+    with pytest.raises(AudioguideError, match=r"bell.wav: cannot read audio"):
+        sounds.load(tmp_path)
+
+
+def test_the_sounds_folder_matches_the_code():
+    from pathlib import Path
+    from audioguide.audio import read_wav
+    folder = Path(__file__).parent.parent / "sounds"
+    for kind in SOUND_KINDS:
+        samples, rate = read_wav(folder / f"{kind}.wav")
+        assert rate == SAMPLE_RATE
+        expected = np.round(sounds.synthesise(kind) * 32767).astype(np.int16)
+        # within one step of 16 bits: libm may round sin/exp differently in the last bit on another machine
+        assert np.abs(samples.astype(int) - expected).max() <= 1, f"sounds/{kind}.wav is stale: run scripts/make-sounds"

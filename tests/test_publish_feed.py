@@ -1,0 +1,110 @@
+"""The feed read by real podcast clients' parsers (gPodder's podcastparser, feedparser), and the page."""
+
+import email.utils
+import io
+import json
+import shutil
+import xml.etree.ElementTree as ET
+
+import feedparser
+import podcastparser
+import pytest
+
+from audioguide import pipeline
+from audioguide.publish import feed
+from audioguide.speech import EngineSpec
+
+from conftest import DATA
+
+pytestmark = pytest.mark.slow
+BASE = "http://192.0.2.10:8000/"
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory, clip_cache):
+    out = tmp_path_factory.mktemp("feed")
+    for minutes in (1.5, 2):
+        options = pipeline.BuildOptions(length_s=minutes * 60, output_dir=out, engine=EngineSpec("pyttsx3"),
+                                        cache_dir=clip_cache, definition_paths=(DATA / "short.toml",))
+        pipeline.build("short", options)
+    # a title that needs escaping and a file name that needs quoting
+    odd = out / "odd name & more.mp3"
+    for suffix in (".mp3", ".chapters.json", ".vtt"):
+        shutil.copy(out / f"short-2m{suffix}", out / f"odd name & more{suffix}")
+    from mutagen.id3 import ID3, TIT2
+    tags = ID3(odd)
+    tags.add(TIT2(encoding=3, text=['Back & "neck" <fast>']))
+    tags.save(v2_version=3)
+    feed.write(out, BASE, title="My <sessions> & more")
+    return out
+
+
+def test_gpodder_podcastparser_reads_every_field(folder):
+    with open(folder / "feed.xml", "rb") as f:
+        parsed = podcastparser.parse(BASE + "feed.xml", f)
+    assert parsed["title"] == "My <sessions> & more"
+    assert parsed["cover_url"] == BASE + "feed-cover.jpg"
+    episodes = parsed["episodes"]
+    assert len(episodes) == 3
+    for episode in episodes:
+        enclosure = episode["enclosures"][0]
+        name = enclosure["url"].removeprefix(BASE)
+        assert enclosure["mime_type"] == "audio/mpeg"
+        assert name.isascii() and " " not in name
+        assert enclosure["file_size"] > 10_000
+        assert episode["total_time"] in (90, 120)
+        assert episode["guid"] and episode["published"] > 0
+    titles = {e["title"] for e in episodes}
+    assert 'Back & "neck" <fast>' in titles and "Short test routine (2m)" in titles
+    sizes = {e["title"]: e["enclosures"][0]["file_size"] for e in episodes}
+    assert sizes["Short test routine (1m30s)"] == (folder / "short-1m30s.mp3").stat().st_size
+
+
+def test_feedparser_reads_every_field(folder):
+    parsed = feedparser.parse(str(folder / "feed.xml"))
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    channel = parsed.feed
+    assert channel.title == "My <sessions> & more" and channel.language == "en"
+    assert channel.author == "audioguide"
+    assert not channel.itunes_explicit  # feedparser reads Apple's current "false" as None: not explicit
+    assert ET.parse(folder / "feed.xml").getroot().findtext(f"channel/{{{feed.NS['itunes']}}}explicit") == "false"
+    assert channel.image.href == BASE + "feed-cover.jpg"
+    assert channel.tags[0].term == "Health & Fitness"
+    entries = parsed.entries
+    published = [email.utils.parsedate_to_datetime(e.published) for e in entries]
+    assert published == sorted(published, reverse=True)  # newest first
+    for entry in entries:
+        enclosure = entry.enclosures[0]
+        assert enclosure.type == "audio/mpeg" and int(enclosure.length) > 10_000
+        assert entry.itunes_duration in ("00:01:30", "00:02:00")
+        assert "Exercises:" in entry.summary and "Arm raise" in entry.summary
+        assert entry.guidislink is False
+
+
+def test_podcasting_2_0_chapters_and_transcript(folder):
+    root = ET.parse(folder / "feed.xml").getroot()
+    ns = {"podcast": feed.NS["podcast"]}
+    item = next(i for i in root.iter("item") if i.findtext("title") == "Short test routine (2m)")
+    chapters = item.find("podcast:chapters", ns)
+    transcript = item.find("podcast:transcript", ns)
+    assert chapters.get("type") == "application/json+chapters"
+    assert chapters.get("url") == BASE + "short-2m.chapters.json"
+    assert transcript.get("type") == "text/vtt" and transcript.get("url") == BASE + "short-2m.vtt"
+    doc = json.loads((folder / "short-2m.chapters.json").read_text())
+    assert doc["version"] and doc["chapters"][0]["title"] == "Intro"
+
+
+def test_guids_never_change_when_the_feed_is_rebuilt(folder):
+    first = {e["title"]: e["guid"] for e in podcastparser.parse("x", io.BytesIO((folder / "feed.xml").read_bytes()))["episodes"]}
+    feed.write(folder, "http://other.example:9000/", title="My <sessions> & more")
+    again = {e["title"]: e["guid"] for e in podcastparser.parse("x", io.BytesIO((folder / "feed.xml").read_bytes()))["episodes"]}
+    assert first == again
+    feed.write(folder, BASE, title="My <sessions> & more")
+
+
+def test_the_page_lists_episodes_with_players_chapters_and_pictures(folder):
+    text = (folder / "index.html").read_text()
+    assert text.count("<audio ") == 3 and 'src="odd%20name%20%26%20more.mp3"' in text
+    assert 'data-seek="0.000"' in text and "Arm raise" in text
+    assert 'src="short-2m.svg"' in text and (folder / "short-2m.svg").exists()
+    assert "Back &amp; &quot;neck&quot; &lt;fast&gt;" in text

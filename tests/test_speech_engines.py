@@ -1,0 +1,119 @@
+"""The engines themselves: real espeak-ng and piper (slow), and the tone stand-in the quick tests use."""
+
+import numpy as np
+import pytest
+
+from audioguide import speech
+from audioguide.errors import MissingToolError, SpeechError, UnknownNameError
+from audioguide.model import SAMPLE_RATE
+from audioguide.speech import engines
+
+
+def _speaker(tmp_path, *spec, **options):
+    return speech.Speaker(speech.EngineSpec(*spec, **options), speech.ClipCache(tmp_path / "cache"))
+
+
+@pytest.mark.slow
+def test_renders_trimmed_clips_at_the_session_rate(tmp_path):
+    speaker = _speaker(tmp_path, "pyttsx3")
+    clips = speaker.clips(["Lift your arms off the wall.", "Hold."])
+    long, short = clips["Lift your arms off the wall."], clips["Hold."]
+    assert long.dtype == np.int16 and 0.8 * SAMPLE_RATE < len(long) < 4 * SAMPLE_RATE
+    assert len(short) < len(long)
+    for clip in (long, short):  # trimmed: sound right at both edges (within the 20 ms margin)
+        edge = round(0.03 * SAMPLE_RATE)
+        assert np.abs(clip[:edge]).max() > 300 and np.abs(clip[-edge:]).max() > 300
+    assert speaker.rendered == 2
+
+
+@pytest.mark.slow
+def test_parallel_rendering_in_spawned_processes(tmp_path):
+    texts = [f"Number {i}, and breathe." for i in range(6)]
+    speaker = speech.Speaker(speech.EngineSpec("pyttsx3"), speech.ClipCache(tmp_path / "c"), jobs=2)
+    clips = speaker.clips(texts)
+    assert set(clips) == set(texts) and all(len(c) > SAMPLE_RATE // 2 for c in clips.values())
+
+
+@pytest.mark.slow
+def test_unknown_voice_is_an_error(tmp_path):
+    engine = speech.make_engine(speech.EngineSpec("pyttsx3", voice="no/such-voice"))
+    with pytest.raises(UnknownNameError, match="unknown pyttsx3 voice 'no/such-voice'"):
+        engine.render("Hi.", tmp_path / "x.wav")
+
+
+@pytest.mark.slow
+def test_identity_follows_voice_and_rate_of_the_real_engines():
+    plain = speech.make_engine(speech.EngineSpec("pyttsx3")).identity()
+    assert plain != speech.make_engine(speech.EngineSpec("pyttsx3", rate=200)).identity()
+    assert plain != speech.make_engine(speech.EngineSpec("pyttsx3", voice="gmw/en-us")).identity()
+    assert plain["espeak-ng"] != "unknown"
+
+
+def test_missing_espeak_names_the_package(monkeypatch):
+    monkeypatch.setattr(engines, "ESPEAK_LIBS", ("libno-such-espeak.so.9",))
+    with pytest.raises(MissingToolError, match="apt-get install espeak-ng"):
+        speech.require_espeak()
+
+
+@pytest.mark.slow
+def test_auto_is_piper_when_installed():
+    assert speech.resolve("auto") == ("piper" if engines.piper_available() else "pyttsx3")
+    with pytest.raises(UnknownNameError, match="unknown speech engine 'festival'"):
+        speech.resolve("festival")
+
+
+@pytest.mark.parametrize("error", [RuntimeError("driver gone"), AssertionError(), OSError(5, "I/O error")])
+def test_engine_failures_become_speech_errors(tmp_path, monkeypatch, error):
+    def broken(self, text, path):
+        raise error
+    monkeypatch.setattr(engines.ToneEngine, "render", broken)
+    with pytest.raises(SpeechError, match=r"^tone failed to say 'Hello.': \S"):
+        _speaker(tmp_path, "tone").clips(["Hello."])
+
+
+def test_an_engine_that_writes_no_wav_is_a_speech_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(engines.ToneEngine, "render", lambda self, text, path: path.write_bytes(b"RIFF junk"))
+    with pytest.raises(SpeechError, match="not a readable WAV file"):
+        _speaker(tmp_path, "tone").clips(["Hello."])
+
+
+def test_a_text_that_says_nothing_is_refused_before_any_engine_runs(tmp_path, monkeypatch):
+    monkeypatch.setattr(engines.ToneEngine, "render", lambda *a: pytest.fail("the engine was asked"))
+    for text in ("", "**", "...", "\u200b"):
+        with pytest.raises(SpeechError, match="nothing to say"):
+            _speaker(tmp_path, "tone").clips([text])
+
+
+def test_the_tone_engine_is_deterministic_and_its_length_follows_the_text(tmp_path):
+    first = _speaker(tmp_path / "a", "tone").clips(["Short.", "A much longer sentence to say."])
+    again = _speaker(tmp_path / "b", "tone").clips(["Short.", "A much longer sentence to say."])
+    assert all(np.array_equal(first[t], again[t]) for t in first)
+    assert len(first["A much longer sentence to say."]) > 2 * len(first["Short."])
+    slow = _speaker(tmp_path / "c", "tone", rate=80).clips(["Short."])["Short."]
+    assert abs(len(slow) / len(first["Short."]) - 2) < 0.05
+    with pytest.raises(UnknownNameError, match="unknown tone voice 'alto'"):
+        speech.make_engine(speech.EngineSpec("tone", voice="alto"))
+
+
+needs_piper = pytest.mark.skipif(not engines.piper_available(), reason="the neural extra is not installed")
+
+
+@pytest.mark.slow
+@needs_piper
+def test_piper_renders_the_bundled_voice(tmp_path):
+    text = "Thread your left hand under your body."
+    clip = speech.Speaker(speech.EngineSpec("piper"), speech.ClipCache(tmp_path)).clips([text])[text]
+    assert 1.0 * SAMPLE_RATE < len(clip) < 5 * SAMPLE_RATE
+    # half the rate doubles the length; the noise in piper's phoneme lengths moves it by a few percent
+    slower = speech.Speaker(speech.EngineSpec("piper", rate=80), speech.ClipCache(tmp_path)).clips([text])[text]
+    assert len(slower) > 1.6 * len(clip)  # the rate reaches the engine, and the cache keeps them apart
+
+
+@pytest.mark.slow
+@needs_piper
+def test_piper_voice_must_be_a_model_file(tmp_path):
+    with pytest.raises(UnknownNameError, match="unknown piper voice 'amy'"):
+        speech.make_engine(speech.EngineSpec("piper", voice="amy"))
+    (tmp_path / "v.onnx").write_bytes(b"x")
+    with pytest.raises(UnknownNameError, match="with its .onnx.json beside it"):
+        speech.make_engine(speech.EngineSpec("piper", voice=str(tmp_path / "v.onnx")))
