@@ -46,7 +46,12 @@ def ensure_folder(folder: Path, what: str = "folder") -> Path:
 
 
 def _temporary(target: Path) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}")
+    """A new hidden temporary file beside target (its folder made if needed); FileError naming target."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}")
+    except OSError as e:
+        raise os_error("write", target, e) from e
     os.close(fd)
     return Path(tmp)
 
@@ -59,11 +64,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
     naming target.
     """
     target = Path(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = _temporary(target)
-    except OSError as e:
-        raise os_error("write", target, e) from e
+    tmp = _temporary(target)
     try:
         try:
             yield tmp
@@ -81,11 +82,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
 @contextlib.contextmanager
 def scratch(beside: Path) -> Iterator[Path]:
     """Yield a temporary file path beside a target, removed when the block ends, whatever happens."""
-    try:
-        beside.parent.mkdir(parents=True, exist_ok=True)
-        tmp = _temporary(beside)
-    except OSError as e:
-        raise os_error("write", beside, e) from e
+    tmp = _temporary(Path(beside))
     try:
         yield tmp
     finally:
