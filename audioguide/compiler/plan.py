@@ -59,11 +59,14 @@ def _settle(routine: Routine, measure: Measure, known: Mapping[str, int] | None,
         layouts = Layouts(routine, durations)
         result, used = attempt(layouts)
         needed = (set(used) | layouts.estimated) - verified
-        if not needed:
-            if isinstance(result, LengthError):
-                raise result
-            return result
-        measured = measure(sorted(needed))
-        durations.update({text: int(measured[text]) for text in needed})
-        verified |= needed
+        if needed:
+            measured = {text: int(n) for text, n in measure(sorted(needed)).items() if text in needed}
+            guessed_right = all(durations.get(text) == n for text, n in measured.items())
+            durations.update(measured)
+            verified |= needed
+            if not guessed_right:
+                continue  # lay out again with what was measured
+        if isinstance(result, LengthError):
+            raise result
+        return result
     raise PlanError(f"the plan for {routine.id} did not settle after {MAX_PASSES} passes")
