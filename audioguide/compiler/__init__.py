@@ -4,7 +4,9 @@ compile() lays a routine out from the speech lengths it is given; plan() owns th
 layouts need (through a function passed in) and compiles again until the plan rests on measured speech alone.
 """
 
-from .fit import compile
-from .plan import Measure, estimated_range, length_range, plan
+from .fit import Fitted, compile
+from .layout import Amounts, amounts
+from .plan import Measure, estimated_range, fit, length_range, plan, plan_many
 
-__all__ = ["Measure", "compile", "estimated_range", "length_range", "plan"]
+__all__ = ["Amounts", "Fitted", "Measure", "amounts", "compile", "estimated_range", "fit", "length_range", "plan",
+           "plan_many"]

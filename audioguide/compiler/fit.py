@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import itertools
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from .. import times
 from ..errors import LengthError
@@ -19,20 +20,30 @@ from .layout import Choice, layout
 SEARCH_STEPS = 16      # level resolution 1/65536: finer than any rep or second step
 
 
+@dataclass(frozen=True, slots=True)
+class Fitted:
+    """A timeline and the choice it was laid out with: how many rounds, how far up the ranges."""
+
+    timeline: Timeline
+    rounds: int
+    level: float
+
+
 class Layouts:
     """Layouts of one routine with one set of durations, each choice laid out once; notes every text any of
     them had to estimate (the choice between candidates depended on those estimates too)."""
 
-    def __init__(self, routine: Routine, durations: Mapping[str, int]):
+    def __init__(self, routine: Routine, durations: Mapping[str, int], seed: int = 0):
         self.routine = routine
         self.durations = durations
+        self.seed = seed
         self.estimated: set[str] = set()
         self.done: dict[Choice, Timeline] = {}
 
     def __call__(self, rounds: int, dropped: frozenset[int], level: float) -> Timeline:
         choice = Choice(rounds, dropped, level)
         if choice not in self.done:
-            self.done[choice], estimated = layout(self.routine, choice, self.durations)
+            self.done[choice], estimated = layout(self.routine, choice, self.durations, self.seed)
             self.estimated |= estimated
         return self.done[choice]
 
@@ -41,9 +52,16 @@ class Layouts:
         configs = _configs(self.routine)
         return self(*configs[0], 0.0), self(*configs[-1], 1.0)
 
-    def fit(self, length_s: float) -> Timeline:
-        """The layout lasting exactly length_s; LengthError when the routine cannot fill it."""
+    def fit(self, length_s: float, rounds: int | None = None, floor: float = 0.0) -> Fitted:
+        """The layout lasting exactly length_s; LengthError when the routine cannot fill it.
+
+        With rounds, only that many rounds of every item are tried; with a floor, no level below it (a program
+        never takes back what an earlier day of the week reached): when even the floor's layout is longer than
+        length_s, that layout is the answer, a little longer than asked.
+        """
         target = round(length_s * SAMPLE_RATE)
+        if rounds is not None:
+            return _fit(self, target, [(rounds, frozenset())], floor)
         shortest, longest = self.bounds()
         if target < shortest.n_samples:
             raise LengthError(f"{self.routine.id} needs at least {times.minutes(shortest.duration_s, 'up')} minutes, "
@@ -51,16 +69,16 @@ class Layouts:
         if target > longest.n_samples:
             raise LengthError(f"{self.routine.id} lasts at most {times.minutes(longest.duration_s, 'down')} minutes, "
                               f"asked for {times.minutes(length_s)}")
-        return _fit(self.routine, target, self)
+        return _fit(self, target, _configs(self.routine), floor)
 
 
-def compile(routine: Routine, length_s: float, durations: Mapping[str, int]) -> Timeline:
+def compile(routine: Routine, length_s: float, durations: Mapping[str, int], seed: int = 0) -> Timeline:
     """Lay the routine out to last exactly length_s seconds.
 
     durations maps each spoken text to its clip length in samples; texts missing from it are estimated
-    (plan() measures them and compiles again).
+    (plan() measures them and compiles again). seed picks where each rotation of phrasings starts.
     """
-    return Layouts(routine, durations).fit(length_s)
+    return Layouts(routine, durations, seed).fit(length_s).timeline
 
 
 def _configs(routine: Routine) -> list[tuple[int, frozenset[int]]]:
@@ -72,20 +90,22 @@ def _configs(routine: Routine) -> list[tuple[int, frozenset[int]]]:
     return configs
 
 
-def _fit(routine: Routine, target: int, layouts: Layouts) -> Timeline:
+def _fit(layouts: Layouts, target: int, configs: list[tuple[int, frozenset[int]]], floor: float) -> Fitted:
     """Choose items, rounds and level for target; optional items are dropped only when nothing else fits."""
-    fitting: list[tuple[bool, int, float, Timeline]] = []
+    fitting: list[tuple[bool, int, float, Fitted]] = []
     fallback = None
-    for rounds, dropped in _configs(routine):
-        low = layouts(rounds, dropped, 0.0)
+    for rounds, dropped in configs:
+        low = layouts(rounds, dropped, floor)
         if low.n_samples > target:
+            if fallback is None and not fitting and len(configs) == 1:
+                return _pad(Fitted(low, rounds, floor), low.n_samples)  # even the floor is longer than asked
             break
         high = layouts(rounds, dropped, 1.0)
         if high.n_samples < target:
-            fallback = high  # too short even at max: rests will stretch if nothing larger fits
+            fallback = Fitted(high, rounds, 1.0)  # too short even at max: rests will stretch if nothing larger fits
             continue
-        level, timeline = _search(layouts, rounds, dropped, target)
-        fitting.append((bool(dropped), len(dropped), abs(level - 0.5), timeline))
+        level, timeline = _search(layouts, rounds, dropped, target, floor)
+        fitting.append((bool(dropped), len(dropped), abs(level - 0.5), Fitted(timeline, rounds, level)))
     if not fitting:
         return _pad(fallback, target)
     complete = [f for f in fitting if not f[0]]
@@ -94,12 +114,13 @@ def _fit(routine: Routine, target: int, layouts: Layouts) -> Timeline:
     return _pad(min(fitting, key=lambda f: f[1])[3], target)  # drop as few items as possible
 
 
-def _search(layouts: Layouts, rounds: int, dropped: frozenset[int], target: int) -> tuple[float, Timeline]:
+def _search(layouts: Layouts, rounds: int, dropped: frozenset[int], target: int,
+            floor: float) -> tuple[float, Timeline]:
     """The highest level whose layout still fits in target samples (layout length grows with level)."""
     top = layouts(rounds, dropped, 1.0)
     if top.n_samples <= target:
         return 1.0, top
-    lo, hi = 0.0, 1.0
+    lo, hi = floor, 1.0
     best = layouts(rounds, dropped, lo)
     for _ in range(SEARCH_STEPS):
         mid = (lo + hi) / 2
@@ -111,8 +132,9 @@ def _search(layouts: Layouts, rounds: int, dropped: frozenset[int], target: int)
     return lo, best
 
 
-def _pad(timeline: Timeline, target: int) -> Timeline:
+def _pad(fitted: Fitted, target: int) -> Fitted:
     """Spread the samples still missing evenly over the rests (marked by zero-length REST events)."""
+    timeline = fitted.timeline
     missing = target - timeline.n_samples
     slots = [e.start for e in timeline.events if e.kind == REST]
     extra = [missing * (i + 1) // len(slots) - missing * i // len(slots) for i in range(len(slots))]
@@ -128,4 +150,5 @@ def _pad(timeline: Timeline, target: int) -> Timeline:
                          e.text) for e in timeline.events if e.kind != REST)
     starts = [start(c.start) for c in timeline.chapters] + [target]
     chapters = tuple(Chapter(c.title, starts[i], starts[i + 1]) for i, c in enumerate(timeline.chapters))
-    return Timeline(timeline.title, timeline.routine_id, target, events, chapters, timeline.sample_rate)
+    padded = Timeline(timeline.title, timeline.routine_id, target, events, chapters, timeline.sample_rate)
+    return Fitted(padded, fitted.rounds, fitted.level)

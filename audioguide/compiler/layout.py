@@ -6,6 +6,8 @@ layout built from measured speech matches the rendered audio to the sample.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import math
 from collections import Counter
 from collections.abc import Mapping
@@ -31,6 +33,22 @@ class Choice:
     level: float
 
 
+@dataclass(frozen=True, slots=True)
+class Amounts:
+    """How much of one exercise a level gives: reps (per side), sets and each phase's hold in seconds."""
+
+    reps: int
+    sets: int
+    holds_s: tuple[float, ...]
+
+
+def amounts(ex: Exercise, level: float) -> Amounts:
+    """The reps, sets and holds of an exercise at a level, on the grids people count in."""
+    holds = tuple(_pick(p.hold_s, level, 1 if p.hold_s.max - p.hold_s.min >= 1 else 0.5) if p.hold_s else 0.0
+                  for p in ex.phases)
+    return Amounts(int(_pick(ex.reps, level, 1)), int(_pick(ex.sets, level, 1)), holds)
+
+
 def _pick(span: Range, level: float, step: float) -> float:
     """The value of span at level, on a grid of step, kept inside the span."""
     value = round(span.at(level) / step) * step
@@ -40,8 +58,10 @@ def _pick(span: Range, level: float, step: float) -> float:
 class _Writer:
     """Appends events one after another, tracking the time cursor in samples and the texts it had to estimate."""
 
-    def __init__(self, durations: Mapping[str, int]):
+    def __init__(self, durations: Mapping[str, int], seed: int):
         self.durations = durations
+        self.seed = seed
+        self.offsets: dict[tuple[str, int], int] = {}
         self.estimated: set[str] = set()
         self.t = 0
         self.events: list[Event] = []
@@ -87,11 +107,28 @@ class _Writer:
         self.events.append(Event(REST, self.t, self.t, len(self.chapters) - 1))
         self.wait(seconds)
 
-    def variant(self, options: tuple[str, ...], key: str, values: Mapping[str, object]) -> str:
-        """Rotate through phrasing variants so the session does not repeat itself word for word."""
+    def variant(self, options: tuple[str, ...], key: str, values: Mapping[str, object],
+                fullest_first: bool = False) -> str:
+        """The next phrasing variant in turn, so the session does not repeat itself word for word.
+
+        Where the rotation starts depends on the seed, so days differ; with fullest_first the first turn is
+        always the first (fullest) variant and the rotation runs over the others.
+        """
         turn = self.turns[key]
         self.turns[key] += 1
-        return _fill(options[turn % len(options)], values)
+        return _fill(options[self.pick(key, turn, len(options), fullest_first)], values)
+
+    def pick(self, key: str, turn: int, n: int, fullest_first: bool = False) -> int:
+        """Which of n variants the turn-th use of key says."""
+        if fullest_first:
+            return 0 if turn == 0 or n == 1 else 1 + (self._offset(key, n - 1) + turn - 1) % (n - 1)
+        return (self._offset(key, n) + turn) % n
+
+    def _offset(self, key: str, n: int) -> int:
+        if (key, n) not in self.offsets:
+            digest = hashlib.sha256(f"{self.seed}:{key}".encode()).digest()
+            self.offsets[(key, n)] = int.from_bytes(digest[:4], "big") % n
+        return self.offsets[(key, n)]
 
 
 def _fill(template: str, values: Mapping[str, object]) -> str:
@@ -118,9 +155,10 @@ def _samples(seconds: float) -> int:
     return round(seconds * SAMPLE_RATE)
 
 
-def layout(routine: Routine, choice: Choice, durations: Mapping[str, int]) -> tuple[Timeline, set[str]]:
-    """The routine laid out as choice says, and the texts whose lengths had to be estimated."""
-    w = _Writer(durations)
+def layout(routine: Routine, choice: Choice, durations: Mapping[str, int], seed: int = 0) -> tuple[Timeline, set[str]]:
+    """The routine laid out as choice says (phrasings rotated from where seed says), and the texts whose lengths
+    had to be estimated."""
+    w = _Writer(durations, seed)
     items = [item for i, item in enumerate(routine.items) if i not in choice.dropped]
     w.chapter("Intro")
     for line in routine.intro:
@@ -153,10 +191,7 @@ def layout(routine: Routine, choice: Choice, durations: Mapping[str, int]) -> tu
 
 
 def _exercise(w: _Writer, ex: Exercise, level: float, first_time: bool, next_title: str) -> None:
-    reps = int(_pick(ex.reps, level, 1))
-    sets = int(_pick(ex.sets, level, 1))
-    holds = [_pick(p.hold_s, level, 1 if p.hold_s.max - p.hold_s.min >= 1 else 0.5) if p.hold_s else 0.0
-             for p in ex.phases]
+    reps, sets, holds = dataclasses.astuple(amounts(ex, level))
     base = {"reps": reps, "title": ex.title, "next": next_title}
     if first_time:
         for line in ex.setup:
@@ -196,9 +231,10 @@ def _rep(w: _Writer, ex: Exercise, base: dict, rep: int, side: str, holds: list[
     reps = base["reps"]
     values = {**base, "rep": rep, "side": side, "remaining": reps - rep}
     rep_beeped = False
-    for phase, hold in zip(ex.phases, holds):
+    for index, (phase, hold) in enumerate(zip(ex.phases, holds)):
         values["seconds"] = hold
-        start = w.say(w.variant(phase.cue, f"{ex.id}:{phase.name}:{id(phase)}:{block}", values), gap_s=SHORT_GAP_S)
+        start = w.say(w.variant(phase.cue, f"{ex.id}:{index}:{block}", values, fullest_first=True),
+                      gap_s=SHORT_GAP_S)
         w.t = max(w.t, start + _samples(phase.move_s))
         if phase.hold_s is not None and hold > 0:
             _hold(w, ex, phase, hold, values)
@@ -284,7 +320,7 @@ def _reminders(w: _Writer, ex: Exercise, phase: Phase, hold: float, begin: int, 
     for at, options, key, remaining, must_fit in wanted:
         values = {**values, "remaining": round(remaining)}
         texts = sorted({_fill(o, values) for o in options}, key=lambda t: (w.length(t), t))
-        preferred = _fill(options[w.turns[key] % len(options)], values)
+        preferred = _fill(options[w.pick(key, w.turns[key], len(options))], values)
         start = max(at, free_from)
         for text in [preferred, *texts]:
             n = w.length(text)

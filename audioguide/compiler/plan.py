@@ -6,11 +6,11 @@ known lengths (what a cache remembers) are only a first guess, each checked by m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..errors import LengthError, PlanError
 from ..model import Routine, Timeline
-from .fit import Layouts
+from .fit import Fitted, Layouts
 
 MAX_PASSES = 6
 
@@ -18,20 +18,44 @@ MAX_PASSES = 6
 Measure = Callable[[list[str]], Mapping[str, int]]
 
 
-def plan(routine: Routine, length_s: float, measure: Measure, known: Mapping[str, int] | None = None) -> Timeline:
+def plan(routine: Routine, length_s: float, measure: Measure, known: Mapping[str, int] | None = None,
+         seed: int = 0) -> Timeline:
     """The routine laid out to last exactly length_s seconds, every spoken text placed at its measured length.
 
     Raises LengthError (from measured lengths, never from guesses) when the routine cannot fill length_s.
     """
-    def attempt(layouts: Layouts) -> tuple[Timeline | LengthError, Iterable[str]]:
-        try:
-            timeline = layouts.fit(length_s)
-        except LengthError as error:
-            shortest, longest = layouts.bounds()  # the error rests on these: measure them before believing it
-            return error, [*shortest.texts(), *longest.texts()]
-        return timeline, timeline.texts()
+    return fit(routine, length_s, measure, known, seed).timeline
 
-    return _settle(routine, measure, known, attempt)
+
+def fit(routine: Routine, length_s: float, measure: Measure, known: Mapping[str, int] | None = None,
+        seed: int = 0, rounds: int | None = None, floor: float = 0.0) -> Fitted:
+    """As plan(), with the rounds and level chosen; rounds and floor as Layouts.fit takes them."""
+    outcome = plan_many(routine, [length_s], measure, known, seed, rounds, floor)[0]
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def plan_many(routine: Routine, lengths_s: Sequence[float], measure: Measure,
+              known: Mapping[str, int] | None = None, seed: int = 0, rounds: int | None = None,
+              floor: float = 0.0) -> list[Fitted | LengthError | PlanError]:
+    """Plans for several lengths of one routine at once, each text measured once for all of them: for each
+    length the fitted plan, or the error that length met (the others are planned all the same)."""
+    def attempt(layouts: Layouts) -> tuple[list, Iterable[str]]:
+        outcomes, used = [], []
+        for length_s in lengths_s:
+            try:
+                fitted = layouts.fit(length_s, rounds, floor)
+                used += fitted.timeline.texts()
+                outcomes.append(fitted)
+            except LengthError as error:  # the error rests on the bounds: measure them before believing it
+                used += [text for bound in layouts.bounds() for text in bound.texts()]
+                outcomes.append(error)
+            except PlanError as error:  # raised only from measured lengths
+                outcomes.append(error)
+        return outcomes, used
+
+    return _settle(routine, measure, known, seed, attempt)
 
 
 def length_range(routine: Routine, measure: Measure, known: Mapping[str, int] | None = None) -> tuple[float, float]:
@@ -40,7 +64,7 @@ def length_range(routine: Routine, measure: Measure, known: Mapping[str, int] | 
         shortest, longest = layouts.bounds()
         return (shortest.duration_s, longest.duration_s), [*shortest.texts(), *longest.texts()]
 
-    return _settle(routine, measure, known, attempt)
+    return _settle(routine, measure, known, 0, attempt)
 
 
 def estimated_range(routine: Routine) -> tuple[float, float]:
@@ -49,14 +73,13 @@ def estimated_range(routine: Routine) -> tuple[float, float]:
     return shortest.duration_s, longest.duration_s
 
 
-def _settle(routine: Routine, measure: Measure, known: Mapping[str, int] | None,
+def _settle(routine: Routine, measure: Measure, known: Mapping[str, int] | None, seed: int,
             attempt: Callable[[Layouts], tuple[object, Iterable[str]]]):
-    """Run attempt until every text it used, and every text any layout estimated, has been measured; return
-    its result then (or raise it, when it is an error)."""
+    """Run attempt until every text it used, and every text any layout estimated, has been measured."""
     durations = dict(known or {})
     verified: set[str] = set()
     for _ in range(MAX_PASSES):
-        layouts = Layouts(routine, durations)
+        layouts = Layouts(routine, durations, seed)
         result, used = attempt(layouts)
         needed = (set(used) | layouts.estimated) - verified
         if needed:
@@ -66,7 +89,5 @@ def _settle(routine: Routine, measure: Measure, known: Mapping[str, int] | None,
             verified |= needed
             if not guessed_right:
                 continue  # lay out again with what was measured
-        if isinstance(result, LengthError):
-            raise result
         return result
     raise PlanError(f"the plan for {routine.id} did not settle after {MAX_PASSES} passes")
