@@ -130,6 +130,43 @@ class Routine:
     source: str = ""
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, slots=True)
+class Weeks:
+    """A program's rules for some of its weeks: which routine (or which of its exercises), how long, how many
+    rounds. Minutes grow from the week's first session to its last."""
+
+    weeks: tuple[int, ...]
+    routine: Routine
+    first_minutes: float
+    last_minutes: float
+    rounds: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Program:
+    """A daily practice over some weeks: sessions on chosen weekdays, a little more each week."""
+
+    id: str
+    title: str
+    weeks: tuple[Weeks, ...]
+    weekdays: tuple[int, ...] = tuple(range(7))   # 0 is Monday; the other days are rest days
+    description: str = ""
+    intro: tuple[str, ...] = ()                   # one said before each session, never the same twice running
+    rotate_order: bool = False                    # the exercises' order turns by one each session
+    source: str = ""
+
+    @property
+    def n_weeks(self) -> int:
+        return max(w for rules in self.weeks for w in rules.weeks)
+
+    def rules(self, week: int) -> Weeks:
+        """The rules for one week (every week from 1 to n_weeks has exactly one)."""
+        return next(rules for rules in self.weeks if week in rules.weeks)
+
+
 class _Span:
     """A start and an end in samples, also readable in seconds."""
 

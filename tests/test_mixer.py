@@ -1,7 +1,6 @@
 import tracemalloc
 
 import numpy as np
-import pytest
 from scipy import signal
 
 from audioguide import mixer

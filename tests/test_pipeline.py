@@ -141,7 +141,6 @@ def test_music_bed_in_stereo(tmp_path, clip_cache):
 
 def test_everything_in_the_tag_reads_back(short_build):
     import io
-    import re
     from mutagen.id3 import ID3
     from PIL import Image
     id3 = ID3(short_build.path)

@@ -6,7 +6,7 @@ layouts need (through a function passed in) and compiles again until the plan re
 
 from .fit import Fitted, compile
 from .layout import Amounts, amounts
-from .plan import Measure, estimated_range, fit, length_range, plan, plan_many
+from .plan import Measure, estimated_range, fit, length_range, plan, plan_many, plan_series
 
 __all__ = ["Amounts", "Fitted", "Measure", "amounts", "compile", "estimated_range", "fit", "length_range", "plan",
-           "plan_many"]
+           "plan_many", "plan_series"]

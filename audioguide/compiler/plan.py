@@ -58,6 +58,25 @@ def plan_many(routine: Routine, lengths_s: Sequence[float], measure: Measure,
     return _settle(routine, measure, known, seed, attempt)
 
 
+def plan_series(steps: Sequence[tuple[Routine, float, int]], measure: Measure,
+                known: Mapping[str, int] | None = None) -> list[Fitted | LengthError | PlanError]:
+    """Sessions that follow one another, as (routine, length_s, seed): the first is fitted freely; each later one
+    keeps the rounds of the one before and never goes below its level, so no rep, hold or set is taken back.
+    A later session that cannot fit its length at that level keeps the level and runs a little longer."""
+    out: list[Fitted | LengthError | PlanError] = []
+    before: Fitted | None = None
+    for routine, length_s, seed in steps:
+        try:
+            fitted = fit(routine, length_s, measure, known, seed, rounds=before.rounds if before else None,
+                         floor=before.level if before else 0.0)
+        except (LengthError, PlanError) as error:
+            out.append(error)
+            continue
+        out.append(fitted)
+        before = fitted
+    return out
+
+
 def length_range(routine: Routine, measure: Measure, known: Mapping[str, int] | None = None) -> tuple[float, float]:
     """The shortest and the longest session the routine can fill, in seconds, from measured speech."""
     def attempt(layouts: Layouts) -> tuple[tuple[float, float], Iterable[str]]:

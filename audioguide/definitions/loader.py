@@ -10,7 +10,8 @@ from pathlib import Path
 
 from .. import files
 from ..errors import DefinitionError, DefinitionErrors, UnknownNameError, did_you_mean
-from ..model import Exercise, Routine
+from ..model import Exercise, Program, Routine
+from .programs import read_program
 from .reader import ID_PATTERN, Reader
 from .where import join, kind
 
@@ -21,6 +22,7 @@ class Library:
 
     exercises: dict[str, Exercise] = field(default_factory=dict)
     routines: dict[str, Routine] = field(default_factory=dict)
+    programs: dict[str, Program] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
 
@@ -31,9 +33,17 @@ class Library:
         known = ", ".join(sorted(self.routines)) or "none"
         raise UnknownNameError(f"unknown routine {name!r}{did_you_mean(name, self.routines)} (known routines: {known})")
 
-    def source(self, name: str) -> str:
-        """Where the routine or exercise called name comes from: built-in, user, or a file's path."""
-        return self.sources.get(f"routines.{name}") or self.sources[f"exercises.{name}"]
+    def program(self, name: str) -> Program:
+        """Return the program called name, or raise UnknownNameError listing the known ones."""
+        if name in self.programs:
+            return self.programs[name]
+        known = ", ".join(sorted(self.programs)) or "none"
+        raise UnknownNameError(f"unknown program {name!r}{did_you_mean(name, self.programs)} (known programs: {known})")
+
+    def source(self, name: str, section: str = "") -> str:
+        """Where the program, routine or exercise called name comes from: built-in, user, or a file's path."""
+        sections = [section] if section else ["routines", "exercises", "programs"]
+        return next(self.sources[f"{s}.{name}"] for s in sections if f"{s}.{name}" in self.sources)
 
 
 def builtin_files() -> list[Path]:
@@ -76,11 +86,15 @@ def find_routine(name: str, paths: tuple[Path, ...] = ()) -> tuple[Routine, list
     return library.routine(name), library.notices
 
 
+SECTIONS = ("exercises", "routines", "programs")
+
+
 class _Loader:
     def __init__(self):
         self.errors: list[DefinitionError] = []
         self.raw_exercises: dict[str, tuple[dict, Reader, str]] = {}
         self.raw_routines: dict[str, tuple[dict, Reader, str]] = {}
+        self.raw_programs: dict[str, tuple[dict, Reader, str]] = {}
         self.library = Library()
 
     def load(self, found: list[tuple[Path, str]]) -> Library:
@@ -96,7 +110,14 @@ class _Loader:
             routine = reader.routine(raw, f"routines.{rt_id}", rt_id, known, self.raw_exercises)
             if routine is not None:
                 self.library.routines[rt_id] = replace(routine, source=origin)
-        for reader in {id(r): r for _, r, _ in [*self.raw_exercises.values(), *self.raw_routines.values()]}.values():
+        broken = set(self.raw_routines) - set(self.library.routines)
+        for pr_id, (raw, reader, origin) in self.raw_programs.items():
+            program = read_program(reader, raw, f"programs.{pr_id}", pr_id, self.library.routines, broken)
+            if program is not None:
+                self.library.programs[pr_id] = replace(program, source=origin)
+        readers = [r for _, r, _ in [*self.raw_exercises.values(), *self.raw_routines.values(),
+                                     *self.raw_programs.values()]]
+        for reader in {id(r): r for r in readers}.values():
             self.errors.extend(reader.errors)
         if self.errors:
             raise DefinitionErrors(sorted(self.errors, key=lambda e: (e.path or "", e.line or 0)))
@@ -120,9 +141,10 @@ class _Loader:
                                                line=int(line.group(1)) if line else None))
             return
         reader = Reader(path, text)
-        reader.check_keys(doc, ("exercises", "routines"), "")
+        reader.check_keys(doc, SECTIONS, "")
         source = origin if origin != "path" else str(path)
-        for section, target in (("exercises", self.raw_exercises), ("routines", self.raw_routines)):
+        for section, target in (("exercises", self.raw_exercises), ("routines", self.raw_routines),
+                                ("programs", self.raw_programs)):
             table = doc.get(section, {})
             if not isinstance(table, dict):
                 reader.fail(section, f"expected a table of {section}, found {kind(table)}")
@@ -141,7 +163,7 @@ class _Loader:
                         f"{path}: {section[:-1]} {item_id!r} overrides the one from {previous}")
                 target[item_id] = (raw, reader, source)
                 self.library.sources[f"{section}.{item_id}"] = source
-        if not reader.errors and not doc.get("exercises") and not doc.get("routines"):
-            reader.fail("", "no [exercises.ID] or [routines.ID] tables found")
+        if not reader.errors and not any(doc.get(section) for section in SECTIONS):
+            reader.fail("", "no [exercises.ID], [routines.ID] or [programs.ID] tables found")
         self.errors.extend(reader.errors)
         reader.errors = []

@@ -54,9 +54,10 @@ def chapters_json(timeline: Timeline) -> str:
     return json.dumps({"version": "1.2.0", "chapters": chapters}, indent=1, ensure_ascii=False) + "\n"
 
 
-def plan_json(timeline: Timeline) -> str:
-    """The exact timeline as JSON (the same as 'audioguide plan --json')."""
-    return json.dumps(timeline.to_dict(), indent=1) + "\n"
+def plan_json(timeline: Timeline, extra: dict | None = None) -> str:
+    """The exact timeline as JSON (the same as 'audioguide plan --json'), with extra keys (a program's session,
+    the digest of a build's inputs) beside it."""
+    return json.dumps({**timeline.to_dict(), **(extra or {})}, indent=1) + "\n"
 
 
 def plan_text(timeline: Timeline) -> str:
@@ -71,9 +72,9 @@ def plan_text(timeline: Timeline) -> str:
     return "\n".join([*lines, f"{times.clock(timeline.duration_s, 3)}  end"]) + "\n"
 
 
-def write(mp3: Path, timeline: Timeline) -> None:
-    """Write every sidecar beside the MP3."""
-    made = (vtt(timeline), srt(timeline), chapters_json(timeline), plan_json(timeline), picture.render(timeline))
+def write(mp3: Path, timeline: Timeline, extra: dict | None = None) -> None:
+    """Write every sidecar beside the MP3 (extra goes into the .plan.json)."""
+    made = (vtt(timeline), srt(timeline), chapters_json(timeline), plan_json(timeline, extra), picture.render(timeline))
     for suffix, text in zip(SUFFIXES, made):
         files.write_text(beside(mp3, suffix), text)
 

@@ -1,0 +1,10 @@
+"""The command line: the only package that imports click. Each command is one call into the library, then printing.
+
+common.py holds the group, the error handling and the shared options; each other module holds the commands
+of one subject.
+"""
+
+from . import library, serving, sessions, voices  # noqa: F401  (each registers its commands on the group)
+from .common import cli, main
+
+__all__ = ["cli", "main"]

@@ -1,0 +1,99 @@
+"""build and plan: a routine made into a session, or its timeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import encoder, pipeline, times
+from ..publish import feed, picture, sidecars
+from ..speech import EngineSpec
+from .common import (DEFAULT_BASE_URL, DEFAULTS, Bar, Exit, cli, engine_options, length_options, lengths, notes,
+                     one_length, quiet_option)
+
+
+@cli.command()
+@click.argument("routine")
+@length_options
+@click.option("--output-dir", "-o", type=click.Path(file_okay=False, path_type=Path), default=DEFAULTS.output_dir,
+              show_default=True, help="Folder for the MP3 and its plan.")
+@engine_options
+@click.option("--sounds", "sounds_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              default=None, help="Folder of KIND.wav files replacing the built-in beeps.")
+@click.option("--bitrate", type=click.Choice([str(b) for b in encoder.BITRATES_KBPS]),
+              default=str(DEFAULTS.bitrate_kbps), show_default=True, help="MP3 bitrate in kbps (constant).")
+@click.option("--music", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="A music bed (any format ffmpeg reads), looped, faded and ducked under the voice.")
+@click.option("--music-level", type=click.FloatRange(-40, 0), default=DEFAULTS.music_level_db, show_default=True,
+              help="Music level in dB relative to the voice.")
+@click.option("--stereo", is_flag=True, help="Stereo output (worth it with --music); mono by default.")
+@click.option("--chapters", "show_chapters", is_flag=True, help="Also print the chapter list.")
+@click.option("--feed", "refresh_feed", is_flag=True, help="Also refresh feed.xml and index.html in the output folder.")
+@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="With --feed: where the folder is served.")
+@quiet_option
+def build(routine, minutes, length, seed, definition_paths, output_dir, engine, voice, rate, cache_dir, sounds_dir,
+          bitrate, music, music_level, stereo, show_chapters, refresh_feed, base_url, quiet):
+    """Build the session MP3 for ROUTINE (a name, or a .toml file holding one routine) and print its path.
+
+    Several lengths at once (--minutes 5,10,20) share the speech: each text is rendered once. Each length
+    that is built prints its path; each that fails prints why, and the exit code is then 1.
+
+    \b
+    Example:
+        audioguide build thoracic-mobility --minutes 10 --output-dir output
+        audioguide build ./my-routine.toml --length 12m30s
+        audioguide build thoracic-mobility --minutes 5,10,20
+        audioguide build thoracic-mobility -m 20 --music calm.mp3 --stereo
+    """
+    asked = lengths(minutes, length)
+    options = pipeline.BuildOptions(
+        output_dir=output_dir, engine=EngineSpec(engine, voice, rate), cache_dir=cache_dir, sounds_dir=sounds_dir,
+        bitrate_kbps=int(bitrate), definition_paths=tuple(definition_paths), music=music,
+        music_level_db=music_level, stereo=stereo, seed=seed)
+    with Bar(quiet) as bar:
+        outcomes = pipeline.build_many(routine, asked, options, bar)
+    built = [o.result for o in outcomes if o.result]
+    notes(built[0].notices if built else ())
+    for outcome in outcomes:
+        if outcome.error is not None:
+            prefix = f"{outcome.label}: " if len(outcomes) > 1 else ""
+            click.echo("\n".join(f"Error: {prefix}{line}" for line in str(outcome.error).splitlines()), err=True)
+            continue
+        click.echo(str(outcome.result.path))
+        if show_chapters:
+            for chapter in outcome.result.timeline.chapters:
+                click.echo(f"  {times.clock(chapter.start_s)}  {chapter.title}")
+    if refresh_feed and built:
+        click.echo(str(feed.write(output_dir, base_url)))
+    if len(built) < len(outcomes):
+        raise click.exceptions.Exit(Exit.ERROR)
+
+
+@cli.command()
+@click.argument("routine")
+@length_options
+@engine_options
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+@click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also draw the session as an SVG picture into this file.")
+@quiet_option
+def plan(routine, minutes, length, seed, definition_paths, engine, voice, rate, cache_dir, as_json, svg_path, quiet):
+    """Print the timeline of ROUTINE at the chosen length: time, chapter, event.
+
+    Speech not yet in the cache is rendered first, so the plan is exact.
+
+    \b
+    Example:
+        audioguide plan thoracic-mobility --minutes 10
+        audioguide plan thoracic-mobility --length 12m30s --json > plan.json
+        audioguide plan thoracic-mobility --minutes 20 --svg plan.svg
+    """
+    options = pipeline.BuildOptions(length_s=one_length(minutes, length), engine=EngineSpec(engine, voice, rate),
+                                    cache_dir=cache_dir, definition_paths=tuple(definition_paths), seed=seed)
+    with Bar(quiet) as bar:
+        timeline, notices = pipeline.plan(routine, options, bar)
+    notes(notices)
+    if svg_path:
+        picture.write(svg_path, timeline)
+    click.echo(sidecars.plan_json(timeline) if as_json else sidecars.plan_text(timeline), nl=False)

@@ -1,0 +1,79 @@
+"""voices, say, cache: the speech engines, trying a voice, the clip cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .. import speech
+from ..speech import ClipCache, EngineSpec
+from .common import cache_dir_option, cli, engine_options
+
+
+@cli.command()
+@click.option("--engine", default=None, help="Only this engine: pyttsx3, piper or tone.")
+def voices(engine):
+    """List the speech engines and their voices; 'auto' picks piper when it is installed.
+
+    \b
+    Example:
+        audioguide voices
+        audioguide voices --engine pyttsx3
+    """
+    listed = speech.catalogue(engine)
+    click.echo("\n".join([f"auto -> {speech.resolve('auto')}", *(line for found in listed for line in found.lines())]))
+
+
+@cli.command()
+@click.argument("text")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The WAV file to write.")
+@engine_options
+def say(text, output, engine, voice, rate, cache_dir):
+    """Render TEXT with the chosen engine and voice into a WAV file, to try voices out.
+
+    \b
+    Example:
+        audioguide say "Lift your arms off the wall." --output lift.wav --engine pyttsx3 --voice gmw/en-us
+    """
+    seconds, used = speech.say(text, output, EngineSpec(engine, voice, rate), ClipCache(cache_dir))
+    click.echo(f"{output} ({seconds:.2f} s, {used})")
+
+
+@cli.group()
+def cache():
+    """Look at or empty the speech clip cache.
+
+    \b
+    Example:
+        audioguide cache info
+        audioguide cache clear
+    """
+
+
+@cache.command()
+@cache_dir_option
+def info(cache_dir):
+    """Print where the clip cache is, how many clips it holds and their size.
+
+    \b
+    Example:
+        audioguide cache info
+    """
+    store = ClipCache(cache_dir)
+    count, size = store.info()
+    click.echo(f"{store.root}: {count} clips, {size / 1e6:.1f} MB")
+
+
+@cache.command()
+@cache_dir_option
+def clear(cache_dir):
+    """Remove every cached clip; they are rendered again when needed.
+
+    \b
+    Example:
+        audioguide cache clear
+    """
+    store = ClipCache(cache_dir)
+    click.echo(f"removed {store.clear()} clips from {store.root}")

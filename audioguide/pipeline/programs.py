@@ -1,0 +1,200 @@
+"""Programs: a daily practice built session by session, each week doing a little more than the one before.
+
+The sessions of a week are planned in order (compiler.plan_series), so no rep, hold or round is taken back
+within a week; every text of every session is measured in one batch first, so a cold cache renders in one
+pool of workers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from importlib import metadata
+from pathlib import Path
+
+from .. import compiler, definitions
+from ..errors import AudioguideError, LengthError
+from ..model import Program
+from ..publish import cover, sidecars, tags
+from ..schedule import Session, calendar, last_day, sessions
+from .studio import DEFAULTS, BuildOptions, Outcome, Progress, Studio
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDay:
+    """One day of a program as 'program show' prints it."""
+
+    day: int
+    date: dt.date
+    session: Session | None                  # None: a rest day
+    plan: compiler.Fitted | None = None
+    error: AudioguideError | None = None
+    progressed: tuple[str, ...] = ()         # what grew since the session before
+
+
+def program_calendar(name: str, start: dt.date, options: BuildOptions = DEFAULTS,
+                     progress: Progress | None = None) -> tuple[Program, list[CalendarDay], list[str]]:
+    """Every day of the program from start, each session planned with the chosen voice."""
+    program, notices = _program(name, options)
+    studio = Studio(options, progress, tuple(notices), output=False)  # plans only: no folder needed
+    planned = _plan(studio, program, sessions(program, start))
+    days, before = [], None
+    for day, date, session in calendar(program, start):
+        plan = planned.get(session.number) if session else None
+        fitted = plan if isinstance(plan, compiler.Fitted) else None
+        days.append(CalendarDay(day, date, session, fitted, plan if isinstance(plan, AudioguideError) else None,
+                                _progressed(before, session, fitted) if session else ()))
+        if fitted is not None:
+            before = (session, fitted)
+    return program, days, notices
+
+
+def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, days: Iterable[int] | None = None,
+                  through: dt.date | None = None, progress: Progress | None = None) -> tuple[Program, list[Outcome]]:
+    """Build the program's sessions from start (only the days given, or only those up to through): one MP3
+    per session, tagged with its day and date. A session already built with the same inputs is left as it is."""
+    program, notices = _program(name, options)
+    studio = Studio(options, progress, tuple(notices))
+    wanted_days = set(days) if days is not None else None
+    everything = sessions(program, start)
+    wanted = [s for s in everything if (wanted_days is None or s.day in wanted_days)
+              and (through is None or s.date <= through)]
+    identity = studio.speaker.engine.identity()
+    outcomes: dict[int, Outcome] = {}
+    todo = []
+    for session in wanted:
+        target = studio.folder / f"{session.file_stem()}.mp3"
+        digest = _inputs(session, start, options, identity)
+        if _built(target, digest):
+            outcomes[session.number] = Outcome(f"day {session.day}", up_to_date=True, path=target)
+        else:
+            todo.append((session, target, digest))
+    if todo:
+        last = max(s.number for s, _, _ in todo)
+        weeks = {s.week for s, _, _ in todo}
+        planned = _plan(studio, program, [s for s in everything if s.week in weeks and s.number <= last])
+        clips = studio.clips(p.timeline for s, _, _ in todo if isinstance(p := planned[s.number], compiler.Fitted))
+        for session, target, digest in todo:
+            plan = planned[session.number]
+            label = f"day {session.day}"
+            if isinstance(plan, AudioguideError):
+                outcomes[session.number] = Outcome(label, error=plan)
+                continue
+            info = tags.TrackInfo(title=session.title, album=program.title, track=session.number,
+                                  year=session.date.year, cover_jpeg=program_cover(program, f"Day {session.day}"))
+            outcomes[session.number] = studio.render(label, target, plan.timeline, clips, info,
+                                                     {"session": _about(session), "inputs": digest})
+    return program, [outcomes[s.number] for s in wanted]
+
+
+def today(name: str, start: dt.date, options: BuildOptions = DEFAULTS, progress: Progress | None = None,
+          on: dt.date | None = None) -> tuple[int, Outcome | None]:
+    """Build (or find, when it is up to date) the session of the day on (today by default): its day number and
+    its outcome, or None on a rest day."""
+    program, _ = _program(name, options)
+    on = on or dt.date.today()
+    day = (on - start).days + 1
+    if not 1 <= day <= last_day(program):
+        end = start + dt.timedelta(days=last_day(program) - 1)
+        raise LengthError(f"{program.id} runs from {start} to {end}; {on} is not one of its days")
+    if not any(s.day == day for s in sessions(program, start)):
+        return day, None
+    _, outcomes = build_program(name, start, options, days=[day], progress=progress)
+    return day, outcomes[0]
+
+
+def program_cover(program: Program, label: str) -> bytes:
+    """The program's cover: its own look (from its id), its title, and a label such as 'Day 3'."""
+    return cover.render("program:" + program.id, program.title, label)
+
+
+def _program(name: str, options: BuildOptions) -> tuple[Program, list[str]]:
+    library = definitions.load_library(list(options.definition_paths))
+    return library.program(name), library.notices
+
+
+def _plan(studio: Studio, program: Program, chosen: list[Session]) -> dict[int, compiler.Fitted | AudioguideError]:
+    """Plan the chosen sessions week by week, in order; their texts are measured in one batch first."""
+    known = studio.speaker.remembered()
+    texts: set[str] = set()
+    for s in chosen:
+        try:
+            texts.update(compiler.compile(s.routine, s.length_s, known, s.seed).texts())
+        except AudioguideError:
+            pass  # a session that cannot be laid out is reported when it is planned for real
+    studio.measure(sorted(texts))
+    known = studio.speaker.remembered()
+    planned: dict[int, compiler.Fitted | AudioguideError] = {}
+    for week in sorted({s.week for s in chosen}):
+        series = [s for s in chosen if s.week == week]
+        fitted = compiler.plan_series([(s.routine, s.length_s, s.seed) for s in series], studio.measure, known)
+        planned.update({s.number: f for s, f in zip(series, fitted)})
+    return planned
+
+
+def _progressed(before: tuple[Session, compiler.Fitted] | None, session: Session,
+                fitted: compiler.Fitted | None) -> tuple[str, ...]:
+    """What this session does more of than the one before: new exercises, reps, holds, sets, rounds."""
+    if before is None or fitted is None:
+        return ("first session",) if before is None and fitted is not None else ()
+    old_session, old = before
+    changes = []
+    old_items = {i.exercise.id: i.exercise for i in old_session.routine.items}
+    for item in session.routine.items:
+        ex = item.exercise
+        if ex.id not in old_items:
+            changes.append(f"new: {ex.title}")
+            continue
+        a, b = compiler.amounts(old_items[ex.id], old.level), compiler.amounts(ex, fitted.level)
+        if b.reps != a.reps:
+            changes.append(f"{ex.title} {a.reps}->{b.reps} reps")
+        if b.sets != a.sets:
+            changes.append(f"{ex.title} {a.sets}->{b.sets} sets")
+        for x, y in zip(a.holds_s, b.holds_s):
+            if x != y:
+                changes.append(f"{ex.title} hold {x:g}->{y:g} s")
+    if fitted.rounds != old.rounds:
+        changes.append(f"{old.rounds}->{fitted.rounds} rounds")
+    return tuple(changes)
+
+
+def _about(session: Session) -> dict:
+    """What the feed needs to know of a program's episode (kept in its .plan.json)."""
+    program = session.program
+    return {"program": program.id, "program_title": program.title, "program_description": program.description,
+            "weeks": program.n_weeks, "day": session.day, "date": session.date.isoformat(), "week": session.week,
+            "episode": session.number}
+
+
+def _inputs(session: Session, start: dt.date, options: BuildOptions, identity: dict) -> str:
+    """A digest of everything the session's MP3 is made from: same digest, same file."""
+    stamps = [_stamp(p) for p in (options.music, options.sounds_dir) if p is not None]
+    if options.sounds_dir is not None and Path(options.sounds_dir).is_dir():
+        stamps += [_stamp(p) for p in sorted(Path(options.sounds_dir).iterdir())]
+    used = replace(options, output_dir=Path("."), cache_dir=None, definition_paths=())
+    key = {"audioguide": metadata.version("audioguide"), "program": repr(session.program), "start": start.isoformat(),
+           "day": session.day, "options": repr(used), "voice": identity, "files": stamps}
+    return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _stamp(path: Path) -> list:
+    try:
+        stat = Path(path).stat()
+        return [str(path), stat.st_size, stat.st_mtime_ns]
+    except OSError:
+        return [str(path)]
+
+
+def _built(target: Path, digest: str) -> bool:
+    """True when target and all its sidecars exist and were made from these inputs."""
+    if not target.exists() or not all(sidecars.beside(target, s).exists() for s in sidecars.SUFFIXES):
+        return False
+    try:
+        made = json.loads(sidecars.beside(target, ".plan.json").read_text(encoding="utf-8"))
+        return made.get("inputs") == digest
+    except (OSError, ValueError, AttributeError):
+        return False
+

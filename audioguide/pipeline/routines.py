@@ -1,0 +1,84 @@
+"""Routines: build at one length or several, plan, describe."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from .. import compiler, definitions, times
+from ..definitions import describe as describing
+from ..errors import MissingToolError, UnknownNameError, did_you_mean
+from ..model import Routine, Timeline
+from ..publish import cover, tags
+from ..schedule import seed_of
+from ..speech import ClipCache, Speaker
+from .studio import DEFAULTS, BuildOptions, BuildResult, Outcome, Progress, Studio, check_tools, measure_with
+
+def build(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> BuildResult:
+    """Build the session MP3 for the routine called name (or in the file name) and its sidecars beside it."""
+    outcome = build_many(name, [options.length_s], options, progress)[0]
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.result
+
+
+def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DEFAULTS,
+               progress: Progress | None = None) -> list[Outcome]:
+    """Build the routine at several lengths in one go: every distinct text is measured and rendered once, in
+    worker processes; a length that fails does not stop the others."""
+    routine, notices = definitions.find_routine(name, options.definition_paths)
+    studio = Studio(options, progress, tuple(notices))
+    seed = options.seed if options.seed is not None else seed_of(routine.id)
+    fitted = compiler.plan_many(routine, lengths_s, studio.measure, studio.speaker.remembered(), seed)
+    clips = studio.clips(f.timeline for f in fitted if isinstance(f, compiler.Fitted))
+    outcomes = []
+    for length_s, plan in zip(lengths_s, fitted):
+        label = times.label(length_s)
+        if isinstance(plan, Exception):
+            outcomes.append(Outcome(label, error=plan))
+            continue
+        info = tags.TrackInfo(title=f"{routine.title} ({label})", album=routine.title,
+                              track=max(1, round(length_s / 60)), year=dt.date.today().year,
+                              cover_jpeg=cover.render(routine.id, routine.title, times.spoken(length_s)))
+        outcomes.append(studio.render(label, studio.folder / f"{routine.id}-{label}.mp3", plan.timeline, clips, info))
+    return outcomes
+
+
+def plan(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> tuple[Timeline, list[str]]:
+    """The timeline a build of the routine called name would have, with the definitions' notices."""
+    check_tools(options.engine)
+    routine, notices = definitions.find_routine(name, options.definition_paths)
+    speaker = Speaker(options.engine, ClipCache(options.cache_dir))
+    seed = options.seed if options.seed is not None else seed_of(routine.id)
+    return compiler.plan(routine, options.length_s, measure_with(speaker, progress), speaker.remembered(), seed), notices
+
+
+def describe(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> tuple[list[str], list[str]]:
+    """The exercise or routine called name as readable lines, with the definitions' notices.
+
+    A routine's shortest and longest lengths are measured with the chosen voice, as a build would measure
+    them; without a usable voice they are estimated, and say so.
+    """
+    library = definitions.load_library(list(options.definition_paths))
+    if name in library.routines:
+        routine = library.routines[name]
+        try:
+            span, estimated = length_range(routine, options, progress), False
+        except MissingToolError:
+            span, estimated = compiler.estimated_range(routine), True
+        return describing.routine(routine, library.source(name, "routines"), span, estimated), library.notices
+    if name in library.exercises:
+        return describing.exercise(library.exercises[name], library.source(name, "exercises")), library.notices
+    known = [*library.routines, *library.exercises]
+    raise UnknownNameError(f"no exercise or routine called {name!r}"
+                           + (did_you_mean(name, known) or " (see 'audioguide list')"))
+
+
+def length_range(routine: Routine, options: BuildOptions = DEFAULTS,
+                 progress: Progress | None = None) -> tuple[float, float]:
+    """The shortest and longest session the routine can fill with the chosen voice, in seconds."""
+    check_tools(options.engine)
+    speaker = Speaker(options.engine, ClipCache(options.cache_dir))
+    return compiler.length_range(routine, measure_with(speaker, progress), speaker.remembered())
+
+

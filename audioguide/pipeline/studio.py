@@ -1,0 +1,124 @@
+"""What every build shares: its options, the checked tools and folders, the voice, and rendering one session
+(mix, encode, tag, sidecars) from a planned timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import audio, compiler, encoder, files, mixer
+from ..errors import AudioguideError
+from ..mixer import sounds
+from ..model import Timeline
+from ..publish import sidecars, tags
+from ..speech import ClipCache, EngineSpec, Speaker, require_espeak, resolve
+
+DEFAULT_LENGTH_S = 10 * 60
+
+# progress(stage, done, total)
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """Everything a build can be asked for; the defaults here are the command line's defaults."""
+
+    length_s: float = DEFAULT_LENGTH_S
+    output_dir: Path = Path("output")
+    engine: EngineSpec = EngineSpec()
+    cache_dir: Path | None = None
+    sounds_dir: Path | None = None
+    bitrate_kbps: int = encoder.BITRATE_KBPS
+    definition_paths: tuple[Path, ...] = ()
+    music: Path | None = None
+    music_level_db: float = mixer.MUSIC_LEVEL_DB
+    stereo: bool = False
+    loudness_lufs: float = mixer.TARGET_LUFS
+    seed: int | None = None          # None: from the routine (and a program's day)
+
+
+DEFAULTS = BuildOptions()
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    path: Path
+    plan_path: Path
+    timeline: Timeline
+    rendered_clips: int = 0
+    notices: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one session of a build of several: its result, or the error it met."""
+
+    label: str                              # "10m", or "day 3"
+    result: BuildResult | None = None
+    error: AudioguideError | None = None
+    up_to_date: bool = False                # built before with the same inputs: left as it was
+    path: Path | None = None                # the MP3, built now or before
+
+
+def check_tools(engine: EngineSpec) -> None:
+    """MissingToolError now, before any work, when ffmpeg or the voice's own program is not installed."""
+    audio.ffmpeg_path()
+    if resolve(engine.name) == "pyttsx3":
+        require_espeak()
+
+
+def measure_with(speaker: Speaker, progress: Progress | None) -> compiler.Measure:
+    report = (lambda done, total: progress("speech", done, total)) if progress else None
+    return lambda texts: speaker.durations(texts, report)
+
+
+class Studio:
+    """What every session of one build shares: the checked tools and folders, the voice, the sounds, the music."""
+
+    def __init__(self, options: BuildOptions, progress: Progress | None, notices: tuple[str, ...] = (),
+                 output: bool = True):
+        check_tools(options.engine)
+        self.options = options
+        self.progress = progress
+        self.notices = notices
+        self.folder = files.ensure_folder(options.output_dir, "output folder") if output else None
+        self.speaker = Speaker(options.engine, ClipCache(options.cache_dir))
+        self.measure = measure_with(self.speaker, progress)
+        self.channels = 2 if options.stereo else 1
+        self._music: np.ndarray | None = None
+        self._sounds: dict[str, np.ndarray] | None = None
+
+    def clips(self, timelines) -> dict[str, np.ndarray]:
+        """The clips of every text the timelines say, rendered once."""
+        texts = dict.fromkeys(t for timeline in timelines for t in timeline.texts())
+        return self.speaker.clips(texts)
+
+    def render(self, label: str, target: Path, timeline: Timeline, clips: dict[str, np.ndarray],
+               info: tags.TrackInfo, extra: dict | None = None) -> Outcome:
+        """Mix, encode and tag one session into target, its sidecars beside it; the Outcome says how it went."""
+        try:
+            return Outcome(label, self._render(target, timeline, clips, info, extra), path=target)
+        except AudioguideError as error:
+            return Outcome(label, error=error)
+
+    def _render(self, target: Path, timeline: Timeline, clips: dict[str, np.ndarray], info: tags.TrackInfo,
+                extra: dict | None) -> BuildResult:
+        options = self.options
+        if self._sounds is None:
+            self._sounds = sounds.load(options.sounds_dir)
+            self._music = audio.decode(options.music, self.channels) if options.music else None
+        settings = mixer.MixSettings(loudness_lufs=options.loudness_lufs + encoder.LOUDNESS_LOSS_LU,
+                                     channels=self.channels, music_level_db=options.music_level_db)
+        prepared = mixer.prepare(timeline, {t: clips[t] for t in timeline.texts()}, self._sounds, settings,
+                                 self._music)
+        report = (lambda done, total: self.progress("mix+encode", done, total)) if self.progress else None
+        with files.atomic_output(target) as tmp:
+            encoder.encode(prepared.blocks(), tmp, timeline.n_samples,
+                           encoder.EncodeSettings(options.bitrate_kbps, self.channels), report)
+            tags.write(tmp, timeline, info)
+        sidecars.write(target, timeline, extra)
+        return BuildResult(target, sidecars.beside(target, ".plan.json"), timeline, self.speaker.rendered,
+                           self.notices)
