@@ -1,21 +1,20 @@
 """Audio in and out: ffmpeg discovery, 16-bit WAV files, resampling, decoding any file, trimming silence.
 
 Every stage that touches audio samples on disk or through ffmpeg does it here; errors from wave, pydub and
-ffmpeg become AudioError, EncodeError or MissingToolError at this door.
+ffmpeg become AudioError or MissingToolError at this door.
 """
 
 from __future__ import annotations
 
-import functools
+import math
 import shutil
-import subprocess
 import wave
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from .errors import AudioError, EncodeError, MissingToolError
+from .errors import AudioError, MissingToolError
 from .model import SAMPLE_RATE
 
 WAV_HEADER = 44
@@ -77,22 +76,16 @@ def write_wav(path: Path, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
 
 
 def resample(samples: np.ndarray, rate: int) -> np.ndarray:
-    """Resample mono int16 PCM to SAMPLE_RATE with ffmpeg's resampler (soxr when ffmpeg has it)."""
+    """Resample mono int16 PCM to SAMPLE_RATE: a polyphase filter (scipy), the same samples every time.
+
+    (ffmpeg's soxr resampler differs by a step or two from run to run, which moved trimmed clip edges by a
+    sample and so the plan after a cache clear.)"""
     if rate == SAMPLE_RATE:
         return samples
-    cmd = [ffmpeg_path(), "-v", "error", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0",
-           "-af", "aresample=resampler=soxr" if _has_soxr() else "anull", "-ar", str(SAMPLE_RATE),
-           "-f", "s16le", "pipe:1"]
-    done = subprocess.run(cmd, input=samples.astype("<i2").tobytes(), capture_output=True)
-    if done.returncode != 0:
-        raise EncodeError(f"ffmpeg could not resample a clip: {done.stderr.decode(errors='replace').strip()}")
-    return np.frombuffer(done.stdout, dtype="<i2").copy()
-
-
-@functools.cache
-def _has_soxr() -> bool:
-    out = subprocess.run([ffmpeg_path(), "-hide_banner", "-buildconf"], capture_output=True, text=True).stdout
-    return "--enable-libsoxr" in out
+    from scipy.signal import resample_poly
+    step = math.gcd(SAMPLE_RATE, int(rate))
+    out = resample_poly(samples.astype(np.float64), SAMPLE_RATE // step, int(rate) // step)
+    return np.clip(np.round(out), -32768, 32767).astype(np.int16)
 
 
 def decode(path: Path, channels: int = 1) -> np.ndarray:

@@ -28,9 +28,9 @@ class Session:
     length_s: float
     seed: int
 
-    @property
-    def title(self) -> str:
-        return f"Day {self.day} - {self.routine.title} ({times.label(self.length_s)})"
+    def title(self, length_s: float | None = None) -> str:
+        """'Day 3 - Thoracic mobility (6m)', with the length the session came to (asked for, by default)."""
+        return f"Day {self.day} - {self.routine.title} ({times.label(length_s or self.length_s)})"
 
     def file_stem(self) -> str:
         """Sorts in day order: thoracic-four-weeks-day03."""
@@ -78,7 +78,7 @@ def _routine(program: Program, routine: Routine, number: int, day: int) -> Routi
     if program.rotate_order and len(items) > 1:
         turn = (number - 1) % len(items)
         items = items[turn:] + items[:turn]
-    intro = (f"Day {day}.", *([_advice(program, number)] if program.intro else []), *routine.intro)
+    intro = (f"Day {day} of {last_day(program)}.", *([_advice(program, number)] if program.intro else []), *routine.intro)
     return replace(routine, items=items, intro=intro)
 
 

@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUTINE = "thoracic-mobility"
 
 
-def run_build(minutes: float, out: Path, cache: Path, engine: str = "auto") -> tuple[float, float, Path]:
-    """Build in a child process; return (wall seconds, peak RSS in MB, mp3 path)."""
+def run_build(minutes: float | str, out: Path, cache: Path, engine: str = "auto") -> tuple[float, float, Path]:
+    """Build in a child process; return (wall seconds, peak RSS in MB, the first mp3's path)."""
     cmd = [sys.executable, "-m", "audioguide", "build", ROUTINE, "-m", str(minutes), "-o", str(out),
            "--cache-dir", str(cache), "--engine", engine, "-q"]
     start = time.perf_counter()
@@ -39,7 +39,21 @@ def run_build(minutes: float, out: Path, cache: Path, engine: str = "auto") -> t
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode:
         sys.exit(f"build failed: {stderr}")
-    return wall, usage.ru_maxrss / 1024, Path(stdout.strip())
+    return wall, usage.ru_maxrss / 1024, Path(stdout.split()[0])
+
+
+def many_lengths(lengths: list[float], work: Path) -> list[str]:
+    """One command building every length against one build per length, each pair from the same cache state."""
+    together = ",".join(f"{m:g}" for m in lengths)
+    rows = [f"| cache | one command (`-m {together}`) | {len(lengths)} separate builds | one / separate |",
+            "|---|---|---|---|"]
+    one_cache, apart_cache = work / "many-one", work / "many-apart"
+    for state in ("cold", "warm"):
+        one, _, _ = run_build(together, work / "many-out-one", one_cache)
+        apart = sum(run_build(m, work / "many-out-apart", apart_cache)[0] for m in lengths)
+        rows.append(f"| {state} | {one:.1f} s | {apart:.1f} s | {one / apart:.2f}x |")
+        print(rows[-1], flush=True)
+    return rows
 
 
 def time_encode(mp3: Path, work: Path, runs: int) -> float:
@@ -108,6 +122,7 @@ def main() -> None:
     parser.add_argument("--naive", default="5,10", help="lengths for the naive pydub mix ('' to skip)")
     parser.add_argument("--engines", default="piper,pyttsx3", help="engines to time speech rendering for")
     parser.add_argument("--runs", type=int, default=3, help="warm builds and reference encodes per length (median)")
+    parser.add_argument("--many", default="5,10,20", help="lengths built in one command vs separately ('' to skip)")
     parser.add_argument("--write", type=Path, default=None, help="write the report to this markdown file")
     args = parser.parse_args()
     lengths = [float(x) for x in args.lengths.split(",") if x]
@@ -157,6 +172,10 @@ def main() -> None:
                                   f"{warm_ours / encode:.2f}x |")
                 print(naive_rows[-1], flush=True)
             lines += ["## A naive pydub overlay mix of the same timeline, for comparison", "", *naive_rows, ""]
+        many = [float(x) for x in args.many.split(",") if x]
+        if many:
+            lines += ["## Several lengths in one command (built-in routine, default engine)", "",
+                      *many_lengths(many, work), ""]
     report = "\n".join(lines)
     if args.write:
         args.write.write_text(_document(report))

@@ -1,6 +1,7 @@
 """Measure how well an independent recogniser understands each engine and voice on the built-in cues.
 
 Usage: scripts/voices [--write docs/voices.md] [ENGINE:VOICE@RATE ...]
+       scripts/voices --piper-noise     (piper's randomness: recall and length repeatability per setting)
 
 Each candidate renders every cue text of the built-in routine (instructions, cues, tips, reminders); pocketsphinx
 (its bundled US English model, nothing to do with either engine) transcribes each clip, and the word recall
@@ -42,12 +43,44 @@ def measure(spec: speech.EngineSpec, texts: list[str], cache: Path) -> tuple[flo
     return float(np.mean(scores)), float(np.min(scores)), float(np.max(scores))
 
 
+NOISE_SETTINGS = [("the model's own (0.667, 0.8)", None, None), ("noise_w 0", None, 0.0), ("noise 0, noise_w 0", 0.0, 0.0)]
+
+
+def piper_noise(texts: list[str], renders: int = 3) -> list[str]:
+    """Recall over renders of every cue, and the lengths of one cue rendered four times, per noise setting."""
+    from audioguide.speech import engines
+    rows = ["| noise, noise_w | mean recall per render | mean | one cue's length over 4 renders (samples) |",
+            "|---|---|---|---|"]
+    for name, noise, noise_w in NOISE_SETTINGS:
+        engines.PiperEngine.NOISE_SCALE, engines.PiperEngine.NOISE_W_SCALE = noise, noise_w
+        means = []
+        for _ in range(renders + 1):
+            with tempfile.TemporaryDirectory() as cache:  # fresh renders; one speaker, in this process
+                speaker = speech.Speaker(speech.EngineSpec("piper"), speech.ClipCache(Path(cache)), jobs=1)
+                if len(means) < renders:
+                    clips = speaker.clips(texts)
+                    means.append(float(np.mean([recall(t, transcribe(clips[t])) for t in texts])))
+                else:
+                    lengths = []
+                    for _ in range(4):
+                        speaker.cache.clear()
+                        lengths.append(len(speaker.clips([texts[0]])[texts[0]]))
+        rows.append(f"| {name} | {', '.join(f'{m:.3f}' for m in means)} | {np.mean(means):.3f} | "
+                    f"{', '.join(map(str, lengths))} |")
+        print(rows[-1], flush=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("candidates", nargs="*", default=CANDIDATES)
     parser.add_argument("--write", type=Path, default=None)
+    parser.add_argument("--piper-noise", action="store_true", help="sweep piper's noise settings instead")
     args = parser.parse_args()
     texts = cue_texts(definitions.load_library(include_user=False).routine("thoracic-mobility"))
+    if args.piper_noise:
+        piper_noise(texts)
+        return
     rows = ["| engine | voice | rate (wpm) | mean recall | worst cue | best cue |", "|---|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory() as cache:
         for candidate in args.candidates:

@@ -39,7 +39,7 @@ def test_unknown_routine_is_one_line_exit_1_listing_the_known_ones(tmp_path):
     result = CliRunner().invoke(cli, ["build", "thoracic", "-o", str(tmp_path), "--engine", "tone"])
     assert result.exit_code == 1
     assert result.output == ("Error: unknown routine 'thoracic'; did you mean thoracic-mobility? "
-                             "(known routines: thoracic-mobility)\n")
+                             "(known routines: desk-reset, thoracic-mobility)\n")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -355,3 +355,41 @@ def test_serve_on_a_port_in_use_is_one_line(tmp_path):
 def test_serve_on_an_address_this_machine_does_not_have_is_one_line(tmp_path, host):
     result = CliRunner().invoke(cli, ["serve", "-o", str(tmp_path), "--host", host, "--port", "0"])
     _one_error_line(result, f"cannot listen on {host}:0: ")
+
+
+# -- several lengths in one go, and variety that reproduces ----------------------------------------------------
+
+def test_several_lengths_in_one_go_render_each_text_once_and_report_each(tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    result = CliRunner().invoke(cli, ["build", "thoracic-mobility", "--minutes", "5,1,7", "-o", str(out),
+                                      "--engine", "tone", "--cache-dir", str(cache)])
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [str(out / "thoracic-mobility-5m.mp3"), str(out / "thoracic-mobility-7m.mp3")]
+    assert result.stderr.startswith("Error: 1m: thoracic-mobility needs at least ")
+    lengths = CliRunner().invoke(cli, ["build", "thoracic-mobility", "--length", "5m,5m30s", "-o", str(out),
+                                       "--engine", "tone", "--cache-dir", str(cache)])
+    assert lengths.exit_code == 0 and lengths.output.splitlines()[1] == str(out / "thoracic-mobility-5m30s.mp3")
+
+
+def test_several_lengths_render_each_distinct_text_once(tmp_path):
+    from audioguide import pipeline
+    from audioguide.speech import ClipCache, EngineSpec
+    options = pipeline.BuildOptions(output_dir=tmp_path / "out", engine=EngineSpec("tone"), cache_dir=tmp_path / "c")
+    outcomes = pipeline.build_many("thoracic-mobility", [300, 360, 420], options)
+    rendered = outcomes[-1].result.rendered_clips
+    assert rendered == ClipCache(tmp_path / "c").info()[0]  # every render made a clip of its own: none twice
+    said = {t for o in outcomes for t in o.result.timeline.texts()}
+    assert rendered >= len(said)
+def test_the_same_seed_gives_the_same_mp3_and_another_seed_other_words(tmp_path):
+    voice = ["--engine", "tone", "--cache-dir", str(tmp_path / "cache"), "-m", "6"]
+    for folder, seed in (("a", "7"), ("b", "7"), ("c", "8")):
+        result = CliRunner().invoke(cli, ["build", "thoracic-mobility", "-o", str(tmp_path / folder), "--seed", seed,
+                                          *voice])
+        assert result.exit_code == 0, result.output
+    name = "thoracic-mobility-6m"
+    assert (tmp_path / "a" / f"{name}.mp3").read_bytes() == (tmp_path / "b" / f"{name}.mp3").read_bytes()
+    for suffix in (".vtt", ".plan.json", ".svg", ".chapters.json"):
+        assert (tmp_path / "a" / f"{name}{suffix}").read_bytes() == (tmp_path / "b" / f"{name}{suffix}").read_bytes()
+    assert (tmp_path / "a" / f"{name}.vtt").read_text() != (tmp_path / "c" / f"{name}.vtt").read_text()
+    plan = CliRunner().invoke(cli, ["plan", "thoracic-mobility", "--json", "--seed", "7", *voice])
+    assert plan.output == (tmp_path / "a" / f"{name}.plan.json").read_text()

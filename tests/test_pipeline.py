@@ -186,3 +186,19 @@ def test_stale_remembered_lengths_never_reach_the_plan(tmp_path, clip_cache):
     again, _ = pipeline.plan("short", options)
     assert again == honest
     assert speaker.remembered() != lies  # corrected from the clips themselves
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not __import__("audioguide.speech", fromlist=["x"]).piper_available(),
+                    reason="the neural extra is not installed")
+def test_the_plan_is_the_same_after_the_cache_is_cleared(tmp_path):
+    from audioguide.speech import ClipCache
+    options = pipeline.BuildOptions(length_s=120, engine=EngineSpec("piper"), cache_dir=tmp_path / "cache",
+                                    definition_paths=(DATA / "short.toml",))
+    first, _ = pipeline.plan("short", options)
+    assert ClipCache(tmp_path / "cache").clear() > 0
+    (tmp_path / "cache").joinpath("unused").touch()
+    for index in (tmp_path / "cache").glob("lengths-*.json"):
+        index.unlink()  # nothing remembered either: every clip rendered afresh
+    again, _ = pipeline.plan("short", options)
+    assert again == first

@@ -4,7 +4,7 @@ common.py holds the group, the error handling and the shared options; each other
 of one subject.
 """
 
-from . import library, serving, sessions, voices  # noqa: F401  (each registers its commands on the group)
+from . import library, programs, serving, sessions, voices  # noqa: F401  (each registers its commands on the group)
 from .common import cli, main
 
 __all__ = ["cli", "main"]

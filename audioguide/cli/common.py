@@ -93,7 +93,8 @@ definitions_option = click.option("--definitions", "-d", "definition_paths", mul
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 sessions_dir_option = click.option("--output-dir", "-o", type=click.Path(file_okay=False, exists=True, path_type=Path),
                              default=DEFAULTS.output_dir, show_default=True, help="The folder of built sessions.")
-feed_title_option = click.option("--title", default=DEFAULT_TITLE, show_default=True, help="The podcast's title.")
+feed_title_option = click.option("--title", default=None,
+                                 help=f"The podcast's title [default: the program's, or {DEFAULT_TITLE!r}].")
 cache_dir_option = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                           help="Speech clip cache [default: $XDG_CACHE_HOME/audioguide].")
 

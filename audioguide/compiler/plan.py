@@ -10,7 +10,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..errors import LengthError, PlanError
 from ..model import Routine, Timeline
-from .fit import Fitted, Layouts
+from .fit import SEARCH_STEPS, Fitted, Layouts
+from .layout import amounts
 
 MAX_PASSES = 6
 
@@ -68,13 +69,32 @@ def plan_series(steps: Sequence[tuple[Routine, float, int]], measure: Measure,
     for routine, length_s, seed in steps:
         try:
             fitted = fit(routine, length_s, measure, known, seed, rounds=before.rounds if before else None,
-                         floor=before.level if before else 0.0)
+                         floor=_lowest_level_keeping(routine, before.level) if before else 0.0)
         except (LengthError, PlanError) as error:
             out.append(error)
             continue
         out.append(fitted)
         before = fitted
     return out
+
+
+def _lowest_level_keeping(routine: Routine, level: float) -> float:
+    """The lowest level whose reps, sets and holds are all at least those at level (amounts change in steps,
+    so a little below level often gives the same; the rests, which are no achievement, may then be shorter)."""
+    exercises = [item.exercise for item in routine.items]
+    wanted = [amounts(ex, level) for ex in exercises]
+
+    def keeps(candidate: float) -> bool:
+        return all(a.reps >= w.reps and a.sets >= w.sets and all(x >= y for x, y in zip(a.holds_s, w.holds_s))
+                   for a, w in zip((amounts(ex, candidate) for ex in exercises), wanted))
+
+    lo, hi = 0.0, level
+    if keeps(lo):
+        return lo
+    for _ in range(SEARCH_STEPS):
+        mid = (lo + hi) / 2
+        lo, hi = (lo, mid) if keeps(mid) else (mid, hi)
+    return hi
 
 
 def length_range(routine: Routine, measure: Measure, known: Mapping[str, int] | None = None) -> tuple[float, float]:

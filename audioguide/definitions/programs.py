@@ -25,8 +25,8 @@ def read_program(reader: Reader, raw: dict, where: str, program_id: str, routine
     rotate = raw.get("rotate_order", False)
     if not isinstance(rotate, bool):
         reader.fail(join(where, "rotate_order"), f"expected true or false, found {kind(rotate)}")
-    weeks = [w for key, table in reader.table_list(raw, "weeks", where, required=True)
-             if (w := _weeks(reader, table, key, routines, broken_routines))]
+    tables = reader.table_list(raw, "weeks", where, required=True)
+    weeks = [w for key, table in tables if (w := _weeks(reader, table, key, routines, broken_routines))]
     program = Program(
         id=program_id,
         title=reader.text(raw, "title", where, required=True),
@@ -36,8 +36,9 @@ def read_program(reader: Reader, raw: dict, where: str, program_id: str, routine
         intro=reader.texts(raw, "intro", where),
         rotate_order=rotate is True,
     )
-    if len(reader.errors) == before:
-        _check_coverage(reader, program, where)
+    if len(reader.errors) > before or len(weeks) < len(tables):
+        return None  # the mistakes are reported (here, or on a routine that has its own)
+    _check_coverage(reader, program, where)
     return program if len(reader.errors) == before else None
 
 

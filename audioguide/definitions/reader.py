@@ -326,6 +326,8 @@ class Reader:
         if len(self.errors) == before and routine.items and longest_estimate_s(routine) > MAX_SESSION_S:
             self.fail(where, f"lasts more than {MAX_SESSION_S // 3600} hours at its maxima (reps, holds, sets, "
                              "rests, rounds); lower some of them")
+        if None in items:
+            return None  # an item's exercise has mistakes of its own (reported there): no routine without it
         return routine if len(self.errors) == before else None
 
     def item(self, raw: dict, where: str, known: dict[str, Exercise], raw_exercises: dict) -> Item | None:

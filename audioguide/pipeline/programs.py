@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
@@ -83,8 +83,9 @@ def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, d
             if isinstance(plan, AudioguideError):
                 outcomes[session.number] = Outcome(label, error=plan)
                 continue
-            info = tags.TrackInfo(title=session.title, album=program.title, track=session.number,
-                                  year=session.date.year, cover_jpeg=program_cover(program, f"Day {session.day}"))
+            info = tags.TrackInfo(title=session.title(plan.timeline.duration_s), album=program.title, track=session.number,
+                                  year=session.date.year,
+                                  cover_jpeg=cover.for_program(program.id, program.title, f"Day {session.day}"))
             outcomes[session.number] = studio.render(label, target, plan.timeline, clips, info,
                                                      {"session": _about(session), "inputs": digest})
     return program, [outcomes[s.number] for s in wanted]
@@ -106,31 +107,33 @@ def today(name: str, start: dt.date, options: BuildOptions = DEFAULTS, progress:
     return day, outcomes[0]
 
 
-def program_cover(program: Program, label: str) -> bytes:
-    """The program's cover: its own look (from its id), its title, and a label such as 'Day 3'."""
-    return cover.render("program:" + program.id, program.title, label)
-
-
 def _program(name: str, options: BuildOptions) -> tuple[Program, list[str]]:
     library = definitions.load_library(list(options.definition_paths))
     return library.program(name), library.notices
 
 
 def _plan(studio: Studio, program: Program, chosen: list[Session]) -> dict[int, compiler.Fitted | AudioguideError]:
-    """Plan the chosen sessions week by week, in order; their texts are measured in one batch first."""
-    known = studio.speaker.remembered()
+    return plan_sessions(chosen, studio.measure, studio.speaker.remembered)
+
+
+def plan_sessions(chosen: list[Session], measure: compiler.Measure,
+                  known: Callable[[], Mapping[str, int]] = dict) -> dict[int, compiler.Fitted | AudioguideError]:
+    """Plan the chosen sessions week by week, in order (no week takes back what its earlier days reached); the
+    texts they will say are measured in one batch first, so a cold cache renders them in one pool.
+
+    known() gives the lengths known so far (asked again after the batch)."""
     texts: set[str] = set()
+    guesses = known()
     for s in chosen:
         try:
-            texts.update(compiler.compile(s.routine, s.length_s, known, s.seed).texts())
+            texts.update(compiler.compile(s.routine, s.length_s, guesses, s.seed).texts())
         except AudioguideError:
             pass  # a session that cannot be laid out is reported when it is planned for real
-    studio.measure(sorted(texts))
-    known = studio.speaker.remembered()
+    lengths = {**guesses, **measure(sorted(texts))}
     planned: dict[int, compiler.Fitted | AudioguideError] = {}
     for week in sorted({s.week for s in chosen}):
         series = [s for s in chosen if s.week == week]
-        fitted = compiler.plan_series([(s.routine, s.length_s, s.seed) for s in series], studio.measure, known)
+        fitted = compiler.plan_series([(s.routine, s.length_s, s.seed) for s in series], measure, lengths)
         planned.update({s.number: f for s, f in zip(series, fitted)})
     return planned
 

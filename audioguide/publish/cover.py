@@ -54,3 +54,8 @@ def render(routine_id: str, title: str, length: str) -> bytes:
         if out.tell() < MAX_BYTES:
             return out.getvalue()
     return out.getvalue()
+
+
+def for_program(program_id: str, title: str, label: str) -> bytes:
+    """A program's cover: its own look (from its id), its title, and a label such as 'Day 3' or '4 weeks'."""
+    return render("program:" + program_id, title, label)

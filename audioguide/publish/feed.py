@@ -15,7 +15,7 @@ from urllib.parse import quote, urljoin
 from .. import files, times
 from ..errors import FileError
 from . import cover, page
-from .episodes import DEFAULT_TITLE, Episode, episodes
+from .episodes import Episode, episodes, heading, one_program
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "content": "http://purl.org/rss/1.0/modules/content/",
       "podcast": "https://podcastindex.org/namespace/1.0", "atom": "http://www.w3.org/2005/Atom"}
@@ -29,10 +29,13 @@ def url_for(base_url: str, name: str) -> str:
     return urljoin(base_url if base_url.endswith("/") else base_url + "/", quote(name))
 
 
-def rss(folder: Path, base_url: str, title: str = DEFAULT_TITLE, author: str = "audioguide",
-        description: str = "Voice-guided exercise sessions, built with audioguide.", language: str = "en") -> str:
-    """The feed as XML text."""
+def rss(folder: Path, base_url: str, title: str | None = None, author: str = "audioguide",
+        language: str = "en") -> str:
+    """The feed as XML text. A folder holding one program's sessions is that program's podcast: its title and
+    description, its episodes in session order (serial), numbered, with the weeks as seasons."""
     items = episodes(folder)
+    program = one_program(items)
+    title, description = heading(items, title)
     root = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(root, "channel")
     _text(channel, "title", title)
@@ -47,7 +50,7 @@ def rss(folder: Path, base_url: str, title: str = DEFAULT_TITLE, author: str = "
     _text(channel, f"{{{NS['itunes']}}}author", author)
     _text(channel, f"{{{NS['itunes']}}}summary", description)
     _text(channel, f"{{{NS['itunes']}}}explicit", "false")
-    _text(channel, f"{{{NS['itunes']}}}type", "episodic")
+    _text(channel, f"{{{NS['itunes']}}}type", "serial" if program else "episodic")
     owner = ET.SubElement(channel, f"{{{NS['itunes']}}}owner")
     _text(owner, f"{{{NS['itunes']}}}name", author)
     ET.SubElement(channel, f"{{{NS['itunes']}}}image", {"href": url_for(base_url, FEED_COVER)})
@@ -76,6 +79,12 @@ def _item(channel: ET.Element, episode: Episode, base_url: str) -> None:
     _text(item, f"{{{NS['itunes']}}}duration", times.clock(episode.duration_s, hours=True))
     _text(item, f"{{{NS['itunes']}}}explicit", "false")
     _text(item, f"{{{NS['itunes']}}}episodeType", "full")
+    if episode.session is not None:
+        week, number = str(episode.session["week"]), str(episode.session["episode"])
+        _text(item, f"{{{NS['itunes']}}}season", week)
+        _text(item, f"{{{NS['itunes']}}}episode", number)
+        _text(item, f"{{{NS['podcast']}}}season", week, name=f"Week {week}")
+        _text(item, f"{{{NS['podcast']}}}episode", number)
     if episode.sidecar(".chapters.json").exists():
         ET.SubElement(item, f"{{{NS['podcast']}}}chapters", {
             "url": url_for(base_url, episode.sidecar(".chapters.json").name), "type": "application/json+chapters"})
@@ -90,12 +99,17 @@ def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
     return element
 
 
-def write(folder: Path, base_url: str, title: str = DEFAULT_TITLE) -> Path:
+def write(folder: Path, base_url: str, title: str | None = None) -> Path:
     """Write feed.xml, index.html and the feed's cover into folder; return the feed's path."""
     folder = Path(folder)
     if not folder.is_dir():
         raise FileError(f"{folder}: no such folder")
-    files.write_bytes(folder / FEED_COVER, cover.render("feed:" + title, title, "sessions"))
+    found = episodes(folder)
+    program = one_program(found)
+    title, _ = heading(found, title)
+    art = (cover.for_program(program["program"], title, f"{program['weeks']} weeks") if program
+           else cover.render("feed:" + title, title, "sessions"))
+    files.write_bytes(folder / FEED_COVER, art)
     files.write_text(folder / "index.html", page.render(folder, title))
     target = folder / "feed.xml"
     files.write_text(target, rss(folder, base_url, title))

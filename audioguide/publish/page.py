@@ -7,13 +7,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .. import times
-from .episodes import DEFAULT_TITLE, episodes
+from .episodes import episodes, heading
 
 
-def render(folder: Path, title: str = DEFAULT_TITLE) -> str:
+def render(folder: Path, title: str | None = None) -> str:
     """A phone-friendly page: each episode with a player, its chapters (tap to seek) and its timeline picture."""
+    found = episodes(folder)
+    title, _ = heading(found, title)
     parts = []
-    for n, episode in enumerate(episodes(folder)):
+    for n, episode in enumerate(found):
         chapters = "".join(
             f'<li><a href="#" data-player="p{n}" data-seek="{start:.3f}">{times.clock(start)} {html.escape(name)}</a></li>'
             for start, name in episode.chapters)

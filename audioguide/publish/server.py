@@ -19,14 +19,13 @@ from aiohttp import web
 
 from ..errors import ServeError
 from . import feed, page
-from .episodes import DEFAULT_TITLE
 
 SERVED_SUFFIXES = {".mp3": "audio/mpeg", ".json": "application/json", ".vtt": "text/vtt; charset=utf-8",
                    ".srt": "application/x-subrip; charset=utf-8", ".svg": "image/svg+xml", ".jpg": "image/jpeg",
                    ".xml": "application/rss+xml; charset=utf-8", ".html": "text/html; charset=utf-8"}
 
 
-def make_app(folder: Path, title: str = DEFAULT_TITLE) -> web.Application:
+def make_app(folder: Path, title: str | None = None) -> web.Application:
     root = Path(folder).resolve()
     app = web.Application()
 
@@ -101,7 +100,7 @@ class Listening:
         return f"{self.url}feed.xml"
 
 
-def serve(folder: Path, host: str, port: int, title: str = DEFAULT_TITLE,
+def serve(folder: Path, host: str, port: int, title: str | None = None,
           ready: Callable[[Listening], None] | None = None) -> None:
     """Serve until interrupted: feed.xml, index.html and the cover are written for the address a phone would use,
     then ready(listening) is called. ServeError when the address cannot be listened on."""

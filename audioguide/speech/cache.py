@@ -19,7 +19,7 @@ from ..errors import AudioError
 from ..model import SAMPLE_RATE
 from .text import normalise
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: clips resampled by a polyphase filter (deterministic), not ffmpeg
 
 
 class ClipCache:

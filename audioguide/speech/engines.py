@@ -12,6 +12,7 @@ import functools
 import hashlib
 import importlib.util
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -166,6 +167,12 @@ class PiperEngine:
 
     DEFAULT_VOICE = "joe"
     DEFAULT_RATE = 160  # about what length_scale 1.0 gives with the joe voice
+    # Piper draws its phoneme lengths (noise_w) and its voice (noise) at random for each render. With both at 0
+    # a text always renders to the same samples, so a plan is the same after the cache is cleared (noise_w 0
+    # alone keeps the raw length, but trimming still moves); recall over the built-in cues went from 0.72 to
+    # 0.73 (3 renders each, `scripts/voices --piper-noise`, docs/voices.md).
+    NOISE_SCALE = 0.0
+    NOISE_W_SCALE = 0.0
     parallel = True
 
     def __init__(self, spec: EngineSpec):
@@ -193,16 +200,31 @@ class PiperEngine:
             config = Path(f"{self.model}.json").read_bytes()
             self._identity = {"engine": "piper", "piper-tts": _version("piper-tts"), "model": self.model.name,
                               "model_bytes": self.model.stat().st_size,
-                              "config": hashlib.sha256(config).hexdigest()[:16], "rate": self.rate}
+                              "config": hashlib.sha256(config).hexdigest()[:16], "rate": self.rate,
+                              "noise": self.NOISE_SCALE, "noise_w": self.NOISE_W_SCALE}
         return self._identity
 
     def render(self, text: str, path: Path) -> None:
-        from piper import PiperVoice, SynthesisConfig
+        from piper import SynthesisConfig
         if self._voice is None:
-            self._voice = PiperVoice.load(self.model)
-        config = SynthesisConfig(length_scale=self.DEFAULT_RATE / self.rate)
+            self._voice = self._load()
+        config = SynthesisConfig(length_scale=self.DEFAULT_RATE / self.rate, noise_scale=self.NOISE_SCALE,
+                                 noise_w_scale=self.NOISE_W_SCALE)
         with wave.open(str(path), "wb") as out:
             self._voice.synthesize_wav(text, out, syn_config=config)
+
+    def _load(self):
+        """The voice with onnxruntime on one thread: the same samples on every render (several threads add up
+        floats in varying order), and one core per speech worker, so workers never fight over cores."""
+        import onnxruntime
+        from piper import PiperConfig, PiperVoice
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
+        config = json.loads(Path(f"{self.model}.json").read_text(encoding="utf-8"))
+        session = onnxruntime.InferenceSession(str(self.model), sess_options=options,
+                                               providers=["CPUExecutionProvider"])
+        return PiperVoice(session=session, config=PiperConfig.from_dict(config))
 
     def voices(self) -> list[Voice]:
         return [Voice("joe", "en_US-joe-medium (bundled)", "en-US")]

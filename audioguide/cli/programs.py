@@ -1,0 +1,167 @@
+"""program list, show, build, today: a daily practice that grows week by week."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import click
+
+from .. import definitions, pipeline, times
+from ..speech import EngineSpec
+from .common import DEFAULTS, Bar, Exit, cli, definitions_option, engine_options, notes, quiet_option
+
+_start = click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                      help="The program's first day, YYYY-MM-DD [default: today].")
+
+
+class DayRange(click.ParamType):
+    """Days as 3, 1-7 or 1-7,10."""
+
+    name = "DAYS"
+
+    def convert(self, value, param, ctx):
+        days: set[int] = set()
+        for part in str(value).split(","):
+            match = re.fullmatch(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?", part)
+            if not match or int(match.group(1)) < 1 or (match.group(2) and int(match.group(2)) < int(match.group(1))):
+                self.fail(f"expected days such as 3, 1-7 or 1-7,10, found {value!r}", param, ctx)
+            days.update(range(int(match.group(1)), int(match.group(2) or match.group(1)) + 1))
+        return days
+
+
+def _start_date(start) -> dt.date:
+    return start.date() if start else dt.date.today()
+
+
+def _options(output_dir, engine, voice, rate, cache_dir, definition_paths) -> pipeline.BuildOptions:
+    return pipeline.BuildOptions(output_dir=output_dir, engine=EngineSpec(engine, voice, rate), cache_dir=cache_dir,
+                                 definition_paths=tuple(definition_paths))
+
+
+@cli.group()
+def program():
+    """Programs: a session a day, a little more each week (list, show, build, today).
+
+    \b
+    Example:
+        audioguide program show thoracic-four-weeks --start 2026-12-01
+        audioguide program build thoracic-four-weeks --start 2026-12-01 --days 1-7 --output-dir output
+    """
+
+
+@program.command(name="list")
+@definitions_option
+def list_programs(definition_paths):
+    """List the programs that can be followed, with their length and where each comes from.
+
+    \b
+    Example:
+        audioguide program list
+    """
+    library = definitions.load_library(list(definition_paths))
+    notes(library.notices)
+    for pid, found in sorted(library.programs.items()):
+        click.echo(f"  {pid:<28} {found.title} ({found.n_weeks} weeks)  [{library.source(pid, 'programs')}]")
+
+
+@program.command(name="show")
+@click.argument("name")
+@_start
+@definitions_option
+@engine_options
+@quiet_option
+def show_program(name, start, definition_paths, engine, voice, rate, cache_dir, quiet):
+    """Print the calendar of program NAME: date, day, routine, length and what progressed since the session before.
+
+    Each session is planned with the chosen voice (speech not cached yet is rendered first), so the
+    lengths and amounts are those a build gives.
+
+    \b
+    Example:
+        audioguide program show thoracic-four-weeks --start 2026-12-01
+    """
+    options = _options(DEFAULTS.output_dir, engine, voice, rate, cache_dir, definition_paths)
+    with Bar(quiet) as bar:
+        found, days, notices = pipeline.program_calendar(name, _start_date(start), options, bar)
+    notes(notices)
+    click.echo(f"{found.title}  [{found.id}]")
+    if found.description:
+        click.echo(f"  {found.description}")
+    for day in days:
+        head = f"{day.date}  {day.date:%a}  day {day.day:>2}"
+        if day.session is None:
+            click.echo(f"{head}  rest day")
+        elif day.error is not None:
+            click.echo(f"{head}  {day.session.routine.title}: cannot be planned: {day.error}")
+        else:
+            length = times.label(day.plan.timeline.duration_s)
+            grown = "; ".join(day.progressed)
+            click.echo(f"{head}  week {day.session.week}  {day.session.routine.title} ({length})"
+                       + (f"  {grown}" if grown else ""))
+
+
+@program.command(name="build")
+@click.argument("name")
+@_start
+@click.option("--days", type=DayRange(), default=None, help="Only these days, e.g. 1-7 or 3,5.")
+@click.option("--through", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Only the sessions up to this date, YYYY-MM-DD.")
+@click.option("--output-dir", "-o", type=click.Path(file_okay=False, path_type=Path), default=DEFAULTS.output_dir,
+              show_default=True, help="Folder for the episodes.")
+@definitions_option
+@engine_options
+@quiet_option
+def build_program(name, start, days, through, output_dir, definition_paths, engine, voice, rate, cache_dir, quiet):
+    """Build program NAME's sessions from --start, one MP3 per session, and print their paths.
+
+    A session already built with the same inputs is left as it is ("up to date"). Serve or feed the folder
+    to follow the program as a podcast, in session order.
+
+    \b
+    Example:
+        audioguide program build thoracic-four-weeks --start 2026-12-01 --days 1-7 --output-dir output
+        audioguide program build thoracic-four-weeks --start 2026-12-01 --through 2026-12-14
+    """
+    options = _options(output_dir, engine, voice, rate, cache_dir, definition_paths)
+    with Bar(quiet) as bar:
+        _, outcomes = pipeline.build_program(name, _start_date(start), options, days,
+                                             through.date() if through else None, bar)
+    failed = 0
+    for outcome in outcomes:
+        if outcome.error is not None:
+            failed += 1
+            click.echo(f"Error: {outcome.label}: {outcome.error}", err=True)
+        else:
+            click.echo(f"{outcome.path}" + ("  (up to date)" if outcome.up_to_date else ""))
+    if failed or not outcomes:
+        if not outcomes:
+            click.echo("Error: no session on the days asked for", err=True)
+        raise click.exceptions.Exit(Exit.ERROR)
+
+
+@program.command(name="today")
+@click.argument("name")
+@_start
+@click.option("--output-dir", "-o", type=click.Path(file_okay=False, path_type=Path), default=DEFAULTS.output_dir,
+              show_default=True, help="Folder for the episodes.")
+@definitions_option
+@engine_options
+@quiet_option
+def today(name, start, output_dir, definition_paths, engine, voice, rate, cache_dir, quiet):
+    """Build (or find) today's session of program NAME and print its path; on a rest day, say so.
+
+    \b
+    Example:
+        audioguide program today thoracic-four-weeks --start 2026-12-01
+    """
+    options = _options(output_dir, engine, voice, rate, cache_dir, definition_paths)
+    with Bar(quiet) as bar:
+        day, outcome = pipeline.today(name, _start_date(start), options, bar)
+    if outcome is None:
+        click.echo(f"Day {day} is a rest day.", err=True)
+        return
+    if outcome.error is not None:
+        raise outcome.error
+    click.echo(str(outcome.path))
