@@ -27,8 +27,8 @@ def short_build(tmp_path_factory, clip_cache):
 def test_writes_one_mp3_with_a_stable_name_and_its_sidecars(short_build):
     assert short_build.path.name == "short-2m.mp3"
     assert sorted(p.name for p in short_build.path.parent.iterdir()) == [
-        "short-2m.chapters.json", "short-2m.mp3", "short-2m.plan.json", "short-2m.srt", "short-2m.svg",
-        "short-2m.vtt"]
+        "short-2m.chapters.json", "short-2m.jpg", "short-2m.mp3", "short-2m.plan.json", "short-2m.srt",
+        "short-2m.svg", "short-2m.vtt"]
     plan = json.loads(short_build.plan_path.read_text())
     assert plan["duration_s"] == 120 and plan["sample_rate"] == SAMPLE_RATE
     assert plan == json.loads(json.dumps(short_build.timeline.to_dict()))

@@ -12,7 +12,7 @@ from mutagen.id3 import ID3
 from audioguide import pipeline
 from audioguide.cli import cli
 from audioguide.errors import LengthError
-from audioguide.publish import feed
+from audioguide.web import page
 from audioguide.speech import EngineSpec
 
 from conftest import decode, ffprobe
@@ -115,7 +115,7 @@ def test_a_three_day_slice_end_to_end(tmp_path, clip_cache):
     assert said[0][0] == "Day 1 of 28." and said[1][1] != said[0][1]          # a new piece of advice each day
     holds = [[e["end_s"] - e["start_s"] for e in p["events"] if e["kind"] == "hold"] for p in plans]
     assert max(holds[2]) > max(holds[0])                                      # day 3 asks a little more
-    feed.write(out, "http://192.0.2.10:8000/")
+    page.write_site(out, "http://192.0.2.10:8000/")
     parsed = podcastparser.parse("http://192.0.2.10:8000/feed.xml", (out / "feed.xml").open("rb"))
     assert parsed["title"] == "Four weeks to a freer upper back" and parsed["type"] == "serial"
     episodes = parsed["episodes"]

@@ -3,6 +3,7 @@
 import email.utils
 import io
 import json
+import re
 import shutil
 import xml.etree.ElementTree as ET
 
@@ -12,6 +13,7 @@ import pytest
 
 from audioguide import pipeline
 from audioguide.publish import feed
+from audioguide.web import page
 from audioguide.speech import EngineSpec
 
 from conftest import DATA
@@ -29,13 +31,14 @@ def folder(tmp_path_factory, clip_cache):
         pipeline.build("short", options)
     # a title that needs escaping and a file name that needs quoting
     odd = out / "odd name & more.mp3"
-    for suffix in (".mp3", ".chapters.json", ".vtt"):
+    for suffix in (".mp3", ".chapters.json", ".vtt", ".plan.json"):
         shutil.copy(out / f"short-2m{suffix}", out / f"odd name & more{suffix}")
     from mutagen.id3 import ID3, TIT2
     tags = ID3(odd)
     tags.add(TIT2(encoding=3, text=['Back & "neck" <fast>']))
     tags.save(v2_version=3)
-    feed.write(out, BASE, title="My <sessions> & more")
+    (out / "music-bed.mp3").write_bytes((out / "short-2m.mp3").read_bytes())  # an MP3 without a plan: no episode
+    page.write_site(out, BASE, title="My <sessions> & more")
     return out
 
 
@@ -96,15 +99,23 @@ def test_podcasting_2_0_chapters_and_transcript(folder):
 
 def test_guids_never_change_when_the_feed_is_rebuilt(folder):
     first = {e["title"]: e["guid"] for e in podcastparser.parse("x", io.BytesIO((folder / "feed.xml").read_bytes()))["episodes"]}
-    feed.write(folder, "http://other.example:9000/", title="My <sessions> & more")
+    page.write_site(folder, "http://other.example:9000/", title="My <sessions> & more")
     again = {e["title"]: e["guid"] for e in podcastparser.parse("x", io.BytesIO((folder / "feed.xml").read_bytes()))["episodes"]}
     assert first == again
-    feed.write(folder, BASE, title="My <sessions> & more")
+    page.write_site(folder, BASE, title="My <sessions> & more")
 
 
-def test_the_page_lists_episodes_with_players_chapters_and_pictures(folder):
+def test_the_page_lists_episodes_with_chapters_and_covers(folder):
     text = (folder / "index.html").read_text()
-    assert text.count("<audio ") == 3 and 'src="odd%20name%20%26%20more.mp3"' in text
-    assert 'data-seek="0.000"' in text and "Arm raise" in text
-    assert 'src="short-2m.svg"' in text and (folder / "short-2m.svg").exists()
-    assert "Back &amp; &quot;neck&quot; &lt;fast&gt;" in text
+    data = json.loads(re.search(r'<script id="data" type="application/json">(.*?)</script>', text, re.S).group(1))
+    sessions = [s for g in data["groups"] for s in g["sessions"]]
+    assert sorted(s["file"] for s in sessions) == ["odd name & more.mp3", "short-1m30s.mp3", "short-2m.mp3"]
+    assert data["title"] == "My <sessions> & more" and data["feed"] == BASE + "feed.xml"
+    assert {g["title"] for g in data["groups"]} == {"Short test routine"}
+    first = next(s for s in sessions if s["file"] == "short-2m.mp3")
+    assert [c["title"] for c in first["chapters"]] == ["Intro", "Arm raise", "Stand tall", "Outro"]
+    assert first["chapters"][0]["start_s"] == 0 and first["cover"] == "short-2m.jpg" and (folder / "short-2m.jpg").exists()
+    assert 'Back & "neck" <fast>' in {s["title"] for s in sessions}
+    embedded = re.search(r'<script id="data" type="application/json">(.*?)</script>', text, re.S).group(1)
+    assert "</" not in embedded  # no title can close the script element early
+    assert "<title>My &lt;sessions&gt; &amp; more</title>" in text

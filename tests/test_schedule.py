@@ -99,7 +99,7 @@ def program_files(draw):
     return "\n".join(lines) + "\n"
 
 
-@settings(max_examples=500 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 15)
+@settings(max_examples=500 if os.environ.get("HYPOTHESIS_PROFILE") == "thorough" else 10)
 @given(text=program_files(), start=st.dates(dt.date(2026, 1, 1), dt.date(2027, 12, 31)))
 def test_any_program_keeps_its_promises(tmp_path_factory, text, start):
     path = tmp_path_factory.mktemp("programs") / "random.toml"

@@ -1,13 +1,20 @@
-"""feed and serve: the folder of sessions as a podcast, and on the network."""
+"""feed and serve: the folder of sessions as a podcast and a page, and on the network."""
 
 from __future__ import annotations
 
+import secrets
 import sys
 
 import click
 
-from ..publish import feed
-from .common import DEFAULT_BASE_URL, cli, feed_title_option, sessions_dir_option
+from .. import pipeline
+from ..speech import EngineSpec
+from .common import DEFAULT_BASE_URL, cli, engine_options, feed_title_option, sessions_dir_option
+
+
+def _warn(skipped: list[str]) -> None:
+    for line in skipped:
+        click.echo(f"Warning: skipped {line}", err=True)
 
 
 @cli.command(name="feed")
@@ -18,11 +25,16 @@ from .common import DEFAULT_BASE_URL, cli, feed_title_option, sessions_dir_optio
 def feed_command(output_dir, base_url, title):
     """Write feed.xml (a podcast feed of every session in the folder) and index.html (a page to play them).
 
+    A session that cannot be read is left out with a warning; the others are fed.
+
     \b
     Example:
         audioguide feed --output-dir output --base-url http://192.168.1.20:8000/
     """
-    click.echo(str(feed.write(output_dir, base_url, title)))
+    from ..web import page
+    target, skipped = page.write_site(output_dir, base_url, title)
+    _warn(skipped)
+    click.echo(str(target))
 
 
 @cli.command(name="serve")
@@ -30,25 +42,30 @@ def feed_command(output_dir, base_url, title):
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 makes it reachable from your local network.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
+@click.option("--token", default=None, help="The key the page needs to make and delete sessions [default: a new one].")
 @feed_title_option
-def serve_command(output_dir, host, port, title):
-    """Serve the folder: the podcast feed, a page to play sessions, and the MP3s with byte ranges.
+@engine_options
+def serve_command(output_dir, host, port, token, title, engine, voice, rate, cache_dir):
+    """Serve the folder: the page (make, play, keep and delete sessions), the podcast feed, and the MP3s.
 
-    Prints the feed's address and a QR code to scan with a phone. Stop it with Ctrl-C.
+    Prints the feed's address and the page's, with the key that lets the page make and delete sessions, and a
+    QR code of that page to scan with a phone. Reading stays open to anyone who can reach the address. Stop it
+    with Ctrl-C.
 
     \b
     Example:
         audioguide serve --output-dir output --host 0.0.0.0 --port 8000
     """
-    from ..publish import server  # aiohttp is only needed here: keep it out of every other command's start-up
+    from ..web import server  # aiohttp is only needed here: keep it out of every other command's start-up
+    options = pipeline.BuildOptions(engine=EngineSpec(engine, voice, rate), cache_dir=cache_dir)
 
     def ready(listening: server.Listening) -> None:
         click.echo(listening.reach)
         click.echo(f"Feed: {listening.feed_url}")
-        click.echo(f"Page: {listening.url}")
+        click.echo(f"Page: {listening.page_url}")
         if sys.stdout.isatty():
             import segno
-            segno.make(listening.feed_url, error="m").terminal(out=sys.stdout, compact=True)
+            segno.make(listening.page_url, error="m").terminal(out=sys.stdout, compact=True)
         sys.stdout.flush()
 
-    server.serve(output_dir, host, port, title, ready)
+    server.serve(output_dir, host, port, title, ready, options, token or secrets.token_urlsafe(12))

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .. import encoder, pipeline, times
-from ..publish import feed, picture, sidecars
+from ..publish import picture, sidecars
 from ..speech import EngineSpec
 from .common import (DEFAULT_BASE_URL, DEFAULTS, Bar, Exit, cli, engine_options, length_options, lengths, notes,
                      one_length, quiet_option)
@@ -65,7 +65,11 @@ def build(routine, minutes, length, seed, definition_paths, output_dir, engine, 
             for chapter in outcome.result.timeline.chapters:
                 click.echo(f"  {times.clock(chapter.start_s)}  {chapter.title}")
     if refresh_feed and built:
-        click.echo(str(feed.write(output_dir, base_url)))
+        from ..web import page
+        target, skipped = page.write_site(output_dir, base_url)
+        for line in skipped:
+            click.echo(f"Warning: skipped {line}", err=True)
+        click.echo(str(target))
     if len(built) < len(outcomes):
         raise click.exceptions.Exit(Exit.ERROR)
 

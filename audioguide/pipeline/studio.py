@@ -119,6 +119,6 @@ class Studio:
             encoder.encode(prepared.blocks(), tmp, timeline.n_samples,
                            encoder.EncodeSettings(options.bitrate_kbps, self.channels), report)
             tags.write(tmp, timeline, info)
-        sidecars.write(target, timeline, extra)
+        sidecars.write(target, timeline, extra, info.cover_jpeg or b"")
         return BuildResult(target, sidecars.beside(target, ".plan.json"), timeline, self.speaker.rendered,
                            self.notices)

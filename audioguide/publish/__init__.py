@@ -1,2 +1,2 @@
 """Publishing a built session: ID3 tags and chapters, files beside the MP3 (transcripts, chapters, the plan and
-its picture), cover art, and the folder of sessions as a podcast feed, a page and a small server."""
+its picture, the cover), cover art, and a folder of sessions read back as episodes of a podcast feed."""

@@ -1,15 +1,20 @@
-"""Built sessions in a folder, read back as episodes: title and length from the MP3, chapters from beside it."""
+"""Built sessions in a folder, read back as episodes: title and length from the MP3, the rest from beside it.
+
+An episode is an MP3 that audioguide built: its .plan.json is beside it. Any other MP3 (a music bed, a file
+dropped in) is not an episode; a session that cannot be read is left out with a reason, never failing the rest.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from mutagen import MutagenError
-from mutagen.id3 import ID3
+from mutagen.id3 import ID3, ID3NoHeaderError
 from mutagen.mp3 import MP3
 
 from .. import times
@@ -32,6 +37,8 @@ class Episode:
     published: dt.datetime
     chapters: tuple[tuple[float, str], ...]
     session: dict | None = None       # a program's session: program, program_title, day, date, week, episode
+    routine: str = ""                 # the routine's id and title, from the plan
+    routine_title: str = ""
 
     @property
     def program(self) -> str | None:
@@ -50,14 +57,43 @@ class Episode:
         return "Exercises:\n" + "\n".join(lines) if lines else self.title
 
 
-def episodes(folder: Path) -> list[Episode]:
-    """Every MP3 in folder with what the feed needs, newest first (a program's sessions by their dates)."""
+def episodes(folder: Path, skipped: list[str] | None = None) -> list[Episode]:
+    """Every session audioguide built in folder, newest first (a program's sessions by their dates).
+
+    A session that cannot be read is left out; why goes into skipped, one line each, when a list is given.
+    """
     found = []
-    for path in Path(folder).glob("*.mp3"):
-        if path.name.startswith(".") or path.is_symlink():
-            continue  # a build in progress, or a link the server would not follow
-        found.append(_read(path))
+    for path in sorted(Path(folder).glob("*.mp3")):
+        if not is_session(path):
+            continue
+        try:
+            found.append(_read_cached(path, *_stamp(path), *_stamp(sidecars.beside(path, ".plan.json")),
+                                      *_stamp(sidecars.beside(path, ".chapters.json"))))
+        except FeedError as e:
+            if skipped is not None:
+                skipped.append(str(e))
     return sorted(found, key=lambda e: (e.published, e.path.name), reverse=True)
+
+
+def is_session(path: Path) -> bool:
+    """True for an MP3 that audioguide built in its folder: a plain file with its plan beside it (hidden files
+    are builds in progress; links could lead out of the folder)."""
+    return (path.suffix == ".mp3" and not path.name.startswith(".") and not path.is_symlink() and path.is_file()
+            and sidecars.beside(path, ".plan.json").is_file())
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+        return stat.st_mtime_ns, stat.st_size
+    except OSError:
+        return 0, -1
+
+
+@functools.lru_cache(maxsize=512)
+def _read_cached(path: Path, *stamps: int) -> Episode:
+    """Read one episode; the stamps (times and sizes of its files) make a changed file read afresh."""
+    return _read(path)
 
 
 def one_program(found: list[Episode]) -> dict | None:
@@ -78,29 +114,34 @@ def heading(found: list[Episode], title: str | None = None) -> tuple[str, str]:
 def _read(path: Path) -> Episode:
     try:
         audio = MP3(str(path))
-        tags = ID3(str(path))
         published = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
     except (MutagenError, OSError) as e:
         raise FeedError(f"{path}: not a readable MP3: {e}") from e
+    try:
+        tags = ID3(str(path))
+    except ID3NoHeaderError:
+        tags = {}  # its tag was stripped: the file name stands in for the title
+    except (MutagenError, OSError) as e:
+        raise FeedError(f"{path}: not a readable MP3 tag: {e}") from e
     title = str(tags["TIT2"]) if "TIT2" in tags else path.stem
-    session = _session(sidecars.beside(path, ".plan.json"))
+    plan = _plan(sidecars.beside(path, ".plan.json"))
+    session = plan.get("session")
     if session is not None:
         published = dt.datetime.combine(dt.date.fromisoformat(session["date"]), dt.time(SESSION_HOUR_UTC),
                                         dt.timezone.utc)
     return Episode(path, title, audio.info.length, published, _chapters(sidecars.beside(path, ".chapters.json")),
-                   session)
+                   session, str(plan.get("routine", "")), str(plan.get("title", "")))
 
 
-def _session(path: Path) -> dict | None:
-    """A program session's info from the plan beside the MP3; None for a routine's session."""
-    if not path.exists():
-        return None
+def _plan(path: Path) -> dict:
+    """What the plan beside the MP3 says of the session: its routine, and a program's session info."""
     try:
-        session = json.loads(path.read_text(encoding="utf-8")).get("session")
+        plan = json.loads(path.read_text(encoding="utf-8"))
+        session = plan.get("session")
         if session is not None:
             dt.date.fromisoformat(session["date"])
-            int(session["episode"]), int(session["week"]), str(session["program"])
-        return session
+            int(session["episode"]), int(session["week"]), str(session["program"]), str(session["program_title"])
+        return {"routine": plan.get("routine", ""), "title": plan.get("title", ""), "session": session}
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as e:
         raise FeedError(f"{path}: not a readable plan file: {e}") from e
 

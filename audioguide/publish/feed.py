@@ -1,4 +1,4 @@
-"""Episodes in a folder -> a podcast feed (RSS 2.0 + itunes + content + Podcasting 2.0), with its page and cover.
+"""Episodes -> a podcast feed (RSS 2.0 + itunes + content + Podcasting 2.0) and its cover.
 
 An episode is an MP3 that audioguide built, with its sidecars beside it: the ID3 tag gives the title and
 length, .chapters.json the exercise list, .vtt the transcript and .svg the timeline picture.
@@ -13,9 +13,8 @@ from pathlib import Path
 from urllib.parse import quote, urljoin
 
 from .. import files, times
-from ..errors import FileError
-from . import cover, page
-from .episodes import Episode, episodes, heading, one_program
+from . import cover
+from .episodes import Episode, heading, one_program
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "content": "http://purl.org/rss/1.0/modules/content/",
       "podcast": "https://podcastindex.org/namespace/1.0", "atom": "http://www.w3.org/2005/Atom"}
@@ -29,11 +28,10 @@ def url_for(base_url: str, name: str) -> str:
     return urljoin(base_url if base_url.endswith("/") else base_url + "/", quote(name))
 
 
-def rss(folder: Path, base_url: str, title: str | None = None, author: str = "audioguide",
+def rss(items: list[Episode], base_url: str, title: str | None = None, author: str = "audioguide",
         language: str = "en") -> str:
     """The feed as XML text. A folder holding one program's sessions is that program's podcast: its title and
     description, its episodes in session order (serial), numbered, with the weeks as seasons."""
-    items = episodes(folder)
     program = one_program(items)
     title, description = heading(items, title)
     root = ET.Element("rss", {"version": "2.0"})
@@ -99,18 +97,19 @@ def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
     return element
 
 
-def write(folder: Path, base_url: str, title: str | None = None) -> Path:
-    """Write feed.xml, index.html and the feed's cover into folder; return the feed's path."""
+def write(folder: Path, base_url: str, found: list[Episode], title: str | None = None) -> Path:
+    """Write feed.xml and the feed's cover into folder; return the feed's path."""
     folder = Path(folder)
-    if not folder.is_dir():
-        raise FileError(f"{folder}: no such folder")
-    found = episodes(folder)
+    files.write_bytes(folder / FEED_COVER, cover_art(found, title))
+    target = folder / "feed.xml"
+    files.write_text(target, rss(found, base_url, title))
+    return target
+
+
+def cover_art(found: list[Episode], title: str | None = None) -> bytes:
+    """The feed's cover: a program's own, or one for the folder's title."""
     program = one_program(found)
     title, _ = heading(found, title)
-    art = (cover.for_program(program["program"], title, f"{program['weeks']} weeks") if program
-           else cover.render("feed:" + title, title, "sessions"))
-    files.write_bytes(folder / FEED_COVER, art)
-    files.write_text(folder / "index.html", page.render(folder, title))
-    target = folder / "feed.xml"
-    files.write_text(target, rss(folder, base_url, title))
-    return target
+    if program:
+        return cover.for_program(program["program"], title, f"{program['weeks']} weeks")
+    return cover.render("feed:" + title, title, "sessions")

@@ -13,7 +13,7 @@ from ..model import HOLD, SPEECH, Timeline
 from . import picture
 
 VTT_LINE = 65
-SUFFIXES = (".vtt", ".srt", ".chapters.json", ".plan.json", ".svg")
+SUFFIXES = (".vtt", ".srt", ".chapters.json", ".plan.json", ".svg", ".jpg")
 
 
 def beside(mp3: Path, suffix: str) -> Path:
@@ -72,11 +72,13 @@ def plan_text(timeline: Timeline) -> str:
     return "\n".join([*lines, f"{times.clock(timeline.duration_s, 3)}  end"]) + "\n"
 
 
-def write(mp3: Path, timeline: Timeline, extra: dict | None = None) -> None:
-    """Write every sidecar beside the MP3 (extra goes into the .plan.json)."""
+def write(mp3: Path, timeline: Timeline, extra: dict | None = None, cover_jpeg: bytes = b"") -> None:
+    """Write every sidecar beside the MP3: transcripts, chapters, the plan (with extra in it), its picture, and
+    the cover (the page and the lock screen show it)."""
     made = (vtt(timeline), srt(timeline), chapters_json(timeline), plan_json(timeline, extra), picture.render(timeline))
     for suffix, text in zip(SUFFIXES, made):
         files.write_text(beside(mp3, suffix), text)
+    files.write_bytes(beside(mp3, ".jpg"), cover_jpeg)
 
 
 def transcript(timeline: Timeline) -> str:

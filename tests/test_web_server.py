@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from audioguide import pipeline
-from audioguide.publish import server
+from audioguide.web import server
 from audioguide.speech import EngineSpec
 
 from conftest import DATA

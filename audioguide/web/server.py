@@ -1,0 +1,221 @@
+"""A small web server for a folder of sessions: the page (an installable app), the feed, the sessions with byte
+ranges, and the API to make and delete sessions (api.py).
+
+aiohttp's FileResponse does GET and HEAD, byte ranges (206, suffix and open-ended ranges, 416 when a range
+cannot be satisfied), ETag and Last-Modified; this module decides what may be served at all: the sessions
+audioguide built in the folder and the files beside them, and what the page needs. The feed and the page are
+made per request, so their links follow whatever address the phone used to reach the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import io
+import shutil
+import socket
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from aiohttp import web
+
+from .. import pipeline
+from ..errors import ServeError
+from ..publish import episodes, feed
+from . import page
+from .api import Api
+
+SESSION_FILES = {".mp3": "audio/mpeg", ".vtt": "text/vtt", ".srt": "application/x-subrip",
+                 ".chapters.json": "application/json+chapters", ".plan.json": "application/json",
+                 ".svg": "image/svg+xml", ".jpg": "image/jpeg"}
+ICON_SIZES = (192, 512)
+
+
+def make_app(folder: Path, title: str | None = None, options: pipeline.BuildOptions = pipeline.DEFAULTS,
+             token: str | None = None) -> web.Application:
+    """The server for folder; without a token, the page and feed are there but nothing can be made or deleted."""
+    root = Path(folder).resolve()
+    api = Api(root, options, token, title)
+    app = web.Application(client_max_size=64 * 1024)
+    warned: set[str] = set()
+
+    def found() -> list[episodes.Episode]:
+        skipped: list[str] = []
+        listed = episodes.episodes(root, skipped)
+        for line in skipped:
+            if line not in warned:  # one line per unreadable session, not one per request
+                warned.add(line)
+                print(f"Warning: skipped {line}", file=sys.stderr, flush=True)
+        return listed
+
+    def base_url(request: web.Request) -> str:
+        return f"{request.scheme}://{request.host}/"
+
+    async def feed_xml(request: web.Request) -> web.Response:
+        text = feed.rss(await asyncio.to_thread(found), base_url(request), title)
+        return web.Response(text=text, content_type="application/rss+xml", charset="utf-8")
+
+    async def index(request: web.Request) -> web.Response:
+        listed = await asyncio.to_thread(found)
+        text = await asyncio.to_thread(page.render, listed, f"{base_url(request)}feed.xml", title, True)
+        return web.Response(text=text, content_type="text/html", charset="utf-8")
+
+    async def feed_cover(request: web.Request) -> web.Response:
+        listed = await asyncio.to_thread(found)
+        key = ((episodes.one_program(listed) or {}).get("program"), episodes.heading(listed, title)[0])
+        art = await asyncio.to_thread(_cover, key, lambda: feed.cover_art(listed, title))
+        return web.Response(body=art, content_type="image/jpeg")
+
+    async def manifest(request: web.Request) -> web.Response:
+        name = episodes.heading(await asyncio.to_thread(found), title)[0]
+        return web.json_response({
+            "name": name, "short_name": "audioguide", "start_url": "./", "scope": "./", "display": "standalone",
+            "background_color": "#ffffff", "theme_color": "#0b5cad", "description": "Voice-guided exercise sessions",
+            "icons": [{"src": f"icon-{size}.png", "sizes": f"{size}x{size}", "type": "image/png", "purpose": "any"}
+                      for size in ICON_SIZES]}, content_type="application/manifest+json")
+
+    async def icon(request: web.Request) -> web.Response:
+        size = int(request.match_info["size"])
+        if size not in ICON_SIZES:
+            raise web.HTTPNotFound()
+        return web.Response(body=await asyncio.to_thread(_icon, size), content_type="image/png")
+
+    async def service_worker(request: web.Request) -> web.Response:
+        text = resources.files("audioguide.web").joinpath("static", "sw.js").read_text(encoding="utf-8")
+        return web.Response(text=text, content_type="text/javascript", charset="utf-8",
+                            headers={"Cache-Control": "no-cache"})
+
+    async def file(request: web.Request) -> web.StreamResponse:
+        path, kind = _session_file(root, request.match_info["name"])
+        if path is None:
+            raise web.HTTPNotFound()
+        response = web.FileResponse(path)
+        response.content_type = kind
+        return response
+
+    async def start(app: web.Application) -> None:
+        api.builds.start()
+
+    async def stop(app: web.Application) -> None:
+        await api.builds.stop()
+
+    app.on_startup.append(start)
+    app.on_cleanup.append(stop)
+    app.add_routes([*api.routes(), web.get("/", index), web.get("/index.html", index), web.get("/feed.xml", feed_xml),
+                    web.get("/feed-cover.jpg", feed_cover), web.get("/manifest.webmanifest", manifest),
+                    web.get("/sw.js", service_worker), web.get(r"/icon-{size:\d+}.png", icon),
+                    web.get("/{name}", file)])
+    return app
+
+
+def _session_file(root: Path, name: str) -> tuple[Path | None, str]:
+    """A session's MP3, or a file beside it, directly inside root; (None, '') for anything else."""
+    if "/" in name or "\\" in name or name.startswith("."):
+        return None, ""
+    for suffix, kind in SESSION_FILES.items():
+        if name.endswith(suffix):
+            mp3 = root / f"{name[:-len(suffix)]}.mp3"
+            candidate = root / name
+            if episodes.is_session(mp3) and candidate.is_file() and not candidate.is_symlink():
+                return candidate, kind
+    return None, ""
+
+
+_covers: dict[tuple, bytes] = {}
+
+
+def _cover(key: tuple, make: Callable[[], bytes]) -> bytes:
+    if key not in _covers:
+        _covers.clear()
+        _covers[key] = make()
+    return _covers[key]
+
+
+@functools.cache
+def _icon(size: int) -> bytes:
+    """The app's icon: audioguide's own cover look, square, as PNG."""
+    from PIL import Image
+
+    from ..publish import cover
+    image = Image.open(io.BytesIO(cover.render("audioguide", "audioguide", ""))).resize((size, size))
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    return out.getvalue()
+
+
+def lan_addresses() -> list[str]:
+    """This machine's IPv4 addresses on its networks (what a phone on the same network would use)."""
+    ip = shutil.which("ip")
+    if ip:
+        out = subprocess.run([ip, "-o", "-4", "addr", "show", "scope", "global"], capture_output=True, text=True).stdout
+        found = [line.split()[3].split("/")[0] for line in out.splitlines() if len(line.split()) > 3]
+        if found:
+            return found
+    try:
+        return [a for a in socket.gethostbyname_ex(socket.gethostname())[2] if not a.startswith("127.")]
+    except OSError:
+        return []
+
+
+@dataclass(frozen=True, slots=True)
+class Listening:
+    """Where the server answers, as a phone should be given it."""
+
+    url: str                 # the base address, a LAN address when listening on every interface
+    host: str                # the address listened on
+    everywhere: bool         # listening on every network interface (anyone on the network can reach it)
+    token: str | None = None
+
+    @property
+    def feed_url(self) -> str:
+        return f"{self.url}feed.xml"
+
+    @property
+    def page_url(self) -> str:
+        """The page, with the token that lets it make and delete sessions."""
+        return f"{self.url}?token={self.token}" if self.token else self.url
+
+    @property
+    def reach(self) -> str:
+        """Who can reach the server, in a sentence."""
+        if self.everywhere:
+            return "Listening on every network interface: anyone on your local network can reach these files."
+        return f"Listening on {self.host} only: other devices cannot reach it (use --host 0.0.0.0 for a phone)."
+
+
+def serve(folder: Path, host: str, port: int, title: str | None = None,
+          ready: Callable[[Listening], None] | None = None, options: pipeline.BuildOptions = pipeline.DEFAULTS,
+          token: str | None = None) -> None:
+    """Serve until interrupted: the folder's feed, page and cover are written for the address a phone would use,
+    then ready(listening) is called. ServeError when the address cannot be listened on."""
+    app = make_app(folder, title, options, token)
+
+    async def main() -> None:
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, host, port).start()
+        except OSError as e:  # a port in use, an address this machine does not have, a name that does not resolve
+            await runner.cleanup()
+            raise ServeError(f"cannot listen on {host}:{port}: {e.strerror or e}") from e
+        actual = runner.addresses[0][1] if runner.addresses else port
+        everywhere = host in ("0.0.0.0", "::")
+        shown = host
+        if everywhere:
+            lan = lan_addresses()
+            shown = lan[0] if lan else host
+        listening = Listening(f"http://{shown}:{actual}/", host, everywhere, token)
+        await asyncio.to_thread(page.write_site, folder, listening.url, title)
+        if ready:
+            ready(listening)
+        try:
+            await asyncio.Event().wait()
+        finally:
+            await runner.cleanup()
+
+    asyncio.run(main())
+

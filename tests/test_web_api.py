@@ -1,0 +1,178 @@
+"""The API, for real: a server process on loopback speaking with the tone voice, driven over HTTP."""
+
+import http.client
+import json
+import re
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+TOKEN = "test-token-123"
+
+
+def _serve(folder, cache):
+    proc = subprocess.Popen([sys.executable, "-m", "audioguide", "serve", "-o", str(folder), "--port", "0",
+                             "--engine", "tone", "--cache-dir", str(cache), "--token", TOKEN],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = [proc.stdout.readline() for _ in range(3)]
+    match = re.search(r"http://127\.0\.0\.1:(\d+)/feed\.xml", lines[1])
+    assert match, lines + [proc.stderr.read() if proc.poll() is not None else ""]
+    return proc, int(match.group(1)), lines
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("served")
+    (folder / "calm.ogg").write_bytes(b"OggS not really music")  # music files are offered by name
+    proc, port, lines = _serve(folder, tmp_path_factory.mktemp("cache"))
+    yield folder, port, lines
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=20)
+
+
+def call(port, method, path, body=None, token=TOKEN, raw=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    if data is not None:
+        headers["Content-Type"] = "application/json"
+    conn.request(method, path, body=data, headers=headers)
+    response = conn.getresponse()
+    text = response.read()
+    conn.close()
+    return response.status, (json.loads(text) if text and response.getheader("Content-Type", "").startswith(
+        "application/json") else text)
+
+
+def wait(port, job, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status, state = call(port, "GET", f"/api/builds/{job}")
+        assert status == 200
+        if state["state"] in ("done", "failed"):
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"build {job} did not finish")
+
+
+def test_the_page_address_carries_the_token(server):
+    _, port, lines = server
+    assert lines[2] == f"Page: http://127.0.0.1:{port}/?token={TOKEN}\n"
+
+
+def test_what_can_be_made(server):
+    _, port, _ = server
+    status, routines = call(port, "GET", "/api/routines", token=None)
+    assert status == 200
+    found = {r["id"]: r for r in routines["routines"]}
+    assert {"thoracic-mobility", "desk-reset"} <= set(found)
+    assert 3 < found["thoracic-mobility"]["shortest_minutes"] < found["thoracic-mobility"]["longest_minutes"]
+    status, programs = call(port, "GET", "/api/programs", token=None)
+    assert status == 200 and programs["programs"][0]["id"] == "thoracic-four-weeks"
+    assert programs["programs"][0]["days"] == 28
+    assert call(port, "GET", "/api/music", token=None) == (200, {"music": ["calm.ogg"]})
+    status, voices = call(port, "GET", "/api/voices", token=None)
+    assert status == 200 and voices["default"] == "tone" and voices["voices"][0]["engine"] == "tone"
+
+
+def test_make_poll_play_and_delete_a_session(server):
+    folder, port, _ = server
+    status, job = call(port, "POST", "/api/builds", {"routine": "desk-reset", "minutes": 3})
+    assert status == 202 and job["state"] == "queued"
+    done = wait(port, job["id"])
+    assert done == {"id": job["id"], "state": "done", "stage": "mix+encode", "progress": 1.0,
+                    "file": "desk-reset-3m.mp3"}
+    assert (folder / "desk-reset-3m.mp3").exists()
+    status, sessions = call(port, "GET", "/api/sessions", token=None)
+    assert sessions["groups"][0]["sessions"][0]["file"] == "desk-reset-3m.mp3"
+    status, body = call(port, "GET", "/desk-reset-3m.mp3", token=None)
+    assert status == 200 and len(body) > 10_000
+    assert call(port, "DELETE", "/api/sessions/desk-reset-3m.mp3", token=None)[0] == 403
+    assert call(port, "DELETE", "/api/sessions/desk-reset-3m.mp3")[0] == 200
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith("desk-reset")) == []
+    assert call(port, "GET", "/desk-reset-3m.mp3", token=None)[0] == 404
+    assert call(port, "DELETE", "/api/sessions/desk-reset-3m.mp3")[0] == 404
+
+
+def test_a_program_day(server):
+    folder, port, _ = server
+    status, job = call(port, "POST", "/api/builds", {"program": "thoracic-four-weeks", "day": 2, "start": "2026-12-01"})
+    assert status == 202
+    assert wait(port, job["id"])["file"] == "thoracic-four-weeks-day02.mp3"
+    status, body = call(port, "POST", "/api/builds", {"program": "thoracic-four-weeks", "day": 6, "start": "2026-12-01"})
+    assert status == 400 and body["error"] == "day 6 of thoracic-four-weeks is a rest day"
+
+
+def test_a_failed_build_carries_its_one_line_error(server):
+    _, port, _ = server
+    status, job = call(port, "POST", "/api/builds", {"routine": "thoracic-mobility", "minutes": 1})
+    assert status == 202
+    failed = wait(port, job["id"])
+    assert failed["state"] == "failed" and failed["error"].startswith("thoracic-mobility needs at least ")
+    assert "\n" not in failed["error"]
+
+
+@pytest.mark.parametrize("body, status, message", [
+    (None, 400, "expected a JSON object"),
+    ([1, 2], 400, "expected a JSON object, found list"),
+    ({"routine": "nope", "minutes": 5}, 404, "no routine 'nope'"),
+    ({"routine": "../../etc/passwd", "minutes": 5}, 404, "no routine"),
+    ({"program": "nope", "day": 1, "start": "2026-12-01"}, 404, "no program 'nope'"),
+    ({"routine": "desk-reset", "minutes": "ten"}, 400, "length: expected minutes"),
+    ({"routine": "desk-reset", "minutes": -5}, 400, "length: must be more than 0"),
+    ({"routine": "desk-reset", "minutes": 10000}, 400, "at most 4 hours"),
+    ({"routine": "desk-reset", "minutes": True}, 400, "minutes: expected a number"),
+    ({"routine": "desk-reset", "minutes": 5, "music": "../secret.mp3"}, 400, "music: expected a file"),
+    ({"routine": "desk-reset", "minutes": 5, "voice": "/tmp/voice.onnx", "engine": "piper"}, 400, "voice: expected"),
+    ({"routine": "desk-reset", "minutes": 5, "engine": "festival"}, 400, "engine: expected"),
+    ({"routine": "desk-reset", "minutes": 5, "path": "/etc"}, 400, "unknown key 'path'"),
+    ({"routine": "desk-reset", "minutes": 5, "seed": -1}, 400, "seed: expected"),
+    ({"program": "thoracic-four-weeks", "day": 1, "start": "yesterday"}, 400, "start: expected a date"),
+    ({"program": "thoracic-four-weeks", "day": 99, "start": "2026-12-01"}, 400, "day: expected a day from 1 to 28"),
+])
+def test_bad_requests(server, body, status, message):
+    _, port, _ = server
+    got, answer = call(port, "POST", "/api/builds", body, raw=b"{not json" if body is None else None)
+    assert got == status and message in answer["error"], answer
+
+
+def test_making_and_deleting_need_the_token(server):
+    _, port, _ = server
+    for token in (None, "wrong"):
+        status, answer = call(port, "POST", "/api/builds", {"routine": "desk-reset", "minutes": 3}, token=token)
+        assert status == 403 and "token" in answer["error"]
+
+
+@pytest.mark.parametrize("path", ["/api/sessions/..%2Fcalm.ogg", "/api/sessions/calm.ogg", "/api/sessions/%2Fetc%2Fpasswd",
+                                  "/api/sessions/.hidden.mp3"])
+def test_deleting_only_ever_removes_sessions(server, path):
+    folder, port, _ = server
+    assert call(port, "DELETE", path)[0] == 404
+    assert (folder / "calm.ogg").exists()
+
+
+def test_unknown_build_is_404(server):
+    _, port, _ = server
+    assert call(port, "GET", "/api/builds/nope", token=None)[0] == 404
+
+
+def test_one_build_at_a_time_a_bounded_queue_and_no_duplicates(tmp_path):
+    (tmp_path / "out").mkdir()
+    proc, port, _ = _serve(tmp_path / "out", tmp_path / "cache")
+    try:
+        first = call(port, "POST", "/api/builds", {"routine": "thoracic-mobility", "minutes": 20})
+        assert first[0] == 202
+        assert call(port, "POST", "/api/builds", {"routine": "thoracic-mobility", "minutes": 20})[0] == 409
+        answers = [call(port, "POST", "/api/builds", {"routine": "thoracic-mobility", "minutes": 5 + m})
+                   for m in range(9)]
+        assert [a[0] for a in answers] == [202] * 8 + [429]
+        assert "try again later" in answers[-1][1]["error"]
+        states = [call(port, "GET", f"/api/builds/{a[1]['id']}", token=None)[1]["state"] for a in answers[:8]]
+        assert states.count("running") == 0 and set(states) == {"queued"}  # only the first runs
+        assert call(port, "GET", f"/api/builds/{first[1]['id']}", token=None)[1]["state"] == "running"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)

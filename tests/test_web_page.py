@@ -1,0 +1,144 @@
+"""The page in a real browser (Debian's Chromium, driven by Playwright) at phone size: make a session from the form,
+watch it being made, play it, tap a chapter, read the lock-screen title, keep it offline, delete it; and an
+accessibility pass (axe-core) over the whole page."""
+
+import re
+import shutil
+import signal
+import subprocess
+import sys
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+TOKEN = "page-token-42"
+PHONE = {"width": 412, "height": 915}
+
+needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (scripts/setup installs it)")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("phone")
+    proc = subprocess.Popen([sys.executable, "-m", "audioguide", "serve", "-o", str(folder), "--port", "0",
+                             "--engine", "tone", "--cache-dir", str(tmp_path_factory.mktemp("cache")),
+                             "--token", TOKEN], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = [proc.stdout.readline() for _ in range(3)]
+    port = int(re.search(r":(\d+)/feed\.xml", lines[1]).group(1))
+    yield folder, f"http://127.0.0.1:{port}/"
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        found = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"])
+        yield found
+        found.close()
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
+    yield context
+    context.close()
+
+
+@needs_chromium
+def test_make_follow_play_and_keep_a_session_at_phone_width(site, phone, tmp_path):
+    folder, url = site
+    page = phone.new_page()
+    page.goto(url + f"?token={TOKEN}")
+    assert "token" not in page.url  # kept by the page, not left in the address
+    page.wait_for_selector("#what option[value='routine:thoracic-mobility']", state="attached")
+    page.select_option("#what", "routine:thoracic-mobility")
+    page.click(".presets button[data-minutes='5']")
+    assert page.input_value("#minutes") == "5"
+    page.screenshot(path=str(tmp_path / "form.png"), full_page=True)
+    page.click("#make-button")
+    seen = set()
+    for _ in range(600):  # the progress bar moves through the build's stages
+        stage = page.text_content("#build-stage")
+        seen.add(stage)
+        if stage == "Done":
+            break
+        page.wait_for_timeout(25)
+    assert "Done" in seen and any(s.startswith("Making: ") for s in seen), seen
+    assert page.eval_on_selector("#build-progress", "p => p.value") == 1
+    card = "article[data-file='thoracic-mobility-5m.mp3']"
+    page.wait_for_selector(card)
+    assert (folder / "thoracic-mobility-5m.mp3").exists()
+    page.wait_for_function(f"!document.querySelector(\"{card} audio\").paused")  # the new session plays
+    chapters = page.query_selector_all(f"{card} .chapters button")
+    assert len(chapters) == 7
+    start = float(chapters[2].get_attribute("data-seek"))
+    chapters[2].tap()
+    page.wait_for_timeout(300)
+    at = page.eval_on_selector(f"{card} audio", "a => a.currentTime")
+    assert start - 0.1 <= at < start + 2, (start, at)
+    page.wait_for_function(f"document.querySelector(\"{card} .chapters button.current\") !== null")
+    current = page.text_content(f"{card} .chapters button.current span:last-child")
+    assert current == "Foam roll assisted thoracic extension"
+    assert page.evaluate("navigator.mediaSession.metadata.title") == current  # what the lock screen shows
+    assert page.evaluate("navigator.mediaSession.metadata.album").startswith("Thoracic mobility (5m)")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]  # nothing wider than the phone
+    page.screenshot(path=str(tmp_path / "playing.png"), full_page=True)
+
+    # keep it offline, lose the network: the page and the session still play
+    page.eval_on_selector(f"{card} audio", "a => a.pause()")
+    page.check(f"{card} input.keep")
+    page.wait_for_function("caches.open('audioguide-offline-v1').then(c => c.match('thoracic-mobility-5m.mp3'))"
+                           ".then(r => window.__kept = Boolean(r)), window.__kept === true")
+    page.wait_for_function("navigator.serviceWorker.controller !== null || (location.reload(), false)",
+                           timeout=15000)
+    phone.set_offline(True)
+    page.reload()
+    page.wait_for_selector(card)
+    page.eval_on_selector(f"{card} audio", "a => { a.currentTime = 30; return a.play(); }")
+    page.wait_for_function(f"document.querySelector(\"{card} audio\").currentTime > 30.5", timeout=15000)
+    phone.set_offline(False)
+
+    # delete it from the page: the files go, and the feed no longer lists it
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.click(f"{card} button.delete")
+    page.wait_for_selector(card, state="detached")
+    assert not [p for p in folder.iterdir() if p.name.startswith("thoracic-mobility-5m")]
+    assert "thoracic-mobility-5m.mp3" not in page.request.get(url + "feed.xml").text()
+
+
+@needs_chromium
+def test_subscribing_at_phone_width(site, phone):
+    _, url = site
+    page = phone.new_page()
+    page.goto(url)
+    assert page.input_value("#feed-url") == url + "feed.xml"
+    links = {a.text_content(): a.get_attribute("href") for a in page.query_selector_all("#apps a")}
+    assert links["Apple Podcasts"] == "podcast://" + url.removeprefix("http://") + "feed.xml"
+    assert links["Overcast"].startswith("overcast://x-callback-url/add?url=http%3A%2F%2F127.0.0.1")
+    assert page.query_selector(".qr svg") is not None
+    assert page.query_selector("#make").is_visible()
+    assert page.is_disabled("#make-button")  # no token: the page says where to find one
+    assert page.is_visible("#no-token")
+    manifest = page.request.get(url + "manifest.webmanifest").json()
+    assert manifest["display"] == "standalone" and [i["sizes"] for i in manifest["icons"]] == ["192x192", "512x512"]
+
+
+@needs_chromium
+def test_the_page_passes_an_accessibility_check(site, phone, tmp_path):
+    from axe_playwright_python.sync_playwright import Axe
+    folder, url = site
+    subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "3", "-o", str(folder),
+                    "--engine", "tone", "--cache-dir", str(tmp_path / "c"), "-q"], check=True)
+    page = phone.new_page()
+    page.goto(url + f"?token={TOKEN}")
+    page.wait_for_selector("article.session")
+    page.wait_for_selector("#what option", state="attached")
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
