@@ -74,6 +74,7 @@ def test_make_follow_play_and_keep_a_session_at_phone_width(site, phone, tmp_pat
     card = "article[data-file='thoracic-mobility-5m.mp3']"
     page.wait_for_selector(card)
     assert (folder / "thoracic-mobility-5m.mp3").exists()
+    assert "thoracic-mobility-5m.mp3" in page.request.get(url + "feed.xml").text()  # and it is in the feed
     page.wait_for_function(f"!document.querySelector(\"{card} audio\").paused")  # the new session plays
     chapters = page.query_selector_all(f"{card} .chapters button")
     assert len(chapters) == 7
@@ -142,3 +143,7 @@ def test_the_page_passes_an_accessibility_check(site, phone, tmp_path):
     page.wait_for_selector("#what option", state="attached")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+    page.set_viewport_size({"width": 360, "height": 740})  # the narrowest phones: the timeline still fits
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    bar = page.query_selector("article.session .timeline").bounding_box()
+    assert bar["width"] >= 280 and bar["x"] + bar["width"] <= 360
