@@ -1,11 +1,19 @@
-"""audioguide: exercise definitions in, voice-guided MP3 sessions of any length out."""
+"""audioguide: exercise definitions in, voice-guided MP3 sessions of any length out.
 
-from .compiler import compile, plan
-from .definitions import load_library
-from .errors import AudioguideError, DefinitionError
-from .model import Chapter, Event, Exercise, Routine, Timeline
-from .pipeline import BuildOptions, build
-from .times import parse_length
+The names below are imported when first used, so 'audioguide --version' does not pay for numpy and scipy.
+"""
 
-__all__ = ["AudioguideError", "BuildOptions", "Chapter", "DefinitionError", "Event", "Exercise", "Routine",
-           "Timeline", "build", "compile", "load_library", "parse_length", "plan"]
+from importlib import import_module
+
+_PUBLIC = {"AudioguideError": "errors", "DefinitionError": "errors", "Chapter": "model", "Event": "model",
+           "Exercise": "model", "Routine": "model", "Program": "model", "Timeline": "model", "BuildOptions": "pipeline",
+           "build": "pipeline", "build_many": "pipeline", "build_program": "pipeline", "compile": "compiler",
+           "plan": "compiler", "load_library": "definitions", "parse_length": "times"}
+
+__all__ = sorted(_PUBLIC)
+
+
+def __getattr__(name: str):
+    if name in _PUBLIC:
+        return getattr(import_module(f".{_PUBLIC[name]}", __name__), name)
+    raise AttributeError(f"module 'audioguide' has no attribute {name!r}")

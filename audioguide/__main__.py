@@ -1,3 +1,35 @@
-from .cli import main
+"""The command's entry point: 'audioguide' and 'python -m audioguide'.
 
-main()
+Signals are taken first, before anything heavy is imported, so Ctrl-C (exit 130) and SIGTERM (exit 143) end
+the command cleanly at any moment, start-up included: temporary files are removed on the way out.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so that every clean-up on the way out runs."""
+
+
+def _terminate(signum, frame) -> None:
+    raise Terminated()
+
+
+def run() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        from .cli import main
+        main()
+    except Terminated:  # before the command line took over (during start-up), or after it let go
+        print("Terminated.", file=sys.stderr)
+        sys.exit(143)
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,21 +1,27 @@
-"""Files and folders: atomic writes, scratch files, and the user's own folders (XDG).
+"""Files and folders: atomic writes, scratch files, staged sessions, locks, and the user's own folders (XDG).
 
-Every file audioguide writes is written beside its target under a hidden temporary name (`.NAME.XXXX.tmp.EXT`)
-and renamed into place only once it is whole, so a reader never sees half a file. OSErrors become FileErrors
+Every file audioguide writes is written beside its target under a hidden temporary name and renamed into place
+only once it is whole, so a reader never sees half a file. Temporary names have one pattern,
+`.audioguide-PID-...`: they are removed on every way out Python sees (exceptions, Ctrl-C, SIGTERM), and what a
+SIGKILL leaves behind is swept by the next run in that folder (its process is gone). OSErrors become FileErrors
 here, naming the file the user knows about rather than the temporary one.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import shutil
+import signal
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import FileError, os_error
 
 APP = "audioguide"
+TEMP_PREFIX = ".audioguide-"
 
 
 def config_dir() -> Path:
@@ -45,15 +51,96 @@ def ensure_folder(folder: Path, what: str = "folder") -> Path:
     return folder
 
 
+def _prefix() -> str:
+    return f"{TEMP_PREFIX}{os.getpid()}-"
+
+
 def _temporary(target: Path) -> Path:
     """A new hidden temporary file beside target (its folder made if needed); FileError naming target."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.stem}.", suffix=f".tmp{target.suffix}")
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{_prefix()}{target.stem[:40]}.",
+                                   suffix=f".tmp{target.suffix}")
     except OSError as e:
         raise os_error("write", target, e) from e
     os.close(fd)
     return Path(tmp)
+
+
+def is_temporary(name: str) -> bool:
+    """True for the name of one of audioguide's temporary files or folders."""
+    return name.startswith(TEMP_PREFIX)
+
+
+def sweep(folder: Path) -> list[Path]:
+    """Remove what an audioguide process that no longer runs left in folder (a SIGKILL, a power cut)."""
+    removed = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if not is_temporary(entry.name):
+            continue
+        pid = entry.name[len(TEMP_PREFIX):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+                removed.append(entry)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def staging(folder: Path, what: str = "output folder") -> Iterator[Path]:
+    """A hidden folder inside folder to make a set of files in; removed with whatever is left in it."""
+    try:
+        stage = Path(tempfile.mkdtemp(dir=folder, prefix=f"{_prefix()}stage-"))
+    except OSError as e:
+        raise os_error(f"write in the {what}", folder, e) from e
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def commit(stage: Path, folder: Path, names: Iterable[str]) -> None:
+    """Move the named files from stage into folder, in order, with Ctrl-C and SIGTERM held back until all are
+    moved: a set of files appears whole (a session's MP3 and the files beside it), never half of it."""
+    blocked = {signal.SIGINT, signal.SIGTERM}
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
+    try:
+        for name in names:
+            try:
+                os.replace(stage / name, Path(folder) / name)
+            except OSError as e:
+                raise os_error("write", Path(folder) / name, e) from e
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
+@contextlib.contextmanager
+def lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on path (a hidden lock file), waiting for another process that holds it."""
+    try:
+        handle = open(path, "a")
+    except OSError as e:
+        raise os_error("lock", path, e) from e
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextlib.contextmanager

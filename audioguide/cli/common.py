@@ -23,6 +23,7 @@ class Exit(IntEnum):
     ERROR = 1
     USAGE = 2
     INTERRUPTED = 130
+    TERMINATED = 143
 
 
 class Group(click.Group):
@@ -37,9 +38,10 @@ class Group(click.Group):
             for line in str(e).splitlines():
                 click.echo(f"Error: {line}", err=True)
             ctx.exit(Exit.ERROR)
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            ctx.exit(Exit.INTERRUPTED)
+        except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (audioguide.__main__.Terminated)
+            terminated = type(e).__name__ == "Terminated"
+            click.echo("Terminated." if terminated else "Interrupted.", err=True)
+            ctx.exit(Exit.TERMINATED if terminated else Exit.INTERRUPTED)
 
 
 class Bar:
@@ -91,7 +93,23 @@ definitions_option = click.option("--definitions", "-d", "definition_paths", mul
                             type=click.Path(exists=True, dir_okay=False, path_type=Path),
                             help="Extra definition file(s) to load (repeatable).")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-sessions_dir_option = click.option("--output-dir", "-o", type=click.Path(file_okay=False, exists=True, path_type=Path),
+class Folder(click.Path):
+    """A folder's path; an empty one is refused (it would quietly mean the current folder)."""
+
+    def __init__(self, exists: bool = False):
+        super().__init__(file_okay=False, exists=exists, path_type=Path)
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str) and not value.strip():
+            self.fail("expected a folder, found an empty name", param, ctx)
+        return super().convert(value, param, ctx)
+
+
+def output_dir_option(help: str, default: Path = DEFAULTS.output_dir):
+    return click.option("--output-dir", "-o", type=Folder(), default=default, show_default=True, help=help)
+
+
+sessions_dir_option = click.option("--output-dir", "-o", type=Folder(exists=True),
                              default=DEFAULTS.output_dir, show_default=True, help="The folder of built sessions.")
 feed_title_option = click.option("--title", default=None,
                                  help=f"The podcast's title [default: the program's, or {DEFAULT_TITLE!r}].")

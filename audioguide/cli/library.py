@@ -10,7 +10,7 @@ from .. import definitions, pipeline
 from ..definitions import starters
 from ..errors import DefinitionErrors
 from ..speech import EngineSpec
-from .common import Bar, Exit, cli, definitions_option, engine_options, notes, quiet_option
+from .common import Bar, Exit, cli, definitions_option, engine_options, notes, output_dir_option, quiet_option
 
 
 @cli.command(name="list")
@@ -86,8 +86,7 @@ def validate(paths):
 @cli.command()
 @click.argument("kind", type=click.Choice(starters.KINDS))
 @click.argument("name")
-@click.option("--output-dir", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Where to write NAME.toml.")
+@output_dir_option("Where to write NAME.toml.", Path("."))
 def new(kind, name, output_dir):
     """Write a commented starter file NAME.toml for an exercise or a routine; it validates as written.
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 
 import click
 
 from .. import definitions, pipeline, times
 from ..speech import EngineSpec
-from .common import DEFAULTS, Bar, Exit, cli, definitions_option, engine_options, notes, quiet_option
+from .common import (DEFAULTS, Bar, Exit, cli, definitions_option, engine_options, notes, output_dir_option,
+                     quiet_option)
 
 _start = click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default=None,
                       help="The program's first day, YYYY-MM-DD [default: today].")
@@ -108,8 +108,7 @@ def show_program(name, start, definition_paths, engine, voice, rate, cache_dir, 
 @click.option("--days", type=DayRange(), default=None, help="Only these days, e.g. 1-7 or 3,5.")
 @click.option("--through", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only the sessions up to this date, YYYY-MM-DD.")
-@click.option("--output-dir", "-o", type=click.Path(file_okay=False, path_type=Path), default=DEFAULTS.output_dir,
-              show_default=True, help="Folder for the episodes.")
+@output_dir_option("Folder for the episodes.")
 @definitions_option
 @engine_options
 @quiet_option
@@ -144,8 +143,7 @@ def build_program(name, start, days, through, output_dir, definition_paths, engi
 @program.command(name="today")
 @click.argument("name")
 @_start
-@click.option("--output-dir", "-o", type=click.Path(file_okay=False, path_type=Path), default=DEFAULTS.output_dir,
-              show_default=True, help="Folder for the episodes.")
+@output_dir_option("Folder for the episodes.")
 @definitions_option
 @engine_options
 @quiet_option

@@ -10,14 +10,13 @@ from .. import encoder, pipeline, times
 from ..publish import picture, sidecars
 from ..speech import EngineSpec
 from .common import (DEFAULT_BASE_URL, DEFAULTS, Bar, Exit, cli, engine_options, length_options, lengths, notes,
-                     one_length, quiet_option)
+                     one_length, output_dir_option, quiet_option)
 
 
 @cli.command()
 @click.argument("routine")
 @length_options
-@click.option("--output-dir", "-o", type=click.Path(file_okay=False, path_type=Path), default=DEFAULTS.output_dir,
-              show_default=True, help="Folder for the MP3 and its plan.")
+@output_dir_option("Folder for the MP3 and its plan.")
 @engine_options
 @click.option("--sounds", "sounds_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Folder of KIND.wav files replacing the built-in beeps.")

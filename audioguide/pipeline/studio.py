@@ -17,6 +17,7 @@ from ..publish import sidecars, tags
 from ..speech import ClipCache, EngineSpec, Speaker, require_espeak, resolve
 
 DEFAULT_LENGTH_S = 10 * 60
+LOCK_NAME = ".audioguide-lock"  # held while a session is moved into place: two builds of one session take turns
 
 # progress(stage, done, total)
 Progress = Callable[[str, int, int], None]
@@ -85,6 +86,8 @@ class Studio:
         self.progress = progress
         self.notices = notices
         self.folder = files.ensure_folder(options.output_dir, "output folder") if output else None
+        if self.folder is not None:
+            files.sweep(self.folder)
         self.speaker = Speaker(options.engine, ClipCache(options.cache_dir))
         self.measure = measure_with(self.speaker, progress)
         self.channels = 2 if options.stereo else 1
@@ -115,10 +118,15 @@ class Studio:
         prepared = mixer.prepare(timeline, {t: clips[t] for t in timeline.texts()}, self._sounds, settings,
                                  self._music)
         report = (lambda done, total: self.progress("mix+encode", done, total)) if self.progress else None
-        with files.atomic_output(target) as tmp:
-            encoder.encode(prepared.blocks(), tmp, timeline.n_samples,
+        with files.staging(target.parent) as stage:  # made whole out of sight, then moved into place at once
+            staged = stage / target.name
+            encoder.encode(prepared.blocks(), staged, timeline.n_samples,
                            encoder.EncodeSettings(options.bitrate_kbps, self.channels), report)
-            tags.write(tmp, timeline, info)
-        sidecars.write(target, timeline, extra, info.cover_jpeg or b"")
+            tags.write(staged, timeline, info)
+            sidecars.write(staged, timeline, extra, info.cover_jpeg or b"")
+            plan = sidecars.beside(target, ".plan.json").name   # last: with it, the session is there
+            names = [sidecars.beside(target, s).name for s in sidecars.SUFFIXES if s != ".plan.json"]
+            with files.lock(target.parent / LOCK_NAME):
+                files.commit(stage, target.parent, [*names, target.name, plan])
         return BuildResult(target, sidecars.beside(target, ".plan.json"), timeline, self.speaker.rendered,
                            self.notices)

@@ -6,6 +6,7 @@ is the parent's to handle: it cancels the queue and terminates the workers at on
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -60,7 +61,22 @@ _worker_engine: Engine | None = None
 def _worker_init(spec: EngineSpec) -> None:
     global _worker_engine
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     _worker_engine = make_engine(spec)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent dies, whatever signal ended the parent (even SIGKILL, which
+    leaves no chance to clean up): a voice model holds hundreds of megabytes."""
+    PR_SET_PDEATHSIG = 1
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return  # not Linux: the parent's clean-up on the way out still ends the pool
+    if os.getppid() == 1:  # the parent died before the request took hold
+        os._exit(1)
 
 
 def _worker_render(job: tuple[str, str]) -> tuple[str, str]:
