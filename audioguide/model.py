@@ -103,6 +103,7 @@ class Exercise:
     tips: tuple[str, ...] = ()
     tip_every: int = 3
     start_cue: tuple[str, ...] = DEFAULT_START_CUE
+    source: str = ""          # the file it was defined in (for messages)
 
 
 @dataclass(frozen=True, slots=True)

@@ -254,8 +254,9 @@ def test_a_halfway_reminder_lengthens_a_short_hold_within_its_max():
 
 def test_a_reminder_that_cannot_fit_reports_by_how_much():
     routine = _timed(Reminder(("Only five seconds are left now, so keep holding.",), remaining_s=5))
-    with pytest.raises(PlanError, match=r"timed: the reminder 'Only five seconds .*' does not fit between 5 s "
-                                        r"before the end of the hold and the count-down: \d+\.\d s too long"):
+    with pytest.raises(PlanError, match=r"^exercises\.timed\.phases\[0\]\.reminders\[0\]: the reminder 'Only five "
+                                        r"seconds .*' does not fit between 5 s before the end of the hold and the "
+                                        r"count-down: \d+\.\d s too long"):
         compiler.compile(routine, 60, FakeDurations())
     impossible = _timed(Reminder(("Halfway. " * 12,), at_half=True), hold=Range(4, 4, 6))
     with pytest.raises(PlanError, match=r"needs a hold of [\d.]+ s, longer than the longest hold \(6 s\)"):

@@ -237,7 +237,7 @@ def _rep(w: _Writer, ex: Exercise, base: dict, rep: int, side: str, holds: list[
                       gap_s=SHORT_GAP_S)
         w.t = max(w.t, start + _samples(phase.move_s))
         if phase.hold_s is not None and hold > 0:
-            _hold(w, ex, phase, hold, values)
+            _hold(w, ex, index, hold, values)
         if "rep" in phase.beeps:
             w.sound("rep")
             rep_beeped = True
@@ -252,8 +252,9 @@ def _rep(w: _Writer, ex: Exercise, base: dict, rep: int, side: str, holds: list[
             w.say(w.variant(ex.tips, f"{ex.id}:tips", values))
 
 
-def _hold(w: _Writer, ex: Exercise, phase: Phase, hold: float, values: dict) -> None:
-    hold = _room_for_halfway(w, ex, phase, hold, values)
+def _hold(w: _Writer, ex: Exercise, index: int, hold: float, values: dict) -> None:
+    phase = ex.phases[index]
+    hold = _room_for_halfway(w, ex, index, hold, values)
     begin = w.t
     end = begin + _samples(hold)
     if "hold_start" in phase.beeps:
@@ -264,7 +265,7 @@ def _hold(w: _Writer, ex: Exercise, phase: Phase, hold: float, values: dict) -> 
         w.sound("tick", at=tick)
     free_from = begin + _samples(SOUND_LENGTH_S["hold_start"] + BEEP_GAP_S)
     free_to = (ticks[0] if ticks else end) - _samples(BEEP_GAP_S)
-    _reminders(w, ex, phase, hold, begin, free_from, free_to, values)
+    _reminders(w, ex, index, hold, begin, free_from, free_to, values)
     w.t = end
     if "hold_end" in phase.beeps:
         w.sound("hold_end")
@@ -277,9 +278,16 @@ def _quiet_tail_s(phase: Phase) -> float:
     return phase.countdown + BEEP_GAP_S + GAP_S
 
 
-def _room_for_halfway(w: _Writer, ex: Exercise, phase: Phase, hold: float, values: dict) -> float:
+def _where(ex: Exercise, phase: int, reminder: int) -> str:
+    """Where a reminder is defined, as definition errors say it: 'my.toml: exercises.x.phases[0].reminders[1]'."""
+    key = f"exercises.{ex.id}.phases[{phase}].reminders[{reminder}]"
+    return f"{ex.source}: {key}" if ex.source else key
+
+
+def _room_for_halfway(w: _Writer, ex: Exercise, index: int, hold: float, values: dict) -> float:
     """Lengthen the hold (within its max) when a half-time reminder would not fit before the count-down."""
-    for reminder in phase.reminders:
+    phase = ex.phases[index]
+    for number, reminder in enumerate(phase.reminders):
         if not reminder.at_half:
             continue
         texts = [_fill(t, {**values, "remaining": round(hold / 2)}) for t in reminder.text]
@@ -289,35 +297,37 @@ def _room_for_halfway(w: _Writer, ex: Exercise, phase: Phase, hold: float, value
         needed = 2 * (shortest + _quiet_tail_s(phase))
         if needed > hold:
             if needed > phase.hold_s.max:
-                raise PlanError(f"{ex.id}: the half-time reminder {texts[0]!r} needs a hold of {needed:.1f} s, "
+                raise PlanError(f"{_where(ex, index, number)}: the half-time reminder {texts[0]!r} needs a hold of "
+                                f"{needed:.1f} s, "
                                 f"longer than the longest hold ({phase.hold_s.max:g} s) by "
                                 f"{needed - phase.hold_s.max:.1f} s")
             hold = min(math.ceil(needed), phase.hold_s.max)
     return hold
 
 
-def _reminders(w: _Writer, ex: Exercise, phase: Phase, hold: float, begin: int, free_from: int, free_to: int,
+def _reminders(w: _Writer, ex: Exercise, index: int, hold: float, begin: int, free_from: int, free_to: int,
                values: dict) -> None:
     """Place reminders inside a hold: the variant in turn, else the shortest that fits.
 
     A 'seconds left' reminder that cannot fit in any variant is an error (no hold length helps); periodic
     reminders that would collide with another one are left out.
     """
-    wanted: list[tuple[int, tuple[str, ...], str, float, bool]] = []
+    phase = ex.phases[index]
+    wanted: list[tuple[int, tuple[str, ...], str, float, bool, int]] = []
     for i, r in enumerate(phase.reminders):
         key = f"{ex.id}:{phase.name}:reminder{i}"
         if r.at_half:
-            wanted.append((begin + _samples(hold / 2), r.text, key, hold / 2, False))
+            wanted.append((begin + _samples(hold / 2), r.text, key, hold / 2, False, i))
         elif r.remaining_s is not None and r.remaining_s < hold:
-            wanted.append((begin + _samples(hold - r.remaining_s), r.text, key, r.remaining_s, True))
+            wanted.append((begin + _samples(hold - r.remaining_s), r.text, key, r.remaining_s, True, i))
         elif r.every_s is not None:
             k = 1
             while r.every_s * k < hold:
-                wanted.append((begin + _samples(r.every_s * k), r.text, key, hold - r.every_s * k, False))
+                wanted.append((begin + _samples(r.every_s * k), r.text, key, hold - r.every_s * k, False, i))
                 k += 1
     taken: list[tuple[int, int]] = []
     gap = _samples(GAP_S)
-    for at, options, key, remaining, must_fit in wanted:
+    for at, options, key, remaining, must_fit, number in wanted:
         values = {**values, "remaining": round(remaining)}
         texts = sorted({_fill(o, values) for o in options}, key=lambda t: (w.length(t), t))
         preferred = _fill(options[w.pick(key, w.turns[key], len(options))], values)
@@ -335,5 +345,6 @@ def _reminders(w: _Writer, ex: Exercise, phase: Phase, hold: float, begin: int, 
         else:
             short = (start + w.length(texts[0]) + gap - free_to) / SAMPLE_RATE
             if must_fit and short > 0 and all([w.measured(t) for t in texts]):
-                raise PlanError(f"{ex.id}: the reminder {texts[0]!r} does not fit between {remaining:g} s before "
+                raise PlanError(f"{_where(ex, index, number)}: the reminder {texts[0]!r} does not fit between "
+                                f"{remaining:g} s before "
                                 f"the end of the hold and the count-down: {short:.1f} s too long")

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 
-from ..model import Exercise, Routine
+from ..model import Exercise, Reminder, Routine
 
 # Placeholders that are always filled with a number, so a text holding one always says something.
 NUMBER_PLACEHOLDERS = frozenset({"rep", "reps", "seconds", "remaining", "position", "count", "round", "rounds"})
 SPEECH_CHARS_PER_S = 13.0   # a generous speaking rate: the estimate leans short, refusing only the absurd
 SPEECH_PAUSE_S = 0.5        # the start of a clip and the gap after it
+FASTEST_CHARS_PER_S = 20.0  # quicker than any voice speaks: a reminder refused at this rate fits with none
+HOLD_QUIET_S = 0.6          # the compiler's gaps around a hold's beeps and before its count-down (at least)
 
 
 def speaks(template: str) -> bool:
@@ -41,3 +43,26 @@ def _exercise_s(ex: Exercise) -> float:
 
 def _said(texts: tuple[str, ...]) -> float:
     return sum(len(t) / SPEECH_CHARS_PER_S + SPEECH_PAUSE_S for t in texts)
+
+
+def reminder_misfit(reminder: Reminder, longest_hold_s: float, countdown: int) -> str | None:
+    """Why a reminder can never be said inside the longest hold, or None when it may fit.
+
+    Judged with the fastest speech any voice has: what is refused here fails with every voice; what passes is
+    checked again against the measured speech when a session is planned.
+    """
+    if not reminder.text:
+        return None  # its missing text is reported on its own
+    shortest = min(len(text) / FASTEST_CHARS_PER_S for text in reminder.text)
+    tail = countdown + HOLD_QUIET_S
+    if reminder.at_half:
+        needed = 2 * (shortest + tail)
+        if needed > longest_hold_s:
+            return (f"too long for half-way through the longest hold ({longest_hold_s:g} s): even said quickly it "
+                    f"needs a hold of {needed:.1f} s")
+    elif reminder.remaining_s is not None:
+        room = min(reminder.remaining_s, longest_hold_s - HOLD_QUIET_S) - tail
+        if shortest > room:
+            return (f"too long to be said {reminder.remaining_s:g} s before the end of the hold: even said quickly "
+                    f"it takes {shortest:.1f} s, and there are {max(room, 0):.1f} s before the count-down")
+    return None

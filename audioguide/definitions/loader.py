@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field, replace
 from importlib import resources
@@ -87,6 +88,7 @@ def find_routine(name: str, paths: tuple[Path, ...] = ()) -> tuple[Routine, list
 
 
 SECTIONS = ("exercises", "routines", "programs")
+MAX_FILE_BYTES = 1_000_000
 
 
 class _Loader:
@@ -117,20 +119,46 @@ class _Loader:
                 self.library.programs[pr_id] = replace(program, source=origin)
         readers = [r for _, r, _ in [*self.raw_exercises.values(), *self.raw_routines.values(),
                                      *self.raw_programs.values()]]
+        more = []
         for reader in {id(r): r for r in readers}.values():
             self.errors.extend(reader.errors)
+            if reader.unreported:
+                more.append(DefinitionError(f"and {reader.unreported} more mistakes", reader.path))
         if self.errors:
-            raise DefinitionErrors(sorted(self.errors, key=lambda e: (e.path or "", e.line or 0)))
+            raise DefinitionErrors(sorted(self.errors, key=lambda e: (e.path or "", e.line or 0)) + more)
         return self.library
 
-    def _read_file(self, path: Path, origin: str) -> None:
+    def _text(self, path: Path) -> str | None:
+        """The file's text, or None with the reason noted: only regular files of at most MAX_FILE_BYTES are read
+        (a FIFO would block, /dev/zero never end)."""
         try:
-            text = path.read_text(encoding="utf-8")
+            info = path.stat()
         except FileNotFoundError:
             self.errors.append(DefinitionError("file not found", path))
-            return
-        except (OSError, UnicodeDecodeError) as e:
-            self.errors.append(DefinitionError(f"cannot read file: {e}", path))
+            return None
+        except OSError as e:
+            self.errors.append(DefinitionError(f"cannot read file: {e.strerror or e}", path))
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            found = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, a device or a socket"
+            self.errors.append(DefinitionError(f"expected a definition file, found {found}", path))
+            return None
+        if info.st_size > MAX_FILE_BYTES:
+            self.errors.append(DefinitionError(f"expected at most {MAX_FILE_BYTES // 1000} kB of definitions, found "
+                                               f"{info.st_size / 1e6:.1f} MB", path))
+            return None
+        try:
+            return path.read_text(encoding="utf-8-sig")  # a byte order mark is allowed
+        except UnicodeDecodeError as e:
+            self.errors.append(DefinitionError(f"expected UTF-8 text, found a byte {e.object[e.start]:#04x} that is "
+                                               f"not (at byte {e.start})", path))
+        except OSError as e:
+            self.errors.append(DefinitionError(f"cannot read file: {e.strerror or e}", path))
+        return None
+
+    def _read_file(self, path: Path, origin: str) -> None:
+        text = self._text(path)
+        if text is None:
             return
         try:
             doc = tomllib.loads(text)
@@ -139,6 +167,9 @@ class _Loader:
             message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e)) or "invalid TOML"
             self.errors.append(DefinitionError(f"invalid TOML: {message}", path,
                                                line=int(line.group(1)) if line else None))
+            return
+        except RecursionError:
+            self.errors.append(DefinitionError("invalid TOML: arrays or tables nested too deeply", path))
             return
         reader = Reader(path, text)
         reader.check_keys(doc, SECTIONS, "")

@@ -13,12 +13,13 @@ from ..model import (COUNT_MODES, DEFAULT_REST_S, DEFAULT_ROUND_CUE, DEFAULT_SET
                      DEFAULT_SIDE_NAMES, DEFAULT_START_CUE, DEFAULT_SWITCH_CUE, DEFAULT_TRANSITION, PHASE_BEEPS,
                      SIDE_MODES, Exercise, Item, Phase, Range, Reminder, Routine)
 from ..times import MAX_SESSION_S
-from .bounds import longest_estimate_s, speaks
+from .bounds import longest_estimate_s, reminder_misfit, speaks
 from .where import find_line, join, kind, plain, quoted
 
 PLACEHOLDERS = ("rep", "reps", "side", "seconds", "next", "remaining", "position", "count", "round",
                 "rounds", "title")
 MAX_TEXT = 500
+MAX_MISTAKES = 50   # reported per file; the rest are counted
 MAX_HOLD_S = 600
 MAX_REPS = 500
 MAX_SETS = 20
@@ -45,10 +46,14 @@ class Reader:
         self.path = path
         self.lines = text.splitlines()
         self.errors: list[DefinitionError] = []
+        self.unreported = 0   # mistakes past MAX_MISTAKES: counted, not located (locating is the slow part)
 
     # -- reporting ---------------------------------------------------------------------------------
 
     def fail(self, key: str, message: str) -> None:
+        if len(self.errors) >= MAX_MISTAKES:
+            self.unreported += 1
+            return
         self.errors.append(DefinitionError(message, self.path, key or None, find_line(self.lines, key)))
 
     def check_keys(self, table: dict, allowed: tuple[str, ...], where: str) -> None:
@@ -230,6 +235,7 @@ class Reader:
             tips=self.texts(raw, "tips", where),
             tip_every=int(self.number(raw, "tip_every", where, 1, MAX_REPS, default=3, integer=True)),
             start_cue=self.texts(raw, "start_cue", where, default=DEFAULT_START_CUE),
+            source=str(self.path),
         )
         return ex if len(self.errors) == before else None
 
@@ -250,10 +256,15 @@ class Reader:
         elif countdown and hold is not None and countdown > hold.min - 1:
             self.fail(join(where, "countdown"), f"must be at most the shortest hold less one second "
                                                  f"({plain(max(hold.min - 1, 0))}), found {countdown}")
-        reminders = tuple(r for r in (self.reminder(t, k) for k, t in self.table_list(raw, "reminders", where))
-                          if r)
+        tables = self.table_list(raw, "reminders", where)
+        reminders = tuple(r for r in (self.reminder(t, k) for k, t in tables) if r)
         if reminders and hold is None:
             self.fail(join(where, "reminders"), "reminders need a hold in the same phase")
+        elif hold is not None and len(reminders) == len(tables):
+            for (key, _), reminder in zip(tables, reminders):
+                problem = reminder_misfit(reminder, hold.max, countdown)
+                if problem:
+                    self.fail(join(key, "text"), problem)
         move = self.number(raw, "move_s", where, 0, MAX_MOVE_S, default=tempo if tempo is not None else 2.0)
         return Phase(
             name=self.text(raw, "name", where, default="phase"),

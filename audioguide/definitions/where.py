@@ -10,7 +10,9 @@ SHOWN_CHARS = 40
 
 
 def join(where: str, key: str) -> str:
-    """The key path of key inside where, quoted as TOML would where the key needs it."""
+    """The key path of key inside where, quoted as TOML would where the key needs it (a long key is cut)."""
+    if len(key) > SHOWN_CHARS:
+        key = key[:SHOWN_CHARS - 3] + "..."
     if not re.fullmatch(r"[A-Za-z0-9_-]+", key):
         key = json.dumps(key)  # control characters escaped: messages stay one line
     return f"{where}.{key}" if where else key
