@@ -1,9 +1,9 @@
 """The clip cache and the speaker around it, with the tone engine (no TTS needed)."""
 
+import numpy as np
 import pytest
 
 from audioguide import speech
-from audioguide.errors import FileError
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def test_a_truncated_clip_is_rendered_again(speaker):
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     again = speaker.clips(["Truncate me."])
-    assert speaker.rendered == 2 and len(again["Truncate me."]) * 2 + 44 == len(path.read_bytes())
+    assert speaker.rendered == 2 and len(again["Truncate me."]) * 2 + 44 + 12 == len(path.read_bytes())
 
 
 def test_cache_key_depends_on_voice_rate_and_text(tmp_path):
@@ -53,7 +53,51 @@ def test_cache_info_and_clear(speaker):
     assert speaker.cache.clear() == 1 and speaker.cache.info() == (0, 0)
 
 
-def test_a_cache_folder_that_cannot_be_made_is_one_error(tmp_path):
+def test_a_cache_folder_that_cannot_be_used_gives_a_notice_and_a_build_without_it(tmp_path):
     (tmp_path / "a-file").write_text("x")
-    with pytest.raises(FileError, match="cannot create the speech cache folder .*a-file/cache"):
-        speech.Speaker(speech.EngineSpec("tone"), speech.ClipCache(tmp_path / "a-file" / "cache"))
+    speaker = speech.Speaker(speech.EngineSpec("tone"), speech.ClipCache(tmp_path / "a-file" / "cache"))
+    assert len(speaker.clips(["Still said."])["Still said."]) > 1000
+    assert speaker.notices == [f"the speech cache is not used (cannot create the speech cache folder "
+                               f"{tmp_path / 'a-file' / 'cache'}: Not a directory): speech is rendered afresh and "
+                               "not kept"]
+    assert (tmp_path / "a-file").read_text() == "x"
+
+
+def test_noise_in_a_cached_clip_is_caught_by_its_checksum(speaker):
+    clip = speaker.clips(["Check me."])["Check me."]
+    path = speaker.cache.path(speaker.engine.identity(), "Check me.")
+    data = bytearray(path.read_bytes())
+    data[1000:1010] = bytes(10)  # same length, other samples
+    path.write_bytes(bytes(data))
+    again = speech.Speaker(speech.EngineSpec("tone"), speaker.cache)
+    assert np.array_equal(again.clips(["Check me."])["Check me."], clip) and again.rendered == 1
+
+
+@pytest.mark.parametrize("damage", ["folder", "shard-file", "full"])
+def test_a_damaged_cache_never_stops_a_build(tmp_path, damage, monkeypatch):
+    cache = speech.ClipCache(tmp_path / "cache")
+    tone = speech.Speaker(speech.EngineSpec("tone"), cache)
+    path = cache.path(tone.engine.identity(), "Damaged.")
+    if damage == "folder":
+        path.mkdir(parents=True)                      # where the clip should be, a folder
+    elif damage == "shard-file":
+        path.parent.parent.mkdir(parents=True)
+        path.parent.write_text("not a folder")        # where its shard folder should be, a file
+    else:                                             # a full disk, or a read-only one, when the clip is written
+        from audioguide import files
+        def full(*args):
+            raise OSError(28, "No space left on device")
+        monkeypatch.setattr(files.os, "replace", full)
+    clip = tone.clips(["Damaged."])["Damaged."]
+    assert len(clip) > 1000 and tone.notices and tone.notices[0].startswith("the speech cache is not used (")
+    assert tone.durations(["Damaged."]) == {"Damaged.": len(clip)}  # kept for the rest of this run
+
+
+@pytest.mark.parametrize("index", ['{"Hi.": null}', '{"Hi.": -5}', '{"Hi.": 1e30}', '[1, 2]', '{"Hi.": "x"}',
+                                   "not json", '{"Hi.": 99999999999}'])
+def test_a_damaged_lengths_index_is_ignored(tmp_path, index):
+    cache = speech.ClipCache(tmp_path)
+    identity = speech.make_engine(speech.EngineSpec("tone")).identity()
+    cache.root.mkdir(exist_ok=True)
+    cache._index(identity).write_text(index)
+    assert cache.remembered(identity) == {}

@@ -129,4 +129,4 @@ class Studio:
             with files.lock(target.parent / LOCK_NAME):
                 files.commit(stage, target.parent, [*names, target.name, plan])
         return BuildResult(target, sidecars.beside(target, ".plan.json"), timeline, self.speaker.rendered,
-                           self.notices)
+                           (*self.notices, *self.speaker.notices))

@@ -1,8 +1,9 @@
 """Rendered clips on disk, keyed by engine identity and text, and the clip lengths each engine has seen.
 
 Every clip is mono 16-bit PCM at SAMPLE_RATE with its silent edges trimmed, so its length is exactly what
-the compiler plans with. Writes are atomic; a clip that is missing, truncated or not a WAV file reads as
-absent and is rendered again.
+the compiler plans with. A clip file is a WAV file with one more chunk after its samples, a CRC-32 of them: a
+clip that is missing, truncated, not a WAV file or whose samples do not match their checksum reads as absent and
+is rendered again. The lengths index is a hint only, and values out of range in it are ignored.
 """
 
 from __future__ import annotations
@@ -10,16 +11,21 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import struct
+import zlib
 from pathlib import Path
 
 import numpy as np
 
-from .. import audio, files
-from ..errors import AudioError
+from .. import files
 from ..model import SAMPLE_RATE
+from ..times import MAX_SESSION_S
 from .text import normalise
 
-CACHE_VERSION = 2  # 2: clips resampled by a polyphase filter (deterministic), not ffmpeg
+CACHE_VERSION = 3  # 2: clips resampled by a polyphase filter; 3: a checksum chunk after the samples
+CHECK_CHUNK = b"agck"
+HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")   # RIFF, size, WAVE, fmt , 16, PCM, channels, rate, ..., data, size
+MAX_SAMPLES = MAX_SESSION_S * SAMPLE_RATE
 
 
 class ClipCache:
@@ -29,8 +35,10 @@ class ClipCache:
         self.root = Path(root) if root else files.cache_dir()
 
     def ensure(self) -> None:
-        """Create the cache folder, or FileError when it cannot hold clips."""
+        """Create the cache folder (sweeping what a killed process left there), or FileError when it cannot
+        hold clips."""
         files.ensure_folder(self.root, "speech cache folder")
+        files.sweep(self.root)
 
     def path(self, identity: dict, text: str) -> Path:
         key = json.dumps({"v": CACHE_VERSION, **identity, "text": normalise(text)}, sort_keys=True)
@@ -38,30 +46,45 @@ class ClipCache:
         return self.root / "clips" / digest[:2] / f"{digest}.wav"
 
     def load(self, path: Path) -> np.ndarray | None:
-        """The clip at path, or None when it is missing, truncated or corrupt."""
-        if self.length(path) is None:
-            return None
-        try:
-            samples, _ = audio.read_wav(path)
-        except AudioError:
-            return None
-        return samples
+        """The clip at path, or None when it is missing, damaged or not one of ours."""
+        data = self._read(path)
+        return np.frombuffer(data, dtype="<i2").copy() if data is not None else None
 
     def length(self, path: Path) -> int | None:
-        """The clip's length in samples from its header alone, or None when missing, truncated or corrupt."""
-        info = audio.wav_info(path)
-        usable = (info is not None and info.complete and info.frames > 0
-                  and (info.rate, info.channels, info.width) == (SAMPLE_RATE, 1, 2))
-        return info.frames if usable else None
+        """The clip's length in samples, or None when it is missing, damaged or not one of ours."""
+        data = self._read(path)
+        return len(data) // 2 if data is not None else None
+
+    @staticmethod
+    def _read(path: Path) -> bytes | None:
+        try:
+            raw = path.read_bytes()
+        except OSError:  # missing, a folder, unreadable
+            return None
+        if len(raw) < HEADER.size + 12:
+            return None
+        riff, _, wave, fmt, fmt_size, pcm, channels, rate, _, _, bits, data_id, size = HEADER.unpack_from(raw)
+        if ((riff, wave, fmt, data_id, fmt_size, pcm, channels, rate, bits) !=
+                (b"RIFF", b"WAVE", b"fmt ", b"data", 16, 1, 1, SAMPLE_RATE, 16)) or size == 0 or size % 2:
+            return None
+        data = raw[HEADER.size:HEADER.size + size]
+        chunk = raw[HEADER.size + size:HEADER.size + size + 12]
+        if len(data) != size or len(chunk) != 12 or chunk[:8] != CHECK_CHUNK + struct.pack("<I", 4):
+            return None
+        return data if struct.unpack("<I", chunk[8:])[0] == zlib.crc32(data) else None
 
     def store(self, path: Path, samples: np.ndarray) -> None:
-        with files.atomic_output(path) as tmp:
-            audio.write_wav(tmp, samples)
+        """Write a clip with its checksum (FileError when it cannot be written)."""
+        data = samples.astype("<i2").tobytes()
+        check = CHECK_CHUNK + struct.pack("<II", 4, zlib.crc32(data))
+        header = HEADER.pack(b"RIFF", HEADER.size - 8 + len(data) + len(check), b"WAVE", b"fmt ", 16, 1, 1,
+                             SAMPLE_RATE, 2 * SAMPLE_RATE, 2, 16, b"data", len(data))
+        files.write_bytes(path, header + data + check)
 
     def info(self) -> tuple[int, int]:
         """How many clips the cache holds and their size in bytes."""
         found = list((self.root / "clips").glob("*/*.wav"))
-        return len(found), sum(f.stat().st_size for f in found)
+        return len(found), sum(f.stat().st_size for f in found if f.is_file())
 
     def clear(self) -> int:
         """Remove every clip; return how many there were."""
@@ -72,14 +95,18 @@ class ClipCache:
     # -- lengths: a hint for planning, checked against the clips before it is trusted ----------------
 
     def remembered(self, identity: dict) -> dict[str, int]:
-        """Clip lengths this cache has recorded for an engine."""
+        """Clip lengths this cache has recorded for an engine (only well-formed entries)."""
         try:
             known = json.loads(self._index(identity).read_text(encoding="utf-8"))
-            return {str(k): int(v) for k, v in known.items()}
-        except (OSError, ValueError, TypeError, AttributeError):
+        except (OSError, ValueError):
             return {}
+        if not isinstance(known, dict):
+            return {}
+        return {k: v for k, v in known.items()
+                if isinstance(k, str) and type(v) is int and 0 < v <= MAX_SAMPLES}
 
     def remember(self, identity: dict, lengths: dict[str, int]) -> None:
+        """Record lengths (FileError when the index cannot be written)."""
         known = self.remembered(identity)
         if all(known.get(text) == n for text, n in lengths.items()):
             return

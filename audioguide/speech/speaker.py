@@ -10,6 +10,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import audio, files
-from ..errors import AudioError, AudioguideError, SpeechError
+from ..errors import AudioError, AudioguideError, FileError, SpeechError
 from ..model import SAMPLE_RATE
 from .cache import ClipCache
 from .engines import Engine, EngineSpec, make_engine
@@ -31,13 +32,13 @@ MIN_PARALLEL = 4            # fewer new clips than this are rendered in this pro
 Progress = Callable[[int, int], None]
 
 
-def render_clip(engine: Engine, cache: ClipCache, text: str) -> np.ndarray:
-    """Render text, trim it, store it in the cache and return it."""
+def render_clip(engine: Engine, cache: ClipCache, text: str) -> tuple[np.ndarray, str]:
+    """Render text, trim it and store it in the cache; return it, and why it could not be stored ('' when it
+    was): a cache that cannot take clips slows the next build down, it does not stop this one."""
     spoken = normalise(text)
     if not spoken:
         raise SpeechError(f"nothing to say in {text!r}: it holds no words once markup and symbols are removed")
-    path = cache.path(engine.identity(), text)
-    with files.scratch(path) as raw:
+    with files.scratch(Path(tempfile.gettempdir()) / "clip.wav") as raw:
         try:
             engine.render(spoken, raw)
         except AudioguideError:
@@ -51,8 +52,11 @@ def render_clip(engine: Engine, cache: ClipCache, text: str) -> np.ndarray:
     clip = audio.trim_silence(audio.resample(samples, rate), TRIM_THRESHOLD_DB, TRIM_MARGIN_S)
     if clip.size == 0:
         raise SpeechError(f"the speech engine rendered silence for {text!r}")
-    cache.store(path, clip)
-    return clip
+    try:
+        cache.store(cache.path(engine.identity(), text), clip)
+    except FileError as e:
+        return clip, str(e)
+    return clip, ""
 
 
 _worker_engine: Engine | None = None
@@ -79,45 +83,72 @@ def _die_with_parent() -> None:
         os._exit(1)
 
 
-def _worker_render(job: tuple[str, str]) -> tuple[str, str]:
+def _worker_render(job: tuple[str, str]) -> tuple[str, np.ndarray, str]:
     root, text = job
-    cache = ClipCache(Path(root))
-    render_clip(_worker_engine, cache, text)
-    return text, str(cache.path(_worker_engine.identity(), text))
+    clip, unstored = render_clip(_worker_engine, ClipCache(Path(root)), text)
+    return text, clip, unstored
 
 
 class Speaker:
     """Renders texts with one engine through the cache; new clips are rendered in spawned processes."""
 
     def __init__(self, spec: EngineSpec = EngineSpec(), cache: ClipCache | None = None, jobs: int | None = None):
+        self.notices: list[str] = []
         self.engine = make_engine(spec)
+        if spec.name == "auto" and self.engine.spec.name != "piper":
+            self.notices.append("the neural voice (piper) is not installed, so espeak-ng speaks; for piper: "
+                                "pip install 'audioguide[neural]'")
         self.spec = self.engine.spec
         self.cache = cache or ClipCache()
-        self.cache.ensure()
+        try:
+            self.cache.ensure()
+        except FileError as e:  # build without a cache rather than not at all
+            self._scratch = tempfile.TemporaryDirectory(prefix="audioguide-cache-")
+            self._unusable(e)
+            self.cache = ClipCache(Path(self._scratch.name))
         self.jobs = jobs or os.cpu_count() or 1
         self.rendered = 0
+        self.memory: dict[str, np.ndarray] = {}   # clips the cache could not keep, for this run
+
+    def _unusable(self, reason: object) -> None:
+        notice = f"the speech cache is not used ({reason}): speech is rendered afresh and not kept"
+        if notice not in self.notices:
+            self.notices.append(notice)
 
     def clips(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, np.ndarray]:
         """Every text's clip, rendering the ones not cached yet."""
-        clips = self._through_cache(texts, self.cache.load, lambda clip: clip, progress)
-        self.cache.remember(self.engine.identity(), {text: len(clip) for text, clip in clips.items()})
+        clips = self._through_cache(texts, self._load, lambda clip: clip, progress)
+        self._remember({text: len(clip) for text, clip in clips.items()})
         return clips
 
     def durations(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, int]:
-        """Every text's clip length in samples; cached clips are measured from their headers alone."""
-        lengths = self._through_cache(texts, self.cache.length, len, progress)
-        self.cache.remember(self.engine.identity(), lengths)
+        """Every text's clip length in samples."""
+        lengths = self._through_cache(texts, self._length, len, progress)
+        self._remember(lengths)
         return lengths
+
+    def _load(self, text: str) -> np.ndarray | None:
+        found = self.memory.get(text)
+        return found if found is not None else self.cache.load(self.cache.path(self.engine.identity(), text))
+
+    def _length(self, text: str) -> int | None:
+        found = self.memory.get(text)
+        return len(found) if found is not None else self.cache.length(self.cache.path(self.engine.identity(), text))
+
+    def _remember(self, lengths: dict[str, int]) -> None:
+        try:
+            self.cache.remember(self.engine.identity(), lengths)
+        except FileError as e:
+            self._unusable(e)
 
     def remembered(self) -> dict[str, int]:
         """Clip lengths the cache has recorded for this engine: a hint for planning, which durations() checks."""
         return self.cache.remembered(self.engine.identity())
 
     def _through_cache(self, texts, read, from_clip, progress):
-        identity = self.engine.identity()
         out, missing = {}, []
         for text in dict.fromkeys(texts):
-            found = read(self.cache.path(identity, text))
+            found = read(text)
             if found is None:
                 missing.append(text)
             else:
@@ -131,11 +162,17 @@ class Speaker:
         if len(texts) < MIN_PARALLEL or self.jobs == 1 or not self.engine.parallel:
             out = {}
             for i, text in enumerate(texts, 1):
-                out[text] = render_clip(self.engine, self.cache, text)
+                out[text] = self._keep(text, *render_clip(self.engine, self.cache, text))
                 if progress:
                     progress(i, len(texts))
             return out
         return self._render_in_workers(texts, progress)
+
+    def _keep(self, text: str, clip: np.ndarray, unstored: str) -> np.ndarray:
+        if unstored:
+            self.memory[text] = clip
+            self._unusable(unstored)
+        return clip
 
     def _render_in_workers(self, texts: list[str], progress: Progress | None) -> dict[str, np.ndarray]:
         context = multiprocessing.get_context("spawn")  # pyttsx3 hangs after fork
@@ -145,11 +182,8 @@ class Speaker:
         try:
             futures = [pool.submit(_worker_render, (str(self.cache.root), text)) for text in texts]
             for i, future in enumerate(as_completed(futures), 1):
-                text, path = future.result()
-                clip = self.cache.load(Path(path))
-                if clip is None:
-                    raise SpeechError(f"a rendered clip vanished from the cache: {path}")
-                out[text] = clip
+                text, clip, unstored = future.result()
+                out[text] = self._keep(text, clip, unstored)
                 if progress:
                     progress(i, len(texts))
         except BrokenProcessPool as e:
