@@ -91,6 +91,7 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
 def decode(path: Path, channels: int = 1) -> np.ndarray:
     """Decode any file ffmpeg reads (through pydub) to float32 at SAMPLE_RATE: (n,) for mono, (n, 2) for stereo."""
     ffmpeg_path()
+    ffmpeg_path("ffprobe")  # pydub asks ffprobe what the file holds
     from pydub import AudioSegment
     from pydub.exceptions import CouldntDecodeError
 

@@ -1,3 +1,4 @@
+import html
 import json
 import re
 
@@ -24,7 +25,8 @@ def _parse(text, sep):
             continue
         times = re.fullmatch(f"{STAMP} --> {STAMP}", lines[1])
         assert times, lines
-        out.append((_seconds(times.groups()[:4]), _seconds(times.groups()[4:]), " ".join(lines[2:])))
+        said = " ".join(lines[2:])
+        out.append((_seconds(times.groups()[:4]), _seconds(times.groups()[4:]), html.unescape(said) if sep == "." else said))
         assert all(len(line) <= sidecars.VTT_LINE for line in lines[2:])
         assert sep in lines[1]
     return out
@@ -57,3 +59,20 @@ def test_transcript_has_every_chapter_and_cue(library):
     text = sidecars.transcript(timeline)
     assert text.startswith("INTRO\n") and "\n\nCAT COW\n" in text
     assert all(e.text in text for e in timeline.events if e.kind == SPEECH)
+
+
+def test_texts_that_would_break_a_format_are_made_safe():
+    """What a parser would misread is escaped or dropped: every file still parses, and says the same words."""
+    import xml.etree.ElementTree as ET
+    from audioguide.model import Chapter, Event, Timeline
+    from audioguide.publish import picture
+    odd = "Slowly --> then <b>up</b> & hold\x07\x1b"
+    n = 10 * 44100
+    timeline = Timeline("T \x07 <x>", "t", n, (Event(SPEECH, 0, 44100, 0, odd),), (Chapter("A \x1b B", 0, n),))
+    vtt = _parse(sidecars.vtt(timeline), ".")
+    assert vtt[0][2] == "Slowly --> then <b>up</b> & hold"
+    assert sidecars.vtt(timeline).count("-->") == 1   # only the timing line's arrow
+    srt = _parse(sidecars.srt(timeline), ",")
+    assert srt[0][2] == "Slowly -> then <b>up</b> & hold" and sidecars.srt(timeline).count("-->") == 1
+    root = ET.fromstring(picture.render(timeline))       # well-formed XML without the control characters
+    assert "A  B" in "".join(root.itertext())

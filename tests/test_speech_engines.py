@@ -117,3 +117,21 @@ def test_piper_voice_must_be_a_model_file(tmp_path):
     (tmp_path / "v.onnx").write_bytes(b"x")
     with pytest.raises(UnknownNameError, match="with its .onnx.json beside it"):
         speech.make_engine(speech.EngineSpec("piper", voice=str(tmp_path / "v.onnx")))
+
+
+@pytest.mark.slow
+def test_a_missing_espeak_program_names_the_package(monkeypatch):
+    if engines.shutil.which("espeak-ng") is None or not any(_loads(n) for n in engines.ESPEAK_LIBS):
+        pytest.skip("this check needs espeak-ng's library present")
+    monkeypatch.setattr(engines.shutil, "which", lambda name: None)
+    with pytest.raises(MissingToolError, match=r"the espeak-ng program is not installed .* apt-get install espeak-ng"):
+        speech.require_espeak()
+
+
+def _loads(name):
+    import ctypes
+    try:
+        ctypes.CDLL(name)
+        return True
+    except OSError:
+        return False

@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import quote, urljoin
 
 from .. import files, times
-from . import cover
+from . import cover, safe
 from .episodes import Episode, heading, one_program
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "content": "http://purl.org/rss/1.0/modules/content/",
@@ -92,8 +92,8 @@ def _item(channel: ET.Element, episode: Episode, base_url: str) -> None:
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
-    element = ET.SubElement(parent, tag, attrs)
-    element.text = text
+    element = ET.SubElement(parent, tag, {k: safe.xml(v) for k, v in attrs.items()})
+    element.text = safe.xml(text)
     return element
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from html import escape
+from html import escape as _escape
 from pathlib import Path
 
 from .. import files, times
+from . import safe
 from ..model import HOLD, SPEECH, Timeline
 
 WIDTH = 1200
@@ -15,6 +16,10 @@ HEIGHT = 200
 BAND_COLOURS = ("#dbe9f6", "#f6e7d8", "#e1f2e1", "#f1e0f0", "#f6f3d3", "#e3e3f3")
 SOUND_COLOURS = {"rep": "#333333", "hold_start": "#1b9e3e", "hold_end": "#c2412d", "tick": "#888888",
                  "chime": "#2f6db5", "bell": "#7b3fa0"}
+
+
+def escape(text: str) -> str:
+    return _escape(safe.xml(text))
 
 
 def render(timeline: Timeline) -> str:

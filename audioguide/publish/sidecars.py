@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import files, times
 from ..model import HOLD, SPEECH, Timeline
-from . import picture
+from . import picture, safe
 
 VTT_LINE = 65
 SUFFIXES = (".vtt", ".srt", ".chapters.json", ".plan.json", ".svg", ".jpg")
@@ -36,14 +36,15 @@ def vtt(timeline: Timeline) -> str:
     """WebVTT with one cue per spoken text, lines of at most VTT_LINE characters."""
     out = ["WEBVTT", ""]
     for i, (start, end, text) in enumerate(cues(timeline), 1):
-        out += [str(i), f"{_stamp(start)} --> {_stamp(end)}", *textwrap.wrap(text, VTT_LINE), ""]
+        out += [str(i), f"{_stamp(start)} --> {_stamp(end)}", *textwrap.wrap(safe.vtt(text), VTT_LINE), ""]
     return "\n".join(out)
 
 
 def srt(timeline: Timeline) -> str:
     out = []
     for i, (start, end, text) in enumerate(cues(timeline), 1):
-        out += [str(i), f"{_stamp(start, comma=True)} --> {_stamp(end, comma=True)}", *textwrap.wrap(text, VTT_LINE), ""]
+        out += [str(i), f"{_stamp(start, comma=True)} --> {_stamp(end, comma=True)}",
+                *textwrap.wrap(safe.srt(text), VTT_LINE), ""]
     return "\n".join(out)
 
 

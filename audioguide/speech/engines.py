@@ -74,15 +74,19 @@ class Engine(Protocol):
 # -- engines ---------------------------------------------------------------------------------------
 
 def require_espeak() -> None:
-    """Raise MissingToolError unless the espeak-ng library can be loaded."""
+    """Raise MissingToolError unless espeak-ng (its library and its program) is installed."""
     for name in ESPEAK_LIBS:
         try:
             ctypes.CDLL(name)
-            return
+            break
         except OSError:
             continue
-    raise MissingToolError("espeak-ng is not installed (pyttsx3 speaks through it); "
-                           "install it with: apt-get install espeak-ng")
+    else:
+        raise MissingToolError("espeak-ng is not installed (pyttsx3 speaks through it); "
+                               "install it with: apt-get install espeak-ng")
+    if shutil.which("espeak-ng") is None:  # its voices and variants are found through the program
+        raise MissingToolError("the espeak-ng program is not installed (pyttsx3 needs it beside its library); "
+                               "install it with: apt-get install espeak-ng")
 
 
 class Pyttsx3Engine:

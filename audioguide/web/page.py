@@ -16,7 +16,7 @@ import segno
 
 from .. import files
 from ..errors import FileError
-from ..publish import feed, sidecars
+from ..publish import feed, safe, sidecars
 from ..publish.episodes import Episode, episodes, heading
 
 
@@ -51,7 +51,7 @@ def _session(episode: Episode, group_title: str) -> dict:
 def render(found: list[Episode], feed_url: str, title: str | None = None, api: bool = False) -> str:
     """The page as HTML. api: served by 'audioguide serve', so sessions can be made, deleted and kept offline."""
     data = {**sessions(found, title), "feed": feed_url, "api": api}
-    name = html.escape(data["title"])
+    name = html.escape(safe.xml(data["title"]))
     qr = segno.make(feed_url, error="m").svg_inline(scale=4, border=2, title="QR code of the feed address")
     app = _asset("app.js")
     manifest = '<link rel="manifest" href="manifest.webmanifest">' if api else ""
