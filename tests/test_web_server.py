@@ -169,3 +169,24 @@ def test_a_qr_code_for_the_feed_on_a_terminal(tmp_path):
     text = screen.decode()
     assert "Feed: http://127.0.0.1:" in text
     assert sum(line.count("█") + line.count("▀") + line.count("▄") for line in text.splitlines()) > 100
+
+
+def test_if_range_with_an_etag_or_a_date_per_rfc_9110(site):
+    out, port, _ = site
+    data = (out / "short-1m30s.mp3").read_bytes()
+    head, _ = request(port, "HEAD", "/short-1m30s.mp3")
+    etag, modified = head.getheader("ETag"), head.getheader("Last-Modified")
+    ranged = {"Range": "bytes=0-99"}
+    same, body = request(port, "GET", "/short-1m30s.mp3", {**ranged, "If-Range": etag})
+    assert same.status == 206 and body == data[:100]
+    for stale in ('"0-0"', "W/" + etag, "Sat, 01 Jan 2000 00:00:00 GMT"):  # another file, a weak tag, an old date
+        changed, body = request(port, "GET", "/short-1m30s.mp3", {**ranged, "If-Range": stale})
+        assert changed.status == 200 and body == data, stale  # the whole new file, never a splice
+    dated, body = request(port, "GET", "/short-1m30s.mp3", {**ranged, "If-Range": modified})
+    assert dated.status == 206 and body == data[:100]
+
+
+def test_a_range_of_nothing_is_416(site):
+    _, port, _ = site
+    response, _ = request(port, "GET", "/short-1m30s.mp3", {"Range": "bytes=-0"})
+    assert response.status == 416 and response.getheader("Content-Range").startswith("bytes */")

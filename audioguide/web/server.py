@@ -10,8 +10,10 @@ made per request, so their links follow whatever address the phone used to reach
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import functools
 import io
+import re
 import shutil
 import socket
 import subprocess
@@ -93,7 +95,11 @@ def make_app(folder: Path, title: str | None = None, options: pipeline.BuildOpti
         path, kind = _session_file(root, request.match_info["name"])
         if path is None:
             raise web.HTTPNotFound()
-        response = web.FileResponse(path)
+        try:
+            info = path.stat()
+        except OSError:
+            raise web.HTTPNotFound()  # gone since it was looked at (deleted, rebuilt)
+        response = _FileResponse(path, _ranges_per_rfc9110(request, info))
         response.content_type = kind
         return response
 
@@ -123,6 +129,49 @@ def _session_file(root: Path, name: str) -> tuple[Path | None, str]:
             if episodes.is_session(mp3) and candidate.is_file() and not candidate.is_symlink():
                 return candidate, kind
     return None, ""
+
+
+def _ranges_per_rfc9110(request: web.Request, info) -> web.Request:
+    """The request as aiohttp should see it: a Range that If-Range says is stale is dropped (aiohttp compares
+    If-Range as a date only, so a resumed download after a rebuild would splice two files), and 'bytes=-0', which
+    asks for nothing, is refused with 416."""
+    wanted = request.headers.get("Range")
+    if wanted is None:
+        return request
+    if re.fullmatch(r"\s*bytes\s*=\s*-0+\s*", wanted):
+        raise web.HTTPRequestRangeNotSatisfiable(headers={"Content-Range": f"bytes */{info.st_size}"})
+    condition = request.headers.get("If-Range")
+    if condition is None:
+        return request
+    etag = f'"{info.st_mtime_ns:x}-{info.st_size:x}"'
+    if condition.startswith(("\"", "W/")):
+        fresh = condition.strip() == etag  # strong comparison: a weak tag never matches
+    else:
+        when = parsedate_to_datetime_or_none(condition)
+        # the Last-Modified sent for this file (aiohttp rounds the time up to the second): exactly that date
+        fresh = when is not None and 0 <= when.timestamp() - info.st_mtime < 1
+    headers = request.headers.copy()
+    for name in ("If-Range",) if fresh else ("Range", "If-Range"):  # decided here: aiohttp must not decide again
+        headers.popall(name, None)
+    return request.clone(headers=headers)
+
+
+class _FileResponse(web.FileResponse):
+    """A FileResponse that answers the request as _ranges_per_rfc9110 rewrote it."""
+
+    def __init__(self, path: Path, answering: web.Request):
+        super().__init__(path)
+        self._answering = answering
+
+    async def prepare(self, request: web.BaseRequest):
+        return await super().prepare(self._answering)
+
+
+def parsedate_to_datetime_or_none(text: str):
+    try:
+        return email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
 
 
 _covers: dict[tuple, bytes] = {}
