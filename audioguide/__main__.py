@@ -29,6 +29,11 @@ def run() -> None:
     except KeyboardInterrupt:
         print("Interrupted.", file=sys.stderr)
         sys.exit(130)
+    finally:
+        # The command has ended (its exit code stands): a signal while the interpreter tears down (numpy and
+        # scipy take a moment) must not turn a finished command into one killed by that signal.
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

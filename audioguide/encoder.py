@@ -56,6 +56,19 @@ def encode(blocks: Iterable[np.ndarray], path: Path, n_samples: int, settings: E
         raise
     err = proc.stderr.read().decode(errors="replace").strip()
     if proc.wait() != 0:
-        raise EncodeError(f"ffmpeg failed to encode {path.name}: {err or 'no message'}")
+        raise EncodeError(_reason(err, path))
     if done != n_samples:
         raise EncodeError(f"the mixer produced {done} samples, the timeline has {n_samples}")
+
+
+OS_REASONS = ("No space left on device", "File too large", "Disk quota exceeded", "Read-only file system",
+              "Permission denied")
+
+
+def _reason(err: str, path: Path) -> str:
+    """ffmpeg's complaint as one line that names the file the user knows (not a temporary one)."""
+    found = next((reason for reason in OS_REASONS if reason in err), None)
+    if found:
+        return f"cannot write {path.name}: {found}"
+    first = next((line for line in err.splitlines() if line.strip()), "no message").replace(str(path), path.name)
+    return f"ffmpeg failed to encode {path.name}: {first}"

@@ -129,18 +129,18 @@ def commit(stage: Path, folder: Path, names: Iterable[str]) -> None:
 
 
 @contextlib.contextmanager
-def lock(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on path (a hidden lock file), waiting for another process that holds it."""
+def lock(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock on a folder (on the folder itself: no lock file is left behind), waiting for
+    another process that holds it."""
     try:
-        handle = open(path, "a")
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     except OSError as e:
-        raise os_error("lock", path, e) from e
-    with handle:
+        raise os_error("lock", folder, e) from e
+    try:
         fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+        yield
+    finally:
+        os.close(handle)  # closing releases the lock
 
 
 @contextlib.contextmanager

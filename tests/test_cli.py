@@ -232,9 +232,13 @@ def test_ctrl_c_leaves_nothing_and_exits_130(tmp_path, clip_cache):
                        "--cache-dir", str(clip_cache), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                        start_new_session=True)
     deadline = time.monotonic() + 240
-    while time.monotonic() < deadline and not (out.exists() and any(out.iterdir())) and proc.poll() is None:
+    def staged():
+        return [f for d in out.glob(".audioguide-*-stage-*") for f in d.iterdir() if f.suffix == ".mp3"]
+
+    while time.monotonic() < deadline and not (out.exists() and staged()) and proc.poll() is None:
         time.sleep(0.05)
-    assert proc.poll() is None and [p.name.endswith(".tmp.mp3") for p in out.iterdir()] == [True]
+    assert proc.poll() is None and staged()  # the MP3 is being encoded, out of sight
+    assert [p.name for p in out.iterdir() if not p.name.startswith(".audioguide-")] == []
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does: the whole process group
     stdout, stderr = proc.communicate(timeout=60)
     assert (proc.returncode, stdout, stderr) == (130, "", "Interrupted.\n")

@@ -17,7 +17,6 @@ from ..publish import sidecars, tags
 from ..speech import ClipCache, EngineSpec, Speaker, require_espeak, resolve
 
 DEFAULT_LENGTH_S = 10 * 60
-LOCK_NAME = ".audioguide-lock"  # held while a session is moved into place: two builds of one session take turns
 
 # progress(stage, done, total)
 Progress = Callable[[str, int, int], None]
@@ -120,13 +119,16 @@ class Studio:
         report = (lambda done, total: self.progress("mix+encode", done, total)) if self.progress else None
         with files.staging(target.parent) as stage:  # made whole out of sight, then moved into place at once
             staged = stage / target.name
-            encoder.encode(prepared.blocks(), staged, timeline.n_samples,
-                           encoder.EncodeSettings(options.bitrate_kbps, self.channels), report)
-            tags.write(staged, timeline, info)
-            sidecars.write(staged, timeline, extra, info.cover_jpeg or b"")
+            try:
+                encoder.encode(prepared.blocks(), staged, timeline.n_samples,
+                               encoder.EncodeSettings(options.bitrate_kbps, self.channels), report)
+                tags.write(staged, timeline, info)
+                sidecars.write(staged, timeline, extra, info.cover_jpeg or b"")
+            except AudioguideError as e:  # name the files where the user will look for them
+                raise type(e)(str(e).replace(f"{stage}/", f"{target.parent}/")) from e
             plan = sidecars.beside(target, ".plan.json").name   # last: with it, the session is there
             names = [sidecars.beside(target, s).name for s in sidecars.SUFFIXES if s != ".plan.json"]
-            with files.lock(target.parent / LOCK_NAME):
+            with files.lock(target.parent):
                 files.commit(stage, target.parent, [*names, target.name, plan])
         return BuildResult(target, sidecars.beside(target, ".plan.json"), timeline, self.speaker.rendered,
                            (*self.notices, *self.speaker.notices))

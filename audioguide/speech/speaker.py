@@ -44,7 +44,8 @@ def render_clip(engine: Engine, cache: ClipCache, text: str) -> tuple[np.ndarray
         except AudioguideError:
             raise
         except Exception as e:  # pyttsx3, piper and onnxruntime raise errors of their own: converted here
-            raise SpeechError(f"{engine.spec.name} failed to say {text!r}: {str(e) or type(e).__name__}") from e
+            reason = (e.strerror if isinstance(e, OSError) else None) or str(e) or type(e).__name__
+            raise SpeechError(f"{engine.spec.name} failed to say {text!r}: {reason}") from e
         try:
             samples, rate = audio.read_wav(raw)
         except AudioError as e:

@@ -1,0 +1,240 @@
+"""Faults, for real: signals at random moments, a full disk, two builds of one session at once, missing tools.
+
+Every case runs the command as a user would (a process), then looks at what a user would see: the exit code, one
+line on stderr, and the folder: a session is there whole (its MP3 and every file beside it) or not at all, no
+temporary file is visible or left behind, and no speech worker outlives its parent.
+"""
+
+import os
+import random
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from audioguide.publish import sidecars
+
+pytestmark = pytest.mark.slow
+
+SESSION_FILES = [".mp3", *sidecars.SUFFIXES]
+
+
+def audioguide(*args, **kwargs):
+    return subprocess.Popen([sys.executable, "-m", "audioguide", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def assert_whole_or_absent(folder: Path, stem: str):
+    present = [s for s in SESSION_FILES if (folder / f"{stem}{s}").exists()]
+    assert present in ([], SESSION_FILES), present
+
+
+def leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".audioguide-"))
+
+
+def still_running(mark: str) -> list[int]:
+    """Processes of one run (the command, its speech workers, their resource tracker) that still run: they all
+    carry the run's mark in their environment."""
+    alive = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                environ = (entry / "environ").read_bytes()
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if f"AUDIOGUIDE_FAULT_RUN={mark}".encode() in environ and state != "Z":
+                alive.append(int(entry.name))
+    return alive
+
+
+CASES = [(sig, delay) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL)
+         for delay in random.Random(11).sample([0.05, 0.3, 0.8, 1.5, 2.5, 3.5, 5.0], 4)]
+
+
+@pytest.mark.parametrize("sig, delay", CASES, ids=[f"{s.name}-{d}s" for s, d in CASES])
+def test_a_signal_at_any_moment_of_a_build(tmp_path, clip_cache, sig, delay):
+    out = tmp_path / "out"
+    cache = tmp_path / "cold-cache" if delay < 2 else clip_cache  # early ones meet the speech workers
+    mark = f"{os.getpid()}-{sig.name}-{delay}"
+    proc = subprocess.Popen([sys.executable, "-m", "audioguide", "build", "thoracic-mobility", "-m", "12", "-o",
+                             str(out), "--engine", "pyttsx3", "--cache-dir", str(cache)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "AUDIOGUIDE_FAULT_RUN": mark})
+    time.sleep(delay)
+    finished = proc.poll() is not None
+    if not finished:
+        os.kill(proc.pid, sig)
+    stdout, stderr = proc.communicate(timeout=120)
+    time.sleep(1.5)  # what dies with its parent has died by now
+    assert still_running(mark) == []
+    if finished or proc.returncode == 0:
+        assert_whole_or_absent(out, "thoracic-mobility-12m")
+        return
+    expected = {signal.SIGINT: (130, "Interrupted.\n"), signal.SIGTERM: (143, "Terminated.\n")}
+    if sig in expected:
+        assert (proc.returncode, stderr) == expected[sig] and "Traceback" not in stderr
+        assert not out.exists() or leftovers(out) == []
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    if out.exists():
+        assert_whole_or_absent(out, "thoracic-mobility-12m")
+        again = subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "3", "-o", str(out),
+                                "--engine", "tone", "--cache-dir", str(tmp_path / "tone")], capture_output=True)
+        assert again.returncode == 0 and leftovers(out) == []  # the next run sweeps what a kill left
+
+
+def test_ctrl_c_during_start_up(tmp_path):
+    for delay in (0.02, 0.1, 0.3):
+        proc = audioguide("build", "desk-reset", "-m", "3", "-o", str(tmp_path), "--engine", "tone",
+                          "--cache-dir", str(tmp_path / "c"))
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+        assert proc.returncode in (0, 130) and "Traceback" not in stderr, (delay, stderr)
+        if proc.returncode == 130:
+            assert stderr.endswith("Interrupted.\n")
+
+
+def _limited(size: int):
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+    return limit
+
+
+def test_a_full_disk_is_one_line_and_leaves_earlier_sessions_alone(tmp_path):
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "3", "-o", str(out),
+                           "--engine", "tone", "--cache-dir", str(tmp_path / "c"), "--feed"], capture_output=True)
+    assert done.returncode == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    full = subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "4", "-o", str(out),
+                           "--engine", "tone", "--cache-dir", str(tmp_path / "c")], capture_output=True, text=True,
+                          preexec_fn=_limited(300_000))  # the speech is cached: the MP3 is what does not fit
+    assert full.returncode == 1 and full.stderr.count("\n") == 1, full.stderr
+    assert full.stderr.startswith("Error: ") and "desk-reset-4m.mp3" in full.stderr
+    assert ".audioguide-" not in full.stderr and "Traceback" not in full.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing partial, nothing else touched
+    feed = subprocess.run([sys.executable, "-m", "audioguide", "feed", "-o", str(out)], capture_output=True, text=True,
+                          preexec_fn=_limited(2_000))
+    assert feed.returncode == 1 and feed.stderr.startswith("Error: cannot write ") and "Traceback" not in feed.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real, nearly full disk: a tmpfs of a few hundred kilobytes (needs root, as CI runs)."""
+    mounted = []
+
+    def make(name: str, size: str) -> Path:
+        where = tmp_path / name
+        where.mkdir()
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+                          capture_output=True).returncode != 0:
+            pytest.skip("cannot mount a tmpfs here")
+        mounted.append(where)
+        return where
+
+    yield make
+    for where in mounted:
+        subprocess.run(["umount", str(where)], capture_output=True)
+
+
+def test_a_full_disk_under_the_cache_is_a_note(tmp_path, tiny_disk):
+    cache = tiny_disk("cache", "150k")  # a clip or two, then full
+    done = subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "3", "-o",
+                           str(tmp_path / "out"), "--engine", "tone", "--cache-dir", str(cache)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("Note: the speech cache is not used (cannot write ")
+    assert "No space left on device" in done.stderr and "Traceback" not in done.stderr
+    assert_whole_or_absent(tmp_path / "out", "desk-reset-3m")
+
+
+def test_a_full_output_disk_keeps_the_sessions_it_has(tmp_path, tiny_disk):
+    out = tiny_disk("out", "3m")
+    first = subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "3", "-o", str(out),
+                            "--engine", "tone", "--cache-dir", str(tmp_path / "c")], capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    full = subprocess.run([sys.executable, "-m", "audioguide", "build", "thoracic-mobility", "-m", "10", "-o", str(out),
+                           "--engine", "tone", "--cache-dir", str(tmp_path / "c")], capture_output=True, text=True)
+    assert full.returncode == 1 and full.stderr.count("\n") == 1 and full.stderr.startswith("Error: "), full.stderr
+    assert "thoracic-mobility-10m.mp3" in full.stderr and ".audioguide-" not in full.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_two_builds_of_one_session_at_once(tmp_path):
+    out = tmp_path / "out"
+    runs = [audioguide("build", "thoracic-mobility", "-m", "6", "-o", str(out), "--engine", "tone",
+                       "--cache-dir", str(tmp_path / f"c{i}")) for i in range(2)]
+    results = [p.communicate(timeout=120) for p in runs]
+    assert [p.returncode for p in runs] == [0, 0], results
+    assert_whole_or_absent(out, "thoracic-mobility-6m")
+    assert leftovers(out) == []
+    fed = subprocess.run([sys.executable, "-m", "audioguide", "feed", "-o", str(out)], capture_output=True, text=True)
+    assert fed.returncode == 0 and (out / "feed.xml").read_text().count("<enclosure ") == 1
+    probe = subprocess.run(["ffprobe", "-v", "error", str(out / "thoracic-mobility-6m.mp3")], capture_output=True)
+    assert probe.returncode == 0
+
+
+def _path_without(tmp_path: Path, *missing: str) -> str:
+    """A PATH with python, ffmpeg, ffprobe and espeak-ng, less the ones named."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir(exist_ok=True)
+    for tool in ("ffmpeg", "ffprobe", "espeak-ng"):
+        if tool not in missing and shutil.which(tool):
+            (bin_dir / tool).symlink_to(shutil.which(tool))
+    return f"{bin_dir}{os.pathsep}{os.path.dirname(sys.executable)}"
+
+
+@pytest.mark.parametrize("missing, args, message", [
+    (("ffprobe",), ["--engine", "tone", "--music", "MUSIC"], "Error: ffprobe is not installed; install it with: "
+                                                             "apt-get install ffmpeg\n"),
+    (("espeak-ng",), ["--engine", "pyttsx3"], "Error: the espeak-ng program is not installed (pyttsx3 needs it "
+                                              "beside its library); install it with: apt-get install espeak-ng\n"),
+    (("ffmpeg",), ["--engine", "tone"], "Error: ffmpeg is not installed; install it with: apt-get install ffmpeg\n"),
+])
+def test_missing_tools_name_their_package(tmp_path, missing, args, message):
+    music = tmp_path / "bed.ogg"
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=duration=2", str(music)], check=True)
+    env = {**os.environ, "PATH": _path_without(tmp_path, *missing)}
+    done = subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "3", "-o",
+                           str(tmp_path / "out"), "--cache-dir", str(tmp_path / "c"),
+                           *[str(music) if a == "MUSIC" else a for a in args]], env=env, capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (1, message)
+
+
+def test_a_cache_variable_naming_a_file(tmp_path):
+    (tmp_path / "not-a-folder").write_text("x")
+    env = {**os.environ, "AUDIOGUIDE_CACHE": str(tmp_path / "not-a-folder")}
+    done = subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "3", "-o",
+                           str(tmp_path / "out"), "--engine", "tone"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and done.stderr.startswith("Note: the speech cache is not used (")
+
+
+def test_a_signal_while_the_feed_is_written_leaves_the_old_feed_or_the_new_one(tmp_path):
+    import xml.etree.ElementTree as ET
+    out = tmp_path / "out"
+    for minutes in ("3", "3.5", "4"):
+        subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", minutes, "-o", str(out),
+                        "--engine", "tone", "--cache-dir", str(tmp_path / "c"), "--feed"], check=True,
+                       capture_output=True)
+    rng = random.Random(3)
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL) * 3:
+        proc = audioguide("feed", "-o", str(out), "--base-url", f"http://192.0.2.{rng.randint(1, 250)}:8000/")
+        time.sleep(rng.uniform(0.2, 1.5))
+        proc.send_signal(sig)
+        proc.communicate(timeout=60)
+        assert proc.returncode in (0, 130, 143, -signal.SIGKILL)
+        assert ET.parse(out / "feed.xml").getroot().tag == "rss"
+        assert (out / "index.html").read_text().rstrip().endswith("</html>")
+        if sig != signal.SIGKILL:
+            assert leftovers(out) == []
