@@ -46,8 +46,12 @@ def ensure_folder(folder: Path, what: str = "folder") -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise os_error(f"create the {what}", folder, e) from e
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise FileError(f"cannot write in the {what} {folder}: permission denied")
+    try:  # write a file there now: the reason (read-only, no permission, full) is known before any work
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=f"{_prefix()}probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise os_error(f"write in the {what}", folder, e) from e
     return folder
 
 

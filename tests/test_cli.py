@@ -406,3 +406,10 @@ def test_the_same_seed_gives_the_same_mp3_and_another_seed_other_words(tmp_path)
     assert (tmp_path / "a" / f"{name}.vtt").read_text() != (tmp_path / "c" / f"{name}.vtt").read_text()
     plan = CliRunner().invoke(cli, ["plan", "thoracic-mobility", "--json", "--seed", "7", *voice])
     assert plan.output == (tmp_path / "a" / f"{name}.plan.json").read_text()
+
+
+def test_an_empty_output_folder_name_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["build", "desk-reset", "-m", "3", "--output-dir", "", "--engine", "tone"])
+    assert result.exit_code == 2 and "expected a folder, found an empty name" in result.output
+    assert list(tmp_path.iterdir()) == []

@@ -158,6 +158,18 @@ def test_a_full_disk_under_the_cache_is_a_note(tmp_path, tiny_disk):
     assert_whole_or_absent(tmp_path / "out", "desk-reset-3m")
 
 
+def test_a_read_only_output_folder_is_one_line_before_any_work(tmp_path, tiny_disk):
+    out = tiny_disk("ro", "1m")
+    subprocess.run(["mount", "-o", "remount,ro", str(out)], check=True)
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "audioguide", "build", "thoracic-mobility", "-m", "10", "-o", str(out),
+                           "--engine", "tone", "--cache-dir", str(tmp_path / "c")], capture_output=True, text=True)
+    assert (done.returncode, done.stderr) == (1, f"Error: cannot write in the output folder {out}: "
+                                                 f"Read-only file system\n")
+    assert not (tmp_path / "c").exists() or not any((tmp_path / "c").rglob("*.wav"))  # refused before speech
+    assert time.monotonic() - start < 10
+
+
 def test_a_full_output_disk_keeps_the_sessions_it_has(tmp_path, tiny_disk):
     out = tiny_disk("out", "3m")
     first = subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "3", "-o", str(out),
@@ -238,3 +250,25 @@ def test_a_signal_while_the_feed_is_written_leaves_the_old_feed_or_the_new_one(t
         assert (out / "index.html").read_text().rstrip().endswith("</html>")
         if sig != signal.SIGKILL:
             assert leftovers(out) == []
+
+
+@pytest.mark.parametrize("damage", ["tagless", "not audio"])
+def test_a_damaged_session_is_left_out_of_the_feed_with_one_warning(tmp_path, damage):
+    out = tmp_path / "out"
+    for minutes in ("3", "4"):
+        subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", minutes, "-o", str(out),
+                        "--engine", "tone", "--cache-dir", str(tmp_path / "c")], check=True, capture_output=True)
+    mp3 = out / "desk-reset-3m.mp3"
+    if damage == "tagless":
+        from mutagen.id3 import ID3
+        ID3(mp3).delete()
+    else:
+        mp3.write_bytes(b"this is not audio at all" * 100)
+    done = subprocess.run([sys.executable, "-m", "audioguide", "feed", "-o", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0
+    xml = (out / "feed.xml").read_text()
+    if damage == "tagless":  # still a session: its file name stands in for its title
+        assert done.stderr == "" and "<title>desk-reset-3m</title>" in xml
+    else:
+        assert done.stderr.startswith("Warning: skipped ") and done.stderr.count("\n") == 1
+        assert "desk-reset-3m.mp3" not in xml and "desk-reset-4m.mp3" in xml

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+pytestmark = pytest.mark.slow  # real server processes
 TOKEN = "test-token-123"
 
 

@@ -334,12 +334,29 @@ class Reader:
         )
         if routine.items and all(i.optional for i in routine.items):
             self.fail(join(where, "items"), "at least one item must not be optional")
+        if len(self.errors) == before and routine.items:
+            self._filled(routine, where)
         if len(self.errors) == before and routine.items and longest_estimate_s(routine) > MAX_SESSION_S:
             self.fail(where, f"lasts more than {MAX_SESSION_S // 3600} hours at its maxima (reps, holds, sets, "
                              "rests, rounds); lower some of them")
         if None in items:
             return None  # an item's exercise has mistakes of its own (reported there): no routine without it
         return routine if len(self.errors) == before else None
+
+    def _filled(self, routine: Routine, where: str) -> None:
+        """Texts stay within MAX_TEXT once {title} and {next} are filled with the longest title they can get."""
+        title = max([len(routine.title), *(len(i.exercise.title) for i in routine.items)])
+        texts = [*routine.intro, *routine.outro, *routine.transition, *routine.round_cue]
+        for item in routine.items:
+            ex = item.exercise
+            texts += [*ex.setup, *ex.tips, *ex.start_cue, *ex.switch_cue, *ex.side_cue,
+                      *(t for p in ex.phases for t in (*p.cue, *p.release, *(x for r in p.reminders for x in r.text)))]
+        for text in texts:
+            filled = len(text) + (text.count("{title}") + text.count("{next}")) * title
+            if filled > MAX_TEXT:
+                self.fail(where, f"a text comes to {filled} characters with its titles filled in, more than "
+                                 f"{MAX_TEXT}: {quoted(text)}")
+                return
 
     def item(self, raw: dict, where: str, known: dict[str, Exercise], raw_exercises: dict) -> Item | None:
         overrides = {k: v for k, v in raw.items() if k not in ITEM_KEYS}
