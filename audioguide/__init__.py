@@ -10,7 +10,8 @@ _PUBLIC = {"AudioguideError": "errors", "DefinitionError": "errors", "Chapter": 
            "build": "pipeline", "build_many": "pipeline", "build_program": "pipeline", "compile": "compiler",
            "plan": "compiler", "load_library": "definitions", "parse_length": "times"}
 
-__all__ = sorted(_PUBLIC)
+__all__ = ["AudioguideError", "BuildOptions", "Chapter", "DefinitionError", "Event", "Exercise", "Program", "Routine",
+           "Timeline", "build", "build_many", "build_program", "compile", "load_library", "parse_length", "plan"]
 
 
 def __getattr__(name: str):

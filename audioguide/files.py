@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -117,19 +118,38 @@ def staging(folder: Path, what: str = "output folder") -> Iterator[Path]:
         shutil.rmtree(stage, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back for a few steps that must not be cut in half; they arrive after.
+
+    The handlers are swapped rather than the signals blocked: a blocked signal is delivered to another thread
+    (there are some: the speech pool's), whose Python handler still interrupts the main thread. Outside the
+    main thread (a build the server runs) signals are the main thread's business, and nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    kept = {sig: signal.signal(sig, lambda number, frame: caught.append(number))
+            for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in kept.items():
+            signal.signal(sig, handler)
+        if caught:
+            os.kill(os.getpid(), caught[0])  # now it is handled as it would have been
+
+
 def commit(stage: Path, folder: Path, names: Iterable[str]) -> None:
     """Move the named files from stage into folder, in order, with Ctrl-C and SIGTERM held back until all are
     moved: a set of files appears whole (a session's MP3 and the files beside it), never half of it."""
-    blocked = {signal.SIGINT, signal.SIGTERM}
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)
-    try:
+    with signals_held():
         for name in names:
             try:
                 os.replace(stage / name, Path(folder) / name)
             except OSError as e:
                 raise os_error("write", Path(folder) / name, e) from e
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 @contextlib.contextmanager

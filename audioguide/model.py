@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import defaults
+
 SAMPLE_RATE = 44100
 
 # Every sound the compiler can place, with the length of the slot it reserves for it.
@@ -129,6 +131,16 @@ class Routine:
     rest_s: Range = DEFAULT_REST_S
     rounds: Range = Range.fixed(1)
     source: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSpec:
+    """Which voice speaks: an engine name, a voice and a rate; small and picklable, so speech worker processes
+    can build their own engine from it."""
+
+    name: str = defaults.ENGINE
+    voice: str | None = None
+    rate: int | None = None
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -174,20 +174,6 @@ def test_sidecars_match_the_timeline(short_build):
     assert [(c["title"], c["startTime"]) for c in chapters] == [(c.title, round(c.start_s, 3)) for c in timeline.chapters]
 
 
-def test_stale_remembered_lengths_never_reach_the_plan(tmp_path, clip_cache):
-    from audioguide.speech import ClipCache, Speaker
-    options = pipeline.BuildOptions(length_s=120, engine=EngineSpec("pyttsx3"), cache_dir=clip_cache,
-                                    definition_paths=(DATA / "short.toml",))
-    honest, _ = pipeline.plan("short", options)
-    speaker = Speaker(EngineSpec("pyttsx3"), ClipCache(clip_cache))
-    lies = {text: n + 4410 for text, n in speaker.remembered().items()}  # as if every clip were 0.1 s longer
-    speaker.cache.remember(speaker.engine.identity(), lies)
-    assert speaker.remembered() == lies
-    again, _ = pipeline.plan("short", options)
-    assert again == honest
-    assert speaker.remembered() != lies  # corrected from the clips themselves
-
-
 @pytest.mark.slow
 @pytest.mark.skipif(not __import__("audioguide.speech", fromlist=["x"]).piper_available(),
                     reason="the neural extra is not installed")
@@ -197,8 +183,5 @@ def test_the_plan_is_the_same_after_the_cache_is_cleared(tmp_path):
                                     definition_paths=(DATA / "short.toml",))
     first, _ = pipeline.plan("short", options)
     assert ClipCache(tmp_path / "cache").clear() > 0
-    (tmp_path / "cache").joinpath("unused").touch()
-    for index in (tmp_path / "cache").glob("lengths-*.json"):
-        index.unlink()  # nothing remembered either: every clip rendered afresh
     again, _ = pipeline.plan("short", options)
     assert again == first

@@ -39,13 +39,6 @@ def test_cache_key_depends_on_voice_rate_and_text(tmp_path):
     assert cache.path(plain, "Hi.") == cache.path(plain, "  Hi. ")    # the same words are the same clip
 
 
-def test_remembered_lengths_are_per_engine(speaker, tmp_path):
-    lengths = speaker.durations(["One clip."])
-    assert speaker.remembered() == lengths
-    other = speech.Speaker(speech.EngineSpec("tone", voice="high"), speech.ClipCache(tmp_path / "cache"))
-    assert other.remembered() == {}
-
-
 def test_cache_info_and_clear(speaker):
     speaker.clips(["One clip."])
     count, size = speaker.cache.info()
@@ -91,13 +84,3 @@ def test_a_damaged_cache_never_stops_a_build(tmp_path, damage, monkeypatch):
     clip = tone.clips(["Damaged."])["Damaged."]
     assert len(clip) > 1000 and tone.notices and tone.notices[0].startswith("the speech cache is not used (")
     assert tone.durations(["Damaged."]) == {"Damaged.": len(clip)}  # kept for the rest of this run
-
-
-@pytest.mark.parametrize("index", ['{"Hi.": null}', '{"Hi.": -5}', '{"Hi.": 1e30}', '[1, 2]', '{"Hi.": "x"}',
-                                   "not json", '{"Hi.": 99999999999}'])
-def test_a_damaged_lengths_index_is_ignored(tmp_path, index):
-    cache = speech.ClipCache(tmp_path)
-    identity = speech.make_engine(speech.EngineSpec("tone")).identity()
-    cache.root.mkdir(exist_ok=True)
-    cache._index(identity).write_text(index)
-    assert cache.remembered(identity) == {}

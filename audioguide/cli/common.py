@@ -10,11 +10,10 @@ from pathlib import Path
 
 import click
 
-from .. import pipeline, times
+from .. import defaults, pipeline, times
 from ..errors import AudioguideError
-from ..publish.episodes import DEFAULT_TITLE
 
-DEFAULT_BASE_URL = "http://localhost:8000/"
+DEFAULT_BASE_URL = defaults.BASE_URL
 DEFAULTS = pipeline.DEFAULTS
 
 
@@ -112,7 +111,7 @@ def output_dir_option(help: str, default: Path = DEFAULTS.output_dir):
 sessions_dir_option = click.option("--output-dir", "-o", type=Folder(exists=True),
                              default=DEFAULTS.output_dir, show_default=True, help="The folder of built sessions.")
 feed_title_option = click.option("--title", default=None,
-                                 help=f"The podcast's title [default: the program's, or {DEFAULT_TITLE!r}].")
+                                 help=f"The podcast's title [default: the program's, or {defaults.FEED_TITLE!r}].")
 cache_dir_option = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                           help="Speech clip cache [default: $XDG_CACHE_HOME/audioguide].")
 

@@ -9,7 +9,7 @@ import click
 from .. import definitions, pipeline
 from ..definitions import starters
 from ..errors import DefinitionErrors
-from ..speech import EngineSpec
+from ..model import EngineSpec
 from .common import Bar, Exit, cli, definitions_option, engine_options, notes, output_dir_option, quiet_option
 
 

@@ -8,7 +8,7 @@ import re
 import click
 
 from .. import definitions, pipeline, times
-from ..speech import EngineSpec
+from ..model import EngineSpec
 from .common import (DEFAULTS, Bar, Exit, cli, definitions_option, engine_options, notes, output_dir_option,
                      quiet_option)
 

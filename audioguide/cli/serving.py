@@ -8,7 +8,7 @@ import sys
 import click
 
 from .. import pipeline
-from ..speech import EngineSpec
+from ..model import EngineSpec
 from .common import DEFAULT_BASE_URL, cli, engine_options, feed_title_option, sessions_dir_option
 
 

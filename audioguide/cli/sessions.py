@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from .. import encoder, pipeline, times
-from ..publish import picture, sidecars
-from ..speech import EngineSpec
+from .. import defaults, pipeline, times
+from ..model import EngineSpec
 from .common import (DEFAULT_BASE_URL, DEFAULTS, Bar, Exit, cli, engine_options, length_options, lengths, notes,
                      one_length, output_dir_option, quiet_option)
 
@@ -20,7 +19,7 @@ from .common import (DEFAULT_BASE_URL, DEFAULTS, Bar, Exit, cli, engine_options,
 @engine_options
 @click.option("--sounds", "sounds_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Folder of KIND.wav files replacing the built-in beeps.")
-@click.option("--bitrate", type=click.Choice([str(b) for b in encoder.BITRATES_KBPS]),
+@click.option("--bitrate", type=click.Choice([str(b) for b in defaults.BITRATES_KBPS]),
               default=str(DEFAULTS.bitrate_kbps), show_default=True, help="MP3 bitrate in kbps (constant).")
 @click.option("--music", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A music bed (any format ffmpeg reads), looped, faded and ducked under the voice.")
@@ -97,6 +96,7 @@ def plan(routine, minutes, length, seed, definition_paths, engine, voice, rate, 
     with Bar(quiet) as bar:
         timeline, notices = pipeline.plan(routine, options, bar)
     notes(notices)
+    from ..publish import picture, sidecars
     if svg_path:
         picture.write(svg_path, timeline)
     click.echo(sidecars.plan_json(timeline) if as_json else sidecars.plan_text(timeline), nl=False)

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from .. import speech
-from ..speech import ClipCache, EngineSpec
+from ..model import EngineSpec
 from .common import cache_dir_option, cli, engine_options
 
 
@@ -21,6 +20,7 @@ def voices(engine):
         audioguide voices
         audioguide voices --engine pyttsx3
     """
+    from .. import speech
     listed = speech.catalogue(engine)
     click.echo("\n".join([f"auto -> {speech.resolve('auto')}", *(line for found in listed for line in found.lines())]))
 
@@ -37,7 +37,8 @@ def say(text, output, engine, voice, rate, cache_dir):
     Example:
         audioguide say "Lift your arms off the wall." --output lift.wav --engine pyttsx3 --voice gmw/en-us
     """
-    seconds, used = speech.say(text, output, EngineSpec(engine, voice, rate), ClipCache(cache_dir))
+    from .. import speech
+    seconds, used = speech.say(text, output, EngineSpec(engine, voice, rate), speech.ClipCache(cache_dir))
     click.echo(f"{output} ({seconds:.2f} s, {used})")
 
 
@@ -61,6 +62,7 @@ def info(cache_dir):
     Example:
         audioguide cache info
     """
+    from ..speech import ClipCache
     store = ClipCache(cache_dir)
     count, size = store.info()
     click.echo(f"{store.root}: {count} clips, {size / 1e6:.1f} MB")
@@ -75,5 +77,6 @@ def clear(cache_dir):
     Example:
         audioguide cache clear
     """
+    from ..speech import ClipCache
     store = ClipCache(cache_dir)
     click.echo(f"removed {store.clear()} clips from {store.root}")

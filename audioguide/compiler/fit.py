@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .. import times
@@ -33,17 +33,19 @@ class Layouts:
     """Layouts of one routine with one set of durations, each choice laid out once; notes every text any of
     them had to estimate (the choice between candidates depended on those estimates too)."""
 
-    def __init__(self, routine: Routine, durations: Mapping[str, int], seed: int = 0):
+    def __init__(self, routine: Routine, durations: Mapping[str, int], seed: int = 0,
+                 estimate: Callable[[str], int] | None = None):
         self.routine = routine
         self.durations = durations
         self.seed = seed
+        self.estimate = estimate
         self.estimated: set[str] = set()
         self.done: dict[Choice, Timeline] = {}
 
     def __call__(self, rounds: int, dropped: frozenset[int], level: float) -> Timeline:
         choice = Choice(rounds, dropped, level)
         if choice not in self.done:
-            self.done[choice], estimated = layout(self.routine, choice, self.durations, self.seed)
+            self.done[choice], estimated = layout(self.routine, choice, self.durations, self.seed, self.estimate)
             self.estimated |= estimated
         return self.done[choice]
 

@@ -10,7 +10,7 @@ import dataclasses
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..errors import PlanError
@@ -58,9 +58,10 @@ def _pick(span: Range, level: float, step: float) -> float:
 class _Writer:
     """Appends events one after another, tracking the time cursor in samples and the texts it had to estimate."""
 
-    def __init__(self, durations: Mapping[str, int], seed: int):
+    def __init__(self, durations: Mapping[str, int], seed: int, estimate: Callable[[str], int] | None = None):
         self.durations = durations
         self.seed = seed
+        self.estimate = estimate or _guess
         self.offsets: dict[tuple[str, int], int] = {}
         self.estimated: set[str] = set()
         self.t = 0
@@ -82,7 +83,7 @@ class _Writer:
         """The text's measured length in samples, else an estimate (noted in self.estimated)."""
         if self.measured(text):
             return int(self.durations[text])
-        return round((0.25 + len(text) / CHARS_PER_S) * SAMPLE_RATE)
+        return self.estimate(text)
 
     def say(self, text: str, gap_s: float = GAP_S) -> int:
         """Speak text at the cursor; return where it started."""
@@ -131,6 +132,11 @@ class _Writer:
         return self.offsets[(key, n)]
 
 
+def _guess(text: str) -> int:
+    """A length for a text no one has measured: about what the voices take."""
+    return round((0.25 + len(text) / CHARS_PER_S) * SAMPLE_RATE)
+
+
 def _fill(template: str, values: Mapping[str, object]) -> str:
     if "{" not in template:
         return template
@@ -155,10 +161,11 @@ def _samples(seconds: float) -> int:
     return round(seconds * SAMPLE_RATE)
 
 
-def layout(routine: Routine, choice: Choice, durations: Mapping[str, int], seed: int = 0) -> tuple[Timeline, set[str]]:
+def layout(routine: Routine, choice: Choice, durations: Mapping[str, int], seed: int = 0,
+           estimate: Callable[[str], int] | None = None) -> tuple[Timeline, set[str]]:
     """The routine laid out as choice says (phrasings rotated from where seed says), and the texts whose lengths
-    had to be estimated."""
-    w = _Writer(durations, seed)
+    had to be estimated (with estimate, or the compiler's own guess)."""
+    w = _Writer(durations, seed, estimate)
     items = [item for i, item in enumerate(routine.items) if i not in choice.dropped]
     w.chapter("Intro")
     for line in routine.intro:

@@ -1,7 +1,10 @@
-"""Planning with measured speech: compile, measure what the layouts needed, compile again until nothing moves.
+"""Planning with measured speech: compile, measure what the plan says, compile again until nothing moves.
 
-The compiler stays pure: measure is passed in (the pipeline hands it the speech stage's clip lengths), and
-known lengths (what a cache remembers) are only a first guess, each checked by measure before it is trusted.
+The compiler stays pure: measure is passed in (the pipeline hands it the speech stage's clip lengths). A plan is
+laid out from the lengths measured so far and an estimate for the rest; only the texts the plan actually says
+are measured (a cold build renders little it will not use), and it is laid out again until every text it says
+has been measured. The estimate is fitted to what was measured (chars to samples), so a plan depends only on
+the routine, the length, the seed and the voice: never on what a cache happens to hold.
 """
 
 from __future__ import annotations
@@ -13,33 +16,32 @@ from ..model import Routine, Timeline
 from .fit import SEARCH_STEPS, Fitted, Layouts
 from .layout import amounts
 
-MAX_PASSES = 6
+MAX_PASSES = 12
+MIN_FIT = 8        # measured texts needed before the estimate is fitted to them
 
 # measure(texts) -> {text: length in samples} for every text given
 Measure = Callable[[list[str]], Mapping[str, int]]
 
 
-def plan(routine: Routine, length_s: float, measure: Measure, known: Mapping[str, int] | None = None,
-         seed: int = 0) -> Timeline:
+def plan(routine: Routine, length_s: float, measure: Measure, seed: int = 0) -> Timeline:
     """The routine laid out to last exactly length_s seconds, every spoken text placed at its measured length.
 
     Raises LengthError (from measured lengths, never from guesses) when the routine cannot fill length_s.
     """
-    return fit(routine, length_s, measure, known, seed).timeline
+    return fit(routine, length_s, measure, seed).timeline
 
 
-def fit(routine: Routine, length_s: float, measure: Measure, known: Mapping[str, int] | None = None,
-        seed: int = 0, rounds: int | None = None, floor: float = 0.0) -> Fitted:
+def fit(routine: Routine, length_s: float, measure: Measure, seed: int = 0, rounds: int | None = None,
+        floor: float = 0.0) -> Fitted:
     """As plan(), with the rounds and level chosen; rounds and floor as Layouts.fit takes them."""
-    outcome = plan_many(routine, [length_s], measure, known, seed, rounds, floor)[0]
+    outcome = plan_many(routine, [length_s], measure, seed, rounds, floor)[0]
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
 
 
-def plan_many(routine: Routine, lengths_s: Sequence[float], measure: Measure,
-              known: Mapping[str, int] | None = None, seed: int = 0, rounds: int | None = None,
-              floor: float = 0.0) -> list[Fitted | LengthError | PlanError]:
+def plan_many(routine: Routine, lengths_s: Sequence[float], measure: Measure, seed: int = 0,
+              rounds: int | None = None, floor: float = 0.0) -> list[Fitted | LengthError | PlanError]:
     """Plans for several lengths of one routine at once, each text measured once for all of them: for each
     length the fitted plan, or the error that length met (the others are planned all the same)."""
     def attempt(layouts: Layouts) -> tuple[list, Iterable[str]]:
@@ -56,11 +58,10 @@ def plan_many(routine: Routine, lengths_s: Sequence[float], measure: Measure,
                 outcomes.append(error)
         return outcomes, used
 
-    return _settle(routine, measure, known, seed, attempt)
+    return _settle(routine, measure, seed, attempt)
 
 
-def plan_series(steps: Sequence[tuple[Routine, float, int]], measure: Measure,
-                known: Mapping[str, int] | None = None) -> list[Fitted | LengthError | PlanError]:
+def plan_series(steps: Sequence[tuple[Routine, float, int]], measure: Measure) -> list[Fitted | LengthError | PlanError]:
     """Sessions that follow one another, as (routine, length_s, seed): the first is fitted freely; each later one
     keeps the rounds of the one before and never goes below its level, so no rep, hold or set is taken back.
     A later session that cannot fit its length at that level keeps the level and runs a little longer."""
@@ -68,7 +69,7 @@ def plan_series(steps: Sequence[tuple[Routine, float, int]], measure: Measure,
     before: Fitted | None = None
     for routine, length_s, seed in steps:
         try:
-            fitted = fit(routine, length_s, measure, known, seed, rounds=before.rounds if before else None,
+            fitted = fit(routine, length_s, measure, seed, rounds=before.rounds if before else None,
                          floor=_lowest_level_keeping(routine, before.level) if before else 0.0)
         except (LengthError, PlanError) as error:
             out.append(error)
@@ -97,13 +98,13 @@ def _lowest_level_keeping(routine: Routine, level: float) -> float:
     return hi
 
 
-def length_range(routine: Routine, measure: Measure, known: Mapping[str, int] | None = None) -> tuple[float, float]:
+def length_range(routine: Routine, measure: Measure) -> tuple[float, float]:
     """The shortest and the longest session the routine can fill, in seconds, from measured speech."""
     def attempt(layouts: Layouts) -> tuple[tuple[float, float], Iterable[str]]:
         shortest, longest = layouts.bounds()
         return (shortest.duration_s, longest.duration_s), [*shortest.texts(), *longest.texts()]
 
-    return _settle(routine, measure, known, 0, attempt)
+    return _settle(routine, measure, 0, attempt)
 
 
 def estimated_range(routine: Routine) -> tuple[float, float]:
@@ -112,21 +113,33 @@ def estimated_range(routine: Routine) -> tuple[float, float]:
     return shortest.duration_s, longest.duration_s
 
 
-def _settle(routine: Routine, measure: Measure, known: Mapping[str, int] | None, seed: int,
-            attempt: Callable[[Layouts], tuple[object, Iterable[str]]]):
-    """Run attempt until every text it used, and every text any layout estimated, has been measured."""
-    durations = dict(known or {})
-    verified: set[str] = set()
+def _settle(routine: Routine, measure: Measure, seed: int, attempt: Callable[[Layouts], tuple[object, Iterable[str]]]):
+    """Run attempt until every text it used has been measured; return its result then (or raise it, when it is
+    an error). Texts it did not use stay estimated: they only decided which candidate lost."""
+    durations: dict[str, int] = {}
     for _ in range(MAX_PASSES):
-        layouts = Layouts(routine, durations, seed)
+        layouts = Layouts(routine, durations, seed, _estimator(durations))
         result, used = attempt(layouts)
-        needed = (set(used) | layouts.estimated) - verified
-        if needed:
-            measured = {text: int(n) for text, n in measure(sorted(needed)).items() if text in needed}
-            guessed_right = all(durations.get(text) == n for text, n in measured.items())
-            durations.update(measured)
-            verified |= needed
-            if not guessed_right:
-                continue  # lay out again with what was measured
-        return result
+        needed = sorted(set(used) - set(durations))
+        if not needed:
+            if isinstance(result, LengthError):
+                raise result
+            return result
+        measured = measure(needed)
+        durations.update({text: int(measured[text]) for text in needed})
     raise PlanError(f"the plan for {routine.id} did not settle after {MAX_PASSES} passes")
+
+
+def _estimator(durations: Mapping[str, int]) -> Callable[[str], int] | None:
+    """samples = a + b * characters, fitted to the texts measured so far (None: the compiler's own guess)."""
+    if len(durations) < MIN_FIT:
+        return None
+    xs = [len(text) for text in durations]
+    ys = list(durations.values())
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    if spread == 0:
+        return None
+    slope = max(sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys)) / spread, 1.0)
+    base = mean_y - slope * mean_x
+    return lambda text: max(1, round(base + slope * len(text)))

@@ -14,13 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import defaults
 from ..model import SAMPLE_RATE, SOUND_KINDS, SPEECH, Timeline
 from . import loudness, music as bed
 
 BLOCK_S = 10.0
-TARGET_LUFS = -16.0             # podcast loudness
-MUSIC_LEVEL_DB = -18.0          # a music bed's level relative to the speech
-MUSIC_DUCK_DB = 15.0            # how far the music dips under speech and beeps
+TARGET_LUFS = defaults.LOUDNESS_LUFS
+MUSIC_LEVEL_DB = defaults.MUSIC_LEVEL_DB
+MUSIC_DUCK_DB = defaults.MUSIC_DUCK_DB
 SPEECH_RMS = 10 ** (-20 / 20)   # every speech clip is brought to this level before the master gain
 BEEP_PEAK_DB = 6.0              # beeps peak this far above the speech level: clear, not startling
 GATE = 10 ** (-40 / 20)         # samples quieter than this do not count towards a clip's level

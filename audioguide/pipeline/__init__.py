@@ -1,14 +1,25 @@
 """The stages composed: definitions -> (schedule) -> compiler -> speech -> mixer -> encoder -> publish.
 
 Each command of the CLI is one call here (or into a stage's public face); nothing here knows about click.
-studio.py holds what every build shares and renders one session; routines.py builds routines at one length or
-several; programs.py builds a program's sessions day by day.
+options.py says what a build is asked for and gives (light: no numpy); studio.py holds what every build shares
+and renders one session; routines.py builds routines at one length or several; programs.py builds a program's
+sessions day by day. Names are imported when first used, so reading the defaults costs nothing.
 """
 
-from .programs import CalendarDay, build_program, program_calendar, today
-from .routines import build, build_many, describe, length_range, plan
-from .studio import DEFAULT_LENGTH_S, DEFAULTS, BuildOptions, BuildResult, Outcome, Progress, check_tools
+from importlib import import_module
 
-__all__ = ["DEFAULTS", "DEFAULT_LENGTH_S", "BuildOptions", "BuildResult", "CalendarDay", "Outcome", "Progress",
-           "build", "build_many", "build_program", "check_tools", "describe", "length_range", "plan",
-           "program_calendar", "today"]
+from .options import DEFAULT_LENGTH_S, DEFAULTS, BuildOptions, BuildResult, Outcome, Progress
+
+_LATER = {"CalendarDay": "programs", "build_program": "programs", "program_calendar": "programs",
+          "today": "programs", "build": "routines", "build_many": "routines", "describe": "routines",
+          "length_range": "routines", "plan": "routines", "check_tools": "studio"}
+
+__all__ = ["DEFAULTS", "DEFAULT_LENGTH_S", "BuildOptions", "BuildResult", "CalendarDay", "Outcome", "Progress", "build",
+           "build_many", "build_program", "check_tools", "describe", "length_range", "plan", "program_calendar",
+           "today"]
+
+
+def __getattr__(name: str):
+    if name in _LATER:
+        return getattr(import_module(f".{_LATER[name]}", __name__), name)
+    raise AttributeError(f"module 'audioguide.pipeline' has no attribute {name!r}")

@@ -1,8 +1,7 @@
 """Programs: a daily practice built session by session, each week doing a little more than the one before.
 
 The sessions of a week are planned in order (compiler.plan_series), so no rep, hold or round is taken back
-within a week; every text of every session is measured in one batch first, so a cold cache renders in one
-pool of workers.
+within a week.
 """
 
 from __future__ import annotations
@@ -10,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from importlib import metadata
 from pathlib import Path
@@ -20,7 +19,8 @@ from ..errors import AudioguideError, LengthError
 from ..model import Program
 from ..publish import cover, sidecars, tags
 from ..schedule import Session, calendar, last_day, sessions
-from .studio import DEFAULTS, BuildOptions, Outcome, Progress, Studio
+from .options import DEFAULTS, BuildOptions, Outcome, Progress
+from .studio import Studio
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,8 @@ def program_calendar(name: str, start: dt.date, options: BuildOptions = DEFAULTS
     """Every day of the program from start, each session planned with the chosen voice."""
     program, notices = _program(name, options)
     studio = Studio(options, progress, tuple(notices), output=False)  # plans only: no folder needed
-    planned = _plan(studio, program, sessions(program, start))
+    with studio.speaker:
+        planned = _plan(studio, program, sessions(program, start))
     days, before = [], None
     for day, date, session in calendar(program, start):
         plan = planned.get(session.number) if session else None
@@ -75,8 +76,10 @@ def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, d
     if todo:
         last = max(s.number for s, _, _ in todo)
         weeks = {s.week for s, _, _ in todo}
-        planned = _plan(studio, program, [s for s in everything if s.week in weeks and s.number <= last])
-        clips = studio.clips(p.timeline for s, _, _ in todo if isinstance(p := planned[s.number], compiler.Fitted))
+        with studio.speaker:
+            planned = _plan(studio, program, [s for s in everything if s.week in weeks and s.number <= last])
+            clips = studio.clips(p.timeline for s, _, _ in todo if isinstance(p := planned[s.number],
+                                                                                 compiler.Fitted))
         for session, target, digest in todo:
             plan = planned[session.number]
             label = f"day {session.day}"
@@ -113,27 +116,15 @@ def _program(name: str, options: BuildOptions) -> tuple[Program, list[str]]:
 
 
 def _plan(studio: Studio, program: Program, chosen: list[Session]) -> dict[int, compiler.Fitted | AudioguideError]:
-    return plan_sessions(chosen, studio.measure, studio.speaker.remembered)
+    return plan_sessions(chosen, studio.measure)
 
 
-def plan_sessions(chosen: list[Session], measure: compiler.Measure,
-                  known: Callable[[], Mapping[str, int]] = dict) -> dict[int, compiler.Fitted | AudioguideError]:
-    """Plan the chosen sessions week by week, in order (no week takes back what its earlier days reached); the
-    texts they will say are measured in one batch first, so a cold cache renders them in one pool.
-
-    known() gives the lengths known so far (asked again after the batch)."""
-    texts: set[str] = set()
-    guesses = known()
-    for s in chosen:
-        try:
-            texts.update(compiler.compile(s.routine, s.length_s, guesses, s.seed).texts())
-        except AudioguideError:
-            pass  # a session that cannot be laid out is reported when it is planned for real
-    lengths = {**guesses, **measure(sorted(texts))}
+def plan_sessions(chosen: list[Session], measure: compiler.Measure) -> dict[int, compiler.Fitted | AudioguideError]:
+    """Plan the chosen sessions week by week, in order: no week takes back what its earlier days reached."""
     planned: dict[int, compiler.Fitted | AudioguideError] = {}
     for week in sorted({s.week for s in chosen}):
         series = [s for s in chosen if s.week == week]
-        fitted = compiler.plan_series([(s.routine, s.length_s, s.seed) for s in series], measure, lengths)
+        fitted = compiler.plan_series([(s.routine, s.length_s, s.seed) for s in series], measure)
         planned.update({s.number: f for s, f in zip(series, fitted)})
     return planned
 

@@ -12,7 +12,8 @@ from ..model import Routine, Timeline
 from ..publish import cover, tags
 from ..schedule import seed_of
 from ..speech import ClipCache, Speaker
-from .studio import DEFAULTS, BuildOptions, BuildResult, Outcome, Progress, Studio, check_tools, measure_with
+from .options import DEFAULTS, BuildOptions, BuildResult, Outcome, Progress
+from .studio import Studio, check_tools, measure_with
 
 def build(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> BuildResult:
     """Build the session MP3 for the routine called name (or in the file name) and its sidecars beside it."""
@@ -29,8 +30,9 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
     routine, notices = definitions.find_routine(name, options.definition_paths)
     studio = Studio(options, progress, tuple(notices))
     seed = options.seed if options.seed is not None else seed_of(routine.id)
-    fitted = compiler.plan_many(routine, lengths_s, studio.measure, studio.speaker.remembered(), seed)
-    clips = studio.clips(f.timeline for f in fitted if isinstance(f, compiler.Fitted))
+    with studio.speaker:  # the voice is let go once all speech is rendered: mixing needs the memory
+        fitted = compiler.plan_many(routine, lengths_s, studio.measure, seed)
+        clips = studio.clips(f.timeline for f in fitted if isinstance(f, compiler.Fitted))
     outcomes = []
     for length_s, plan in zip(lengths_s, fitted):
         label = times.label(length_s)
@@ -48,9 +50,9 @@ def plan(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None 
     """The timeline a build of the routine called name would have, with the definitions' notices."""
     check_tools(options.engine)
     routine, notices = definitions.find_routine(name, options.definition_paths)
-    speaker = Speaker(options.engine, ClipCache(options.cache_dir))
     seed = options.seed if options.seed is not None else seed_of(routine.id)
-    return compiler.plan(routine, options.length_s, measure_with(speaker, progress), speaker.remembered(), seed), notices
+    with Speaker(options.engine, ClipCache(options.cache_dir)) as speaker:
+        return compiler.plan(routine, options.length_s, measure_with(speaker, progress), seed), notices
 
 
 def describe(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> tuple[list[str], list[str]]:
@@ -78,7 +80,7 @@ def length_range(routine: Routine, options: BuildOptions = DEFAULTS,
                  progress: Progress | None = None) -> tuple[float, float]:
     """The shortest and longest session the routine can fill with the chosen voice, in seconds."""
     check_tools(options.engine)
-    speaker = Speaker(options.engine, ClipCache(options.cache_dir))
-    return compiler.length_range(routine, measure_with(speaker, progress), speaker.remembered())
+    with Speaker(options.engine, ClipCache(options.cache_dir)) as speaker:
+        return compiler.length_range(routine, measure_with(speaker, progress))
 
 

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -12,56 +10,10 @@ import numpy as np
 from .. import audio, compiler, encoder, files, mixer
 from ..errors import AudioguideError
 from ..mixer import sounds
-from ..model import Timeline
+from ..model import EngineSpec, Timeline
 from ..publish import sidecars, tags
-from ..speech import ClipCache, EngineSpec, Speaker, require_espeak, resolve
-
-DEFAULT_LENGTH_S = 10 * 60
-
-# progress(stage, done, total)
-Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True, slots=True)
-class BuildOptions:
-    """Everything a build can be asked for; the defaults here are the command line's defaults."""
-
-    length_s: float = DEFAULT_LENGTH_S
-    output_dir: Path = Path("output")
-    engine: EngineSpec = EngineSpec()
-    cache_dir: Path | None = None
-    sounds_dir: Path | None = None
-    bitrate_kbps: int = encoder.BITRATE_KBPS
-    definition_paths: tuple[Path, ...] = ()
-    music: Path | None = None
-    music_level_db: float = mixer.MUSIC_LEVEL_DB
-    stereo: bool = False
-    loudness_lufs: float = mixer.TARGET_LUFS
-    seed: int | None = None          # None: from the routine (and a program's day)
-
-
-DEFAULTS = BuildOptions()
-
-
-@dataclass(frozen=True, slots=True)
-class BuildResult:
-    path: Path
-    plan_path: Path
-    timeline: Timeline
-    rendered_clips: int = 0
-    notices: tuple[str, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    """What became of one session of a build of several: its result, or the error it met."""
-
-    label: str                              # "10m", or "day 3"
-    result: BuildResult | None = None
-    error: AudioguideError | None = None
-    up_to_date: bool = False                # built before with the same inputs: left as it was
-    path: Path | None = None                # the MP3, built now or before
-
+from ..speech import ClipCache, Speaker, require_espeak, resolve
+from .options import BuildOptions, BuildResult, Outcome, Progress
 
 def check_tools(engine: EngineSpec) -> None:
     """MissingToolError now, before any work, when ffmpeg or the voice's own program is not installed."""

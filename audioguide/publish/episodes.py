@@ -17,12 +17,12 @@ from mutagen import MutagenError
 from mutagen.id3 import ID3, ID3NoHeaderError
 from mutagen.mp3 import MP3
 
-from .. import times
+from .. import defaults, times
 from ..errors import FeedError
 from . import sidecars
 
 GUID_NAMESPACE = uuid.UUID("1b7e6a4e-7d0c-4d6b-9f59-2a6d5b1c0a11")  # audioguide's own: guids are uuid5(name)
-DEFAULT_TITLE = "audioguide sessions"
+DEFAULT_TITLE = defaults.FEED_TITLE
 DEFAULT_DESCRIPTION = "Voice-guided exercise sessions, built with audioguide."
 
 

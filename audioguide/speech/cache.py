@@ -19,13 +19,11 @@ import numpy as np
 
 from .. import files
 from ..model import SAMPLE_RATE
-from ..times import MAX_SESSION_S
 from .text import normalise
 
 CACHE_VERSION = 3  # 2: clips resampled by a polyphase filter; 3: a checksum chunk after the samples
 CHECK_CHUNK = b"agck"
 HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")   # RIFF, size, WAVE, fmt , 16, PCM, channels, rate, ..., data, size
-MAX_SAMPLES = MAX_SESSION_S * SAMPLE_RATE
 
 
 class ClipCache:
@@ -91,28 +89,3 @@ class ClipCache:
         count, _ = self.info()
         shutil.rmtree(self.root / "clips", ignore_errors=True)
         return count
-
-    # -- lengths: a hint for planning, checked against the clips before it is trusted ----------------
-
-    def remembered(self, identity: dict) -> dict[str, int]:
-        """Clip lengths this cache has recorded for an engine (only well-formed entries)."""
-        try:
-            known = json.loads(self._index(identity).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
-        if not isinstance(known, dict):
-            return {}
-        return {k: v for k, v in known.items()
-                if isinstance(k, str) and type(v) is int and 0 < v <= MAX_SAMPLES}
-
-    def remember(self, identity: dict, lengths: dict[str, int]) -> None:
-        """Record lengths (FileError when the index cannot be written)."""
-        known = self.remembered(identity)
-        if all(known.get(text) == n for text, n in lengths.items()):
-            return
-        known.update(lengths)
-        files.write_text(self._index(identity), json.dumps(known))
-
-    def _index(self, identity: dict) -> Path:
-        key = hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:16]
-        return self.root / f"lengths-{key}.json"

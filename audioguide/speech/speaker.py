@@ -7,10 +7,12 @@ is the parent's to handle: it cancels the queue and terminates the workers at on
 from __future__ import annotations
 
 import ctypes
+import gc
 import multiprocessing
 import os
 import signal
 import tempfile
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -28,6 +30,7 @@ from .text import normalise
 TRIM_THRESHOLD_DB = -45.0   # quieter edges are silence
 TRIM_MARGIN_S = 0.02
 MIN_PARALLEL = 4            # fewer new clips than this are rendered in this process
+STOP_GRACE_S = 3.0          # how long stopped workers may take to finish a clip before they are terminated
 
 Progress = Callable[[int, int], None]
 
@@ -110,6 +113,23 @@ class Speaker:
         self.jobs = jobs or os.cpu_count() or 1
         self.rendered = 0
         self.memory: dict[str, np.ndarray] = {}   # clips the cache could not keep, for this run
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Speaker:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if error is not None:
+            self._stop_workers()
+        self.close()
+
+    def close(self) -> None:
+        """Free the voice (its model, its worker processes): speech rendering is over for this run."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+        self.engine.close()
+        gc.collect()
 
     def _unusable(self, reason: object) -> None:
         notice = f"the speech cache is not used ({reason}): speech is rendered afresh and not kept"
@@ -118,15 +138,11 @@ class Speaker:
 
     def clips(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, np.ndarray]:
         """Every text's clip, rendering the ones not cached yet."""
-        clips = self._through_cache(texts, self._load, lambda clip: clip, progress)
-        self._remember({text: len(clip) for text, clip in clips.items()})
-        return clips
+        return self._through_cache(texts, self._load, lambda clip: clip, progress)
 
     def durations(self, texts: Iterable[str], progress: Progress | None = None) -> dict[str, int]:
         """Every text's clip length in samples."""
-        lengths = self._through_cache(texts, self._length, len, progress)
-        self._remember(lengths)
-        return lengths
+        return self._through_cache(texts, self._length, len, progress)
 
     def _load(self, text: str) -> np.ndarray | None:
         found = self.memory.get(text)
@@ -135,16 +151,6 @@ class Speaker:
     def _length(self, text: str) -> int | None:
         found = self.memory.get(text)
         return len(found) if found is not None else self.cache.length(self.cache.path(self.engine.identity(), text))
-
-    def _remember(self, lengths: dict[str, int]) -> None:
-        try:
-            self.cache.remember(self.engine.identity(), lengths)
-        except FileError as e:
-            self._unusable(e)
-
-    def remembered(self) -> dict[str, int]:
-        """Clip lengths the cache has recorded for this engine: a hint for planning, which durations() checks."""
-        return self.cache.remembered(self.engine.identity())
 
     def _through_cache(self, texts, read, from_clip, progress):
         out, missing = {}, []
@@ -176,33 +182,53 @@ class Speaker:
         return clip
 
     def _render_in_workers(self, texts: list[str], progress: Progress | None) -> dict[str, np.ndarray]:
-        context = multiprocessing.get_context("spawn")  # pyttsx3 hangs after fork
-        pool = ProcessPoolExecutor(min(self.jobs, len(texts)), mp_context=context, initializer=_worker_init,
-                                   initargs=(self.spec,))
+        pool = self._workers()
         out = {}
         try:
-            futures = [pool.submit(_worker_render, (str(self.cache.root), text)) for text in texts]
+            with files.signals_held():  # a worker interrupted while it is being started prints a traceback
+                futures = [pool.submit(_worker_render, (str(self.cache.root), text)) for text in texts]
             for i, future in enumerate(as_completed(futures), 1):
                 text, clip, unstored = future.result()
                 out[text] = self._keep(text, clip, unstored)
                 if progress:
                     progress(i, len(texts))
         except BrokenProcessPool as e:
+            self._stop_workers()
             raise SpeechError(f"a speech worker process died: {e}") from e
-        except BaseException:
-            # Ctrl-C or an error: drop the queue and stop the workers now, not once the queue has drained
-            pool.shutdown(wait=False, cancel_futures=True)
-            for child in multiprocessing.active_children():
-                child.terminate()
+        except BaseException:  # Ctrl-C, SIGTERM or an error: drop the queue and stop the workers now
+            self._stop_workers()
             raise
-        pool.shutdown()
         return out
 
+    def _workers(self) -> ProcessPoolExecutor:
+        """The worker processes, started once for this run (each loads its voice once)."""
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")  # pyttsx3 hangs after fork
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_worker_init,
+                                             initargs=(self.spec,))
+        return self._pool
+
+    def _stop_workers(self) -> None:
+        """Stop the workers at once: queued clips are dropped, each worker gets a moment to finish the clip it is
+        on or to finish starting (one killed mid-start prints a traceback), then it is terminated."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        children = multiprocessing.active_children()
+        try:
+            pool.shutdown(wait=False, cancel_futures=True)
+            deadline = time.monotonic() + STOP_GRACE_S
+            for child in children:
+                child.join(max(0.0, deadline - time.monotonic()))
+        finally:
+            for child in children:
+                if child.is_alive():
+                    child.terminate()
 
 def say(text: str, output: Path, spec: EngineSpec = EngineSpec(), cache: ClipCache | None = None) -> tuple[float, str]:
     """Render text into the WAV file output; return its length in seconds and the engine that spoke it."""
-    speaker = Speaker(spec, cache)
-    clip = speaker.clips([text])[text]
+    with Speaker(spec, cache) as speaker:
+        clip = speaker.clips([text])[text]
     with files.atomic_output(Path(output)) as tmp:
         audio.write_wav(tmp, clip)
     return len(clip) / SAMPLE_RATE, speaker.spec.name

@@ -1,0 +1,17 @@
+"""Every default a user meets, stated once: the command line shows these, the stages start from them.
+
+This module imports nothing heavy, so the command line can show its defaults without loading numpy.
+"""
+
+from pathlib import Path
+
+LENGTH_S = 10 * 60                 # a session's length
+OUTPUT_DIR = Path("output")        # where sessions go
+ENGINE = "auto"                    # piper when installed, else pyttsx3 (espeak-ng)
+BITRATE_KBPS = 96                  # constant MP3 bitrate
+BITRATES_KBPS = (64, 96, 128, 160, 192)
+LOUDNESS_LUFS = -16.0              # podcast loudness (integrated, BS.1770)
+MUSIC_LEVEL_DB = -18.0             # a music bed under the voice
+MUSIC_DUCK_DB = 15.0               # how far the music dips under speech and beeps
+BASE_URL = "http://localhost:8000/"
+FEED_TITLE = "audioguide sessions"  # a folder's podcast title, unless it is one program's sessions
