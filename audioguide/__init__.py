@@ -5,6 +5,8 @@ The names below are imported when first used, so 'audioguide --version' does not
 
 from importlib import import_module
 
+__version__ = "0.1.0"  # the one place the version is written: pyproject.toml reads it from here
+
 _PUBLIC = {"AudioguideError": "errors", "DefinitionError": "errors", "Chapter": "model", "Event": "model",
            "Exercise": "model", "Routine": "model", "Program": "model", "Timeline": "model", "BuildOptions": "pipeline",
            "build": "pipeline", "build_many": "pipeline", "build_program": "pipeline", "compile": "compiler",

@@ -12,14 +12,14 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import shutil
 import signal
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import FileError, os_error
+
+# shutil and tempfile are imported where used: 'audioguide list' and shell completion start without them.
 
 APP = "audioguide"
 TEMP_PREFIX = ".audioguide-"
@@ -47,6 +47,8 @@ def ensure_folder(folder: Path, what: str = "folder") -> Path:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise os_error(f"create the {what}", folder, e) from e
+    import tempfile
+
     try:  # write a file there now: the reason (read-only, no permission, full) is known before any work
         fd, probe = tempfile.mkstemp(dir=folder, prefix=f"{_prefix()}probe-")
         os.close(fd)
@@ -62,6 +64,8 @@ def _prefix() -> str:
 
 def _temporary(target: Path) -> Path:
     """A new hidden temporary file beside target (its folder made if needed); FileError naming target."""
+    import tempfile
+
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{_prefix()}{target.stem[:40]}.",
@@ -79,6 +83,8 @@ def is_temporary(name: str) -> bool:
 
 def sweep(folder: Path) -> list[Path]:
     """Remove what an audioguide process that no longer runs left in folder (a SIGKILL, a power cut)."""
+    import shutil
+
     removed = []
     try:
         entries = list(Path(folder).iterdir())
@@ -108,6 +114,9 @@ def _alive(pid: int) -> bool:
 @contextlib.contextmanager
 def staging(folder: Path, what: str = "output folder") -> Iterator[Path]:
     """A hidden folder inside folder to make a set of files in; removed with whatever is left in it."""
+    import shutil
+    import tempfile
+
     try:
         stage = Path(tempfile.mkdtemp(dir=folder, prefix=f"{_prefix()}stage-"))
     except OSError as e:

@@ -1,13 +1,16 @@
-"""Benchmark audioguide against ffmpeg encoding the same length of audio, in the same run.
+"""Benchmark audioguide against reference runs made in the same run, so the ratios compare across machines.
 
-Usage: scripts/bench [--lengths 10,30,60] [--naive 5,10] [--engines piper,pyttsx3] [--write docs/performance.md]
+Usage: scripts/bench [--quick] [--lengths 10,30,60] [--naive 5,10] [--engines piper,pyttsx3] [--write FILE]
 
-For each length it builds the built-in routine twice in a fresh process, first with an empty speech cache
-(cold) and then with the cache that run filled (warm), and records wall time and peak RSS of the build
-process. In the same run it decodes the session to WAV and times ffmpeg encoding that WAV to the same MP3
-format: the ratio build / encode is the figure to watch. It also times planning a 60-minute session with a warm
-cache, rendering the speech of a 30-minute session per engine, and (--naive) a naive pydub overlay mix of the
-same timeline, to show how that grows.
+For each length it builds the built-in routine in a fresh process, first with an empty speech cache (cold)
+and then with the cache that run filled (warm), recording wall time and the peak memory of the whole process
+tree. The references, timed in the same run: ffmpeg encoding the session's length of audio to the same MP3
+format (for the warm build), and the voice alone saying the final plan's distinct texts in one process with one
+model load (for the cold build: cold / (voice alone + warm) is what the speech stage and planning add). It
+also times the start-up of the quick commands against `python -c "import click"`, planning a 60-minute session,
+speech per engine, a naive pydub overlay mix, and several lengths in one command.
+
+--quick: one length (10 minutes), one repetition, no side tables; well under 3 minutes.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import shutil
 import statistics
 import subprocess
 import sys
@@ -23,23 +25,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-ROUTINE = "thoracic-mobility"
-
-
-def run_build(minutes: float | str, out: Path, cache: Path, engine: str = "auto") -> tuple[float, float, Path]:
-    """Build in a child process; return (wall seconds, peak RSS in MB, the first mp3's path)."""
-    cmd = [sys.executable, "-m", "audioguide", "build", ROUTINE, "-m", str(minutes), "-o", str(out),
-           "--cache-dir", str(cache), "--engine", engine, "-q"]
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    stdout, stderr = proc.stdout.read(), proc.stderr.read()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        sys.exit(f"build failed: {stderr}")
-    return wall, usage.ru_maxrss / 1024, Path(stdout.split()[0])
+import measure
+from measure import ROUTINE, build, time_encode
 
 
 def many_lengths(lengths: list[float], work: Path) -> list[str]:
@@ -49,25 +36,11 @@ def many_lengths(lengths: list[float], work: Path) -> list[str]:
             "|---|---|---|---|"]
     one_cache, apart_cache = work / "many-one", work / "many-apart"
     for state in ("cold", "warm"):
-        one, _, _ = run_build(together, work / "many-out-one", one_cache)
-        apart = sum(run_build(m, work / "many-out-apart", apart_cache)[0] for m in lengths)
+        one = build(together, work / "many-out-one", one_cache).wall_s
+        apart = sum(build(m, work / "many-out-apart", apart_cache).wall_s for m in lengths)
         rows.append(f"| {state} | {one:.1f} s | {apart:.1f} s | {one / apart:.2f}x |")
         print(rows[-1], flush=True)
     return rows
-
-
-def time_encode(mp3: Path, work: Path, runs: int) -> float:
-    """Decode the session to WAV (untimed), then time ffmpeg encoding it to the same format (median of runs)."""
-    wav = work / "reference.wav"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(mp3), "-ac", "1", "-ar", "44100", str(wav)], check=True)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-c:a", "libmp3lame", "-b:a", "96k",
-                        "-ar", "44100", "-ac", "1", str(work / "reference.mp3")], check=True)
-        times.append(time.perf_counter() - start)
-    wav.unlink()
-    return statistics.median(times)
 
 
 def time_plan(minutes: float, cache: Path) -> float:
@@ -118,6 +91,7 @@ def time_naive(minutes: float, cache: Path, out: Path) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one length, one repetition, no side tables")
     parser.add_argument("--lengths", default="10,30,60", help="session lengths in minutes")
     parser.add_argument("--naive", default="5,10", help="lengths for the naive pydub mix ('' to skip)")
     parser.add_argument("--engines", default="piper,pyttsx3", help="engines to time speech rendering for")
@@ -125,63 +99,87 @@ def main() -> None:
     parser.add_argument("--many", default="5,10,20", help="lengths built in one command vs separately ('' to skip)")
     parser.add_argument("--write", type=Path, default=None, help="write the report to this markdown file")
     args = parser.parse_args()
+    if args.quick:
+        args.lengths, args.runs, args.naive, args.engines, args.many = "10", 1, "", "", ""
     lengths = [float(x) for x in args.lengths.split(",") if x]
     lines = [f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "
-             f"Python {platform.python_version()}, {_ffmpeg_version()}.", ""]
+             f"Python {platform.python_version()}, {_ffmpeg_version()}{' (--quick)' if args.quick else ''}.", ""]
+    started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        rows = [f"| length | cold build | warm build (median of {args.runs}) | ffmpeg encode of the same length "
-                f"(median of {args.runs}) | warm / encode | cold / encode | peak RSS warm | peak RSS cold |",
-                "|---|---|---|---|---|---|---|---|"]
-        for minutes in lengths:
-            cache = work / f"cache-{minutes}"
-            cold, cold_rss, _ = run_build(minutes, work / "cold", cache)
-            warm_runs = [run_build(minutes, work / "warm", cache) for _ in range(args.runs)]
-            warm = statistics.median(w for w, _, _ in warm_runs)
-            warm_rss = max(r for _, r, _ in warm_runs)
-            encode = time_encode(warm_runs[0][2], work, args.runs)
-            rows.append(f"| {minutes:g} min | {cold:.1f} s | {warm:.1f} s | {encode:.1f} s | {warm / encode:.2f}x | "
-                        f"{cold / encode:.2f}x | {warm_rss:.0f} MB | {cold_rss:.0f} MB |")
-            print(rows[-1], flush=True)
-            shutil.rmtree(work / "cold")
-        lines += ["## Builds (built-in routine, default engine, 96 kbps mono)", "", *rows, ""]
+        lines += ["## Start-up (median of 15, bytecode compiled as an install has it)", "",
+                  "| command | time | ratio to `python -c \"import click\"` |", "|---|---|---|"]
+        for label, seconds, ratio in measure.startup():
+            lines.append(f"| {label} | {seconds * 1000:.0f} ms | {ratio:.2f}x |")
+            print(lines[-1], flush=True)
+        lines += ["", *_builds(lengths, args.runs, work), ""]
         if 60 in lengths:
             plan = time_plan(60, work / "cache-60.0")
             lines += [f"Planning a 60-minute session with a warm speech cache: {plan:.2f} s.", ""]
             print(lines[-2], flush=True)
-        speech_rows = ["| engine | 30 min speech, cold | warm |", "|---|---|---|"]
-        for engine in [e for e in args.engines.split(",") if e]:
-            cache = work / f"speech-{engine}"
-            cold = time_speech(engine, 30, cache)
-            warm = time_speech(engine, 30, cache)
-            speech_rows.append(f"| {engine} | {cold:.1f} s | {warm:.1f} s |")
-            print(speech_rows[-1], flush=True)
-        lines += ["## Speech rendering (planning a 30-minute session renders every cue it needs)", "",
-                  *speech_rows, ""]
+        engines = [e for e in args.engines.split(",") if e]
+        if engines:
+            lines += ["## Speech rendering (planning a 30-minute session renders every cue it needs)", "",
+                      "| engine | 30 min speech, cold | warm |", "|---|---|---|"]
+            for engine in engines:
+                cache = work / f"speech-{engine}"
+                lines.append(f"| {engine} | {time_speech(engine, 30, cache):.1f} s | "
+                             f"{time_speech(engine, 30, cache):.1f} s |")
+                print(lines[-1], flush=True)
+            lines.append("")
         naive = [float(x) for x in args.naive.split(",") if x]
         if naive:
-            naive_rows = ["| length | naive pydub overlay mix + export | ffmpeg encode | ratio | audioguide warm |",
-                          "|---|---|---|---|---|"]
-            cache = work / "naive-cache"
-            for minutes in naive:
-                warm_ours, _, mp3 = run_build(minutes, work / "naive-ours", cache)
-                warm_ours, _, mp3 = run_build(minutes, work / "naive-ours", cache)
-                encode = time_encode(mp3, work, 1)
-                naive_s = time_naive(minutes, cache, str(work / "naive.mp3"))
-                naive_rows.append(f"| {minutes:g} min | {naive_s:.1f} s | {encode:.1f} s | {naive_s / encode:.1f}x | "
-                                  f"{warm_ours / encode:.2f}x |")
-                print(naive_rows[-1], flush=True)
-            lines += ["## A naive pydub overlay mix of the same timeline, for comparison", "", *naive_rows, ""]
+            lines += ["## A naive pydub overlay mix of the same timeline, for comparison", "",
+                      *_naive(naive, work), ""]
         many = [float(x) for x in args.many.split(",") if x]
         if many:
             lines += ["## Several lengths in one command (built-in routine, default engine)", "",
                       *many_lengths(many, work), ""]
+    lines.append(f"The whole benchmark took {time.perf_counter() - started:.0f} s.")
     report = "\n".join(lines)
     if args.write:
         args.write.write_text(_document(report))
         print(f"wrote {args.write}")
     else:
         print(report)
+
+
+def _builds(lengths: list[float], runs: int, work: Path) -> list[str]:
+    rows = ["## Builds (built-in routine, default engine, 96 kbps mono)", "",
+            f"| length | cold build | voice alone (texts) | cold / (voice + warm) | clips rendered | "
+            f"warm build (median of {runs}) | ffmpeg encode (median of {runs}) | warm / encode | "
+            "peak memory cold | peak memory warm |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for minutes in lengths:
+        cache = work / f"cache-{minutes}"
+        cold = build(minutes, work / "cold", cache)
+        rendered = sum(1 for _ in (cache / "clips").rglob("*.wav"))
+        warm_runs = [build(minutes, work / "warm", cache) for _ in range(runs)]
+        warm = statistics.median(r.wall_s for r in warm_runs)
+        encode = time_encode(Path(warm_runs[0].stdout.split()[0]), work, runs)
+        texts = measure.final_texts(minutes, cache)
+        voice = measure.voice_alone(texts, work)
+        rows.append(f"| {minutes:g} min | {cold.wall_s:.1f} s | {voice.wall_s:.1f} s ({len(texts)}) | "
+                    f"{cold.wall_s / (voice.wall_s + warm):.2f}x | {rendered} | {warm:.1f} s | {encode:.1f} s | "
+                    f"{warm / encode:.2f}x | {cold.tree_peak_mb:.0f} MB | "
+                    f"{max(r.tree_peak_mb for r in warm_runs):.0f} MB |")
+        print(rows[-1], flush=True)
+    return rows
+
+
+def _naive(lengths: list[float], work: Path) -> list[str]:
+    rows = ["| length | naive pydub overlay mix + export | ffmpeg encode | ratio | audioguide warm |",
+            "|---|---|---|---|---|"]
+    cache = work / "naive-cache"
+    for minutes in lengths:
+        build(minutes, work / "naive-ours", cache)
+        ours = build(minutes, work / "naive-ours", cache)
+        encode = time_encode(Path(ours.stdout.split()[0]), work, 1)
+        naive_s = time_naive(minutes, cache, str(work / "naive.mp3"))
+        rows.append(f"| {minutes:g} min | {naive_s:.1f} s | {encode:.1f} s | {naive_s / encode:.1f}x | "
+                    f"{ours.wall_s / encode:.2f}x |")
+        print(rows[-1], flush=True)
+    return rows
 
 
 def _ffmpeg_version() -> str:
@@ -191,16 +189,20 @@ def _ffmpeg_version() -> str:
 
 def _document(report: str) -> str:
     return ("# Performance\n\n"
-            "Written by `scripts/bench --write docs/performance.md`; run it again after changing the mixer, the\n"
-            "encoder or the speech stage. Times are wall-clock seconds on this project's 2-core machines; the ratio\n"
-            "to ffmpeg encoding the same length in the same run is what compares across machines.\n\n"
-            "How to read it: a warm build is planning (speech lengths from the cache), mixing and encoding in one\n"
-            "pass; its ratio to the encode falls with length because the fixed cost (start-up ~1 s, gain search\n"
-            "~0.8 s, planning ~0.3 s) is spread thinner. Targets: warm 60 minutes within 1.3x the encode; peak\n"
-            "memory for 60 minutes within 50 MB of 10 minutes (memory grows with the number of distinct cues, not\n"
-            "with the length). A cold build also renders every cue: its peak RSS is that of the largest process,\n"
-            "a speech worker holding the neural voice. Run-to-run noise on these machines is about 5%.\n\n"
-            + report)
+            "Written by `scripts/bench --write docs/performance.md` (`scripts/bench --quick` while working); run it\n"
+            "again after changing the speech stage, the mixer or the encoder. Times are wall-clock seconds on this\n"
+            "project's 2-core machines; the ratios to reference runs made in the same run are what compare across\n"
+            "machines. Run-to-run noise on these machines is about 5%.\n\n"
+            "How to read it. A cold build renders its speech, plans, mixes and encodes: its reference is the voice\n"
+            "alone saying the final plan's distinct texts in one fresh process with one model load, plus the warm\n"
+            "rebuild (target: cold within 1.25x of that sum). 'clips rendered' counts what the cold build put in\n"
+            "the cache: equal to the number of texts means nothing was rendered for a plan that was not used. A warm\n"
+            "build is planning (speech lengths from the cache), mixing and encoding in one pass; its reference is\n"
+            "ffmpeg encoding the same length. Peak memory is the whole process tree's, sampled every 20 ms (RSS\n"
+            "summed over the command and its children): targets 500 MB for a cold 10-minute build and the warm\n"
+            "60-minute build within 50 MB of the warm 10-minute one. Start-up target: the quick commands and\n"
+            "shell completion within 2x of `python -c \"import click\"`.\n\n"
+            + report + "\n")
 
 
 if __name__ == "__main__":

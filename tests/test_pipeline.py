@@ -185,3 +185,17 @@ def test_the_plan_is_the_same_after_the_cache_is_cleared(tmp_path):
     assert ClipCache(tmp_path / "cache").clear() > 0
     again, _ = pipeline.plan("short", options)
     assert again == first
+
+
+@pytest.mark.parametrize("engine, minutes", [("pyttsx3", 10), ("pyttsx3", 60), ("piper", 10)])
+def test_a_cold_build_renders_only_the_texts_its_session_says(tmp_path, engine, minutes):
+    """Planning measures speech as it goes; nothing is rendered for a candidate plan that is not used."""
+    from audioguide.speech import ClipCache, piper_available
+    if engine == "piper" and not piper_available():
+        pytest.skip("the neural extra is not installed")
+    options = pipeline.BuildOptions(length_s=minutes * 60, output_dir=tmp_path / "out", engine=EngineSpec(engine),
+                                    cache_dir=tmp_path / "cache")
+    result = pipeline.build("thoracic-mobility", options)
+    said = set(result.timeline.texts())
+    assert result.rendered_clips == ClipCache(tmp_path / "cache").info()[0]
+    assert result.rendered_clips == len(said)

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import click
 
-from .. import defaults, pipeline, times
+from .. import __version__, defaults, times
 from ..errors import AudioguideError
 
 DEFAULT_BASE_URL = defaults.BASE_URL
-DEFAULTS = pipeline.DEFAULTS
 
 
 class Exit(IntEnum):
@@ -73,7 +72,7 @@ def lengths(minutes: str | None, length: str | None) -> list[float]:
         raise click.UsageError("give either --minutes or --length, not both")
     text = length if length is not None else minutes
     if text is None:
-        return [DEFAULTS.length_s]
+        return [defaults.LENGTH_S]
     found = [times.parse_length(part) for part in text.split(",") if part.strip()]
     if not found:
         raise click.BadParameter(f"expected one or more lengths, found {text!r}", param_hint="--minutes/--length")
@@ -92,6 +91,25 @@ definitions_option = click.option("--definitions", "-d", "definition_paths", mul
                             type=click.Path(exists=True, dir_okay=False, path_type=Path),
                             help="Extra definition file(s) to load (repeatable).")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+
+
+def names(*sections: str, files: bool = False):
+    """Shell completion for an argument naming something in the library ('routines', 'exercises', 'programs'):
+    the names that start with what is typed; a path's files when files are accepted and no name matches."""
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str):
+        from click.shell_completion import CompletionItem
+
+        from .. import definitions
+        try:
+            library = definitions.load_library(list(ctx.params.get("definition_paths") or ()))
+            found = sorted(n for s in sections for n in getattr(library, s) if n.startswith(incomplete))
+        except AudioguideError:
+            found = []  # a broken file: offer no names rather than print an error mid-command-line
+        if files and not found:
+            return [CompletionItem(incomplete, type="file")]
+        return found
+    return complete
+
 class Folder(click.Path):
     """A folder's path; an empty one is refused (it would quietly mean the current folder)."""
 
@@ -104,12 +122,12 @@ class Folder(click.Path):
         return super().convert(value, param, ctx)
 
 
-def output_dir_option(help: str, default: Path = DEFAULTS.output_dir):
+def output_dir_option(help: str, default: Path = defaults.OUTPUT_DIR):
     return click.option("--output-dir", "-o", type=Folder(), default=default, show_default=True, help=help)
 
 
 sessions_dir_option = click.option("--output-dir", "-o", type=Folder(exists=True),
-                             default=DEFAULTS.output_dir, show_default=True, help="The folder of built sessions.")
+                             default=defaults.OUTPUT_DIR, show_default=True, help="The folder of built sessions.")
 feed_title_option = click.option("--title", default=None,
                                  help=f"The podcast's title [default: the program's, or {defaults.FEED_TITLE!r}].")
 cache_dir_option = click.option("--cache-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -117,7 +135,7 @@ cache_dir_option = click.option("--cache-dir", type=click.Path(file_okay=False, 
 
 
 def engine_options(f):
-    f = click.option("--engine", default=DEFAULTS.engine.name, show_default=True,
+    f = click.option("--engine", default=defaults.ENGINE, show_default=True,
                      help="Speech engine: auto (piper when installed, else pyttsx3), pyttsx3, piper, "
                           "or tone (a stand-in needing no TTS).")(f)
     f = click.option("--voice", default=None, help="Voice id of the engine (see 'audioguide voices').")(f)
@@ -126,9 +144,15 @@ def engine_options(f):
     return cache_dir_option(f)
 
 
+def engine_spec(engine: str, voice: str | None, rate: int | None):
+    """The EngineSpec the engine options ask for (the model is imported here, when a command runs)."""
+    from ..model import EngineSpec
+    return EngineSpec(engine, voice, rate)
+
+
 def length_options(f):
     f = click.option("--minutes", "-m", default=None,
-                     help=f"Session length in minutes [default: {times.minutes(DEFAULTS.length_s)}].")(f)
+                     help=f"Session length in minutes [default: {times.minutes(defaults.LENGTH_S)}].")(f)
     f = click.option("--length", "-l", default=None, help="Session length as a duration, e.g. 12m30s.")(f)
     f = click.option("--seed", type=click.IntRange(0), default=None,
                      help="Which phrasings and tips are said where [default: from the routine].")(f)
@@ -137,7 +161,7 @@ def length_options(f):
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--traceback", is_flag=True, help="Show the full traceback on errors.")
-@click.version_option(package_name="audioguide")
+@click.version_option(__version__, prog_name="audioguide")
 @click.pass_context
 def cli(ctx, traceback):
     """Turn exercise definitions into voice-guided MP3 sessions of the length you choose.

@@ -9,8 +9,18 @@ import click
 from .. import definitions, pipeline
 from ..definitions import starters
 from ..errors import DefinitionErrors
-from ..model import EngineSpec
-from .common import Bar, Exit, cli, definitions_option, engine_options, notes, output_dir_option, quiet_option
+from .common import (
+    Bar,
+    Exit,
+    cli,
+    definitions_option,
+    engine_options,
+    engine_spec,
+    names,
+    notes,
+    output_dir_option,
+    quiet_option,
+)
 
 
 @cli.command(name="list")
@@ -33,7 +43,7 @@ def list_(definition_paths):
 
 
 @cli.command()
-@click.argument("name")
+@click.argument("name", shell_complete=names("routines", "exercises", "programs"))
 @definitions_option
 @engine_options
 @quiet_option
@@ -48,7 +58,7 @@ def show(name, definition_paths, engine, voice, rate, cache_dir, quiet):
         audioguide show cat-cow
         audioguide show thoracic-mobility
     """
-    options = pipeline.BuildOptions(engine=EngineSpec(engine, voice, rate), cache_dir=cache_dir,
+    options = pipeline.BuildOptions(engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
                                     definition_paths=tuple(definition_paths))
     with Bar(quiet) as bar:
         lines, notices = pipeline.describe(name, options, bar)

@@ -7,10 +7,19 @@ import re
 
 import click
 
-from .. import definitions, pipeline, times
-from ..model import EngineSpec
-from .common import (DEFAULTS, Bar, Exit, cli, definitions_option, engine_options, notes, output_dir_option,
-                     quiet_option)
+from .. import defaults, definitions, pipeline, times
+from .common import (
+    Bar,
+    Exit,
+    cli,
+    definitions_option,
+    engine_options,
+    engine_spec,
+    names,
+    notes,
+    output_dir_option,
+    quiet_option,
+)
 
 _start = click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default=None,
                       help="The program's first day, YYYY-MM-DD [default: today].")
@@ -36,7 +45,7 @@ def _start_date(start) -> dt.date:
 
 
 def _options(output_dir, engine, voice, rate, cache_dir, definition_paths) -> pipeline.BuildOptions:
-    return pipeline.BuildOptions(output_dir=output_dir, engine=EngineSpec(engine, voice, rate), cache_dir=cache_dir,
+    return pipeline.BuildOptions(output_dir=output_dir, engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
                                  definition_paths=tuple(definition_paths))
 
 
@@ -67,7 +76,7 @@ def list_programs(definition_paths):
 
 
 @program.command(name="show")
-@click.argument("name")
+@click.argument("name", shell_complete=names("programs"))
 @_start
 @definitions_option
 @engine_options
@@ -82,7 +91,7 @@ def show_program(name, start, definition_paths, engine, voice, rate, cache_dir, 
     Example:
         audioguide program show thoracic-four-weeks --start 2026-12-01
     """
-    options = _options(DEFAULTS.output_dir, engine, voice, rate, cache_dir, definition_paths)
+    options = _options(defaults.OUTPUT_DIR, engine, voice, rate, cache_dir, definition_paths)
     with Bar(quiet) as bar:
         found, days, notices = pipeline.program_calendar(name, _start_date(start), options, bar)
     notes(notices)
@@ -103,7 +112,7 @@ def show_program(name, start, definition_paths, engine, voice, rate, cache_dir, 
 
 
 @program.command(name="build")
-@click.argument("name")
+@click.argument("name", shell_complete=names("programs"))
 @_start
 @click.option("--days", type=DayRange(), default=None, help="Only these days, e.g. 1-7 or 3,5.")
 @click.option("--through", type=click.DateTime(["%Y-%m-%d"]), default=None,
@@ -141,7 +150,7 @@ def build_program(name, start, days, through, output_dir, definition_paths, engi
 
 
 @program.command(name="today")
-@click.argument("name")
+@click.argument("name", shell_complete=names("programs"))
 @_start
 @output_dir_option("Folder for the episodes.")
 @definitions_option

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 import sys
 
 import click
 
 from .. import pipeline
-from ..model import EngineSpec
-from .common import DEFAULT_BASE_URL, cli, engine_options, feed_title_option, sessions_dir_option
+from .common import DEFAULT_BASE_URL, cli, engine_options, engine_spec, feed_title_option, sessions_dir_option
 
 
 def _warn(skipped: list[str]) -> None:
@@ -56,8 +54,10 @@ def serve_command(output_dir, host, port, token, title, engine, voice, rate, cac
     Example:
         audioguide serve --output-dir output --host 0.0.0.0 --port 8000
     """
+    import secrets
+
     from ..web import server  # aiohttp is only needed here: keep it out of every other command's start-up
-    options = pipeline.BuildOptions(engine=EngineSpec(engine, voice, rate), cache_dir=cache_dir)
+    options = pipeline.BuildOptions(engine=engine_spec(engine, voice, rate), cache_dir=cache_dir)
 
     def ready(listening: server.Listening) -> None:
         click.echo(listening.reach)

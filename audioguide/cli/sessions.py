@@ -7,23 +7,35 @@ from pathlib import Path
 import click
 
 from .. import defaults, pipeline, times
-from ..model import EngineSpec
-from .common import (DEFAULT_BASE_URL, DEFAULTS, Bar, Exit, cli, engine_options, length_options, lengths, notes,
-                     one_length, output_dir_option, quiet_option)
+from .common import (
+    DEFAULT_BASE_URL,
+    Bar,
+    Exit,
+    cli,
+    engine_options,
+    engine_spec,
+    length_options,
+    lengths,
+    names,
+    notes,
+    one_length,
+    output_dir_option,
+    quiet_option,
+)
 
 
 @cli.command()
-@click.argument("routine")
+@click.argument("routine", shell_complete=names("routines", files=True))
 @length_options
 @output_dir_option("Folder for the MP3 and its plan.")
 @engine_options
 @click.option("--sounds", "sounds_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               default=None, help="Folder of KIND.wav files replacing the built-in beeps.")
 @click.option("--bitrate", type=click.Choice([str(b) for b in defaults.BITRATES_KBPS]),
-              default=str(DEFAULTS.bitrate_kbps), show_default=True, help="MP3 bitrate in kbps (constant).")
+              default=str(defaults.BITRATE_KBPS), show_default=True, help="MP3 bitrate in kbps (constant).")
 @click.option("--music", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="A music bed (any format ffmpeg reads), looped, faded and ducked under the voice.")
-@click.option("--music-level", type=click.FloatRange(-40, 0), default=DEFAULTS.music_level_db, show_default=True,
+@click.option("--music-level", type=click.FloatRange(-40, 0), default=defaults.MUSIC_LEVEL_DB, show_default=True,
               help="Music level in dB relative to the voice.")
 @click.option("--stereo", is_flag=True, help="Stereo output (worth it with --music); mono by default.")
 @click.option("--chapters", "show_chapters", is_flag=True, help="Also print the chapter list.")
@@ -46,7 +58,7 @@ def build(routine, minutes, length, seed, definition_paths, output_dir, engine, 
     """
     asked = lengths(minutes, length)
     options = pipeline.BuildOptions(
-        output_dir=output_dir, engine=EngineSpec(engine, voice, rate), cache_dir=cache_dir, sounds_dir=sounds_dir,
+        output_dir=output_dir, engine=engine_spec(engine, voice, rate), cache_dir=cache_dir, sounds_dir=sounds_dir,
         bitrate_kbps=int(bitrate), definition_paths=tuple(definition_paths), music=music,
         music_level_db=music_level, stereo=stereo, seed=seed)
     with Bar(quiet) as bar:
@@ -73,7 +85,7 @@ def build(routine, minutes, length, seed, definition_paths, output_dir, engine, 
 
 
 @cli.command()
-@click.argument("routine")
+@click.argument("routine", shell_complete=names("routines", files=True))
 @length_options
 @engine_options
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
@@ -91,7 +103,7 @@ def plan(routine, minutes, length, seed, definition_paths, engine, voice, rate, 
         audioguide plan thoracic-mobility --length 12m30s --json > plan.json
         audioguide plan thoracic-mobility --minutes 20 --svg plan.svg
     """
-    options = pipeline.BuildOptions(length_s=one_length(minutes, length), engine=EngineSpec(engine, voice, rate),
+    options = pipeline.BuildOptions(length_s=one_length(minutes, length), engine=engine_spec(engine, voice, rate),
                                     cache_dir=cache_dir, definition_paths=tuple(definition_paths), seed=seed)
     with Bar(quiet) as bar:
         timeline, notices = pipeline.plan(routine, options, bar)

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..model import EngineSpec
-from .common import cache_dir_option, cli, engine_options
+from .common import cache_dir_option, cli, engine_options, engine_spec
 
 
 @cli.command()
@@ -38,7 +37,7 @@ def say(text, output, engine, voice, rate, cache_dir):
         audioguide say "Lift your arms off the wall." --output lift.wav --engine pyttsx3 --voice gmw/en-us
     """
     from .. import speech
-    seconds, used = speech.say(text, output, EngineSpec(engine, voice, rate), speech.ClipCache(cache_dir))
+    seconds, used = speech.say(text, output, engine_spec(engine, voice, rate), speech.ClipCache(cache_dir))
     click.echo(f"{output} ({seconds:.2f} s, {used})")
 
 

@@ -6,7 +6,6 @@ import re
 import stat
 import tomllib
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from pathlib import Path
 
 from .. import files
@@ -49,8 +48,7 @@ class Library:
 
 def builtin_files() -> list[Path]:
     """The definition files shipped inside the package."""
-    folder = resources.files("audioguide.definitions.library")
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".toml"))
+    return sorted((Path(__file__).parent / "library").glob("*.toml"))  # installed unzipped, as pip does
 
 
 def user_files() -> list[Path]:

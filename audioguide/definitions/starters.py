@@ -7,7 +7,6 @@ from pathlib import Path
 
 from .. import files
 from ..errors import DefinitionError, FileError
-from .reader import ID_PATTERN
 
 KINDS = ("exercise", "routine")
 
@@ -80,6 +79,8 @@ optional = true                               # dropped first when the session i
 
 def write(kind: str, name: str, folder: Path) -> Path:
     """Write the starter for a new exercise or routine called name into folder as ID.toml; never overwrite."""
+    from .reader import ID_PATTERN  # here, not above: 'new' is the only command that needs the reader
+
     item_id = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     if not ID_PATTERN.match(item_id):
         raise DefinitionError(f"expected a name with letters or digits, found {name!r}", key="NAME")

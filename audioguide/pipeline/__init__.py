@@ -3,16 +3,15 @@
 Each command of the CLI is one call here (or into a stage's public face); nothing here knows about click.
 options.py says what a build is asked for and gives (light: no numpy); studio.py holds what every build shares
 and renders one session; routines.py builds routines at one length or several; programs.py builds a program's
-sessions day by day. Names are imported when first used, so reading the defaults costs nothing.
+sessions day by day. Names are imported when first used, so a command pays only for the stages it runs.
 """
 
 from importlib import import_module
 
-from .options import DEFAULT_LENGTH_S, DEFAULTS, BuildOptions, BuildResult, Outcome, Progress
-
-_LATER = {"CalendarDay": "programs", "build_program": "programs", "program_calendar": "programs",
-          "today": "programs", "build": "routines", "build_many": "routines", "describe": "routines",
-          "length_range": "routines", "plan": "routines", "check_tools": "studio"}
+_LATER = {"DEFAULT_LENGTH_S": "options", "DEFAULTS": "options", "BuildOptions": "options", "BuildResult": "options",
+          "Outcome": "options", "Progress": "options", "CalendarDay": "programs", "build_program": "programs",
+          "program_calendar": "programs", "today": "programs", "build": "routines", "build_many": "routines",
+          "describe": "routines", "length_range": "routines", "plan": "routines", "check_tools": "studio"}
 
 __all__ = ["DEFAULTS", "DEFAULT_LENGTH_S", "BuildOptions", "BuildResult", "CalendarDay", "Outcome", "Progress", "build",
            "build_many", "build_program", "check_tools", "describe", "length_range", "plan", "program_calendar",

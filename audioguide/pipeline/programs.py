@@ -11,10 +11,9 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from importlib import metadata
 from pathlib import Path
 
-from .. import compiler, definitions
+from .. import __version__, compiler, definitions
 from ..errors import AudioguideError, LengthError
 from ..model import Program
 from ..publish import cover, sidecars, tags
@@ -169,7 +168,7 @@ def _inputs(session: Session, start: dt.date, options: BuildOptions, identity: d
     if options.sounds_dir is not None and Path(options.sounds_dir).is_dir():
         stamps += [_stamp(p) for p in sorted(Path(options.sounds_dir).iterdir())]
     used = replace(options, output_dir=Path("."), cache_dir=None, definition_paths=())
-    key = {"audioguide": metadata.version("audioguide"), "program": repr(session.program), "start": start.isoformat(),
+    key = {"audioguide": __version__, "program": repr(session.program), "start": start.isoformat(),
            "day": session.day, "options": repr(used), "voice": identity, "files": stamps}
     return hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()
 
