@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .. import times
 from ..errors import LengthError
 from ..model import REST, SAMPLE_RATE, Chapter, Event, Routine, Timeline
-from .layout import Choice, layout
+from .layout import Choice, layout, quantities
 
 SEARCH_STEPS = 16      # level resolution 1/65536: finer than any rep or second step
 
@@ -40,14 +40,15 @@ class Layouts:
         self.seed = seed
         self.estimate = estimate
         self.estimated: set[str] = set()
-        self.done: dict[Choice, Timeline] = {}
+        self.done: dict[tuple, Timeline] = {}
 
     def __call__(self, rounds: int, dropped: frozenset[int], level: float) -> Timeline:
-        choice = Choice(rounds, dropped, level)
-        if choice not in self.done:
-            self.done[choice], estimated = layout(self.routine, choice, self.durations, self.seed, self.estimate)
+        key = (rounds, dropped, quantities(self.routine, level))  # a search's nearby levels often share one
+        if key not in self.done:
+            choice = Choice(rounds, dropped, level)
+            self.done[key], estimated = layout(self.routine, choice, self.durations, self.seed, self.estimate)
             self.estimated |= estimated
-        return self.done[choice]
+        return self.done[key]
 
     def bounds(self) -> tuple[Timeline, Timeline]:
         """The shortest and the longest layout the routine allows."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import ndimage, signal
+from scipy import signal
 
 from ..model import SAMPLE_RATE
 
@@ -105,14 +105,20 @@ def limit(x: np.ndarray, ceiling: float, window_s: float = 0.003) -> np.ndarray:
     blocks = np.pad(peak, (0, pad)).reshape(-1, LIMIT_BLOCK).max(axis=1)
     half = max(1, round(window_s * SAMPLE_RATE / LIMIT_BLOCK))
     need = np.minimum(1.0, ceiling / np.maximum(blocks, 1e-12))
-    gain = ndimage.minimum_filter1d(need, size=2 * half + 3, mode="nearest")
-    gain = ndimage.uniform_filter1d(gain, size=2 * half + 1, mode="nearest")
+    gain = _running(np.min, need, half + 1)
+    gain = _running(np.mean, gain, half)
     gain = gain.astype(np.float32)
     following = np.append(gain[1:], gain[-1])
     ramp = np.arange(LIMIT_BLOCK, dtype=np.float32) / LIMIT_BLOCK
     curve = (gain[:, None] + (following - gain)[:, None] * ramp[None, :]).ravel()[:len(x)]
     out = (x * curve).astype(x.dtype)
     return np.clip(out, -ceiling, ceiling)  # rounding in the running mean can leave a hair above
+
+
+def _running(reduce, x: np.ndarray, reach: int) -> np.ndarray:
+    """reduce (np.min, np.mean) over the 2 * reach + 1 values centred on each of x's, edges repeated outward."""
+    padded = np.pad(x, reach, mode="edge")
+    return reduce(np.lib.stride_tricks.sliding_window_view(padded, 2 * reach + 1), axis=1)
 
 
 def db(value: float) -> float:
