@@ -13,5 +13,6 @@ BITRATES_KBPS = (64, 96, 128, 160, 192)
 LOUDNESS_LUFS = -16.0              # podcast loudness (integrated, BS.1770)
 MUSIC_LEVEL_DB = -18.0             # a music bed under the voice
 MUSIC_DUCK_DB = 15.0               # how far the music dips under speech and beeps
+BEEP_LEVEL_DB = -3.0               # beeps and chimes against the voice, K-weighted (docs/voices.md)
 BASE_URL = "http://localhost:8000/"
 FEED_TITLE = "audioguide sessions"  # a folder's podcast title, unless it is one program's sessions

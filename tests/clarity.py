@@ -5,12 +5,31 @@ from __future__ import annotations
 import re
 import subprocess
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 
 from audioguide.model import SAMPLE_RATE
 
+SENTENCES = Path(__file__).parent / "data" / "clarity-sentences.txt"
+AROUND_S = 0.3   # silence either side of a clip when it is heard alone: a session has at least that around a cue
+_CONTRACTIONS = {"you're": "you are", "we're": "we are", "they're": "they are", "it's": "it is", "that's": "that is",
+                 "let's": "let us", "don't": "do not", "doesn't": "does not", "i'm": "i am", "you'll": "you will",
+                 "we'll": "we will", "can't": "can not", "cannot": "can not", "won't": "will not", "isn't": "is not",
+                 "there's": "there is", "here's": "here is", "what's": "what is", "you've": "you have"}
 _decoder = None
+
+
+def sentences() -> list[str]:
+    """The cue-like sentences kept apart from the library, for measuring a voice on texts it was not tuned on."""
+    lines = SENTENCES.read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def heard(clip: np.ndarray) -> str:
+    """What the recogniser hears in a clip with a session's silence around it."""
+    around = np.zeros(round(AROUND_S * SAMPLE_RATE), dtype=np.int16)
+    return transcribe(np.concatenate([around, clip.astype(np.int16), around]))
 
 
 def transcribe(clip: np.ndarray) -> str:
@@ -30,7 +49,8 @@ def transcribe(clip: np.ndarray) -> str:
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"[a-z']+", text.lower())
+    """Lower-case words, contractions written out ("you're" and "you are" are the same words heard)."""
+    return [part for word in re.findall(r"[a-z']+", text.lower()) for part in _CONTRACTIONS.get(word, word).split()]
 
 
 def recall(reference: str, heard: str) -> float:

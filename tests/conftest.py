@@ -114,3 +114,17 @@ def ebur128(path: Path) -> tuple[float, float]:
     integrated = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
     peak = float(re.search(r"True peak:\s+Peak:\s+(-?[\d.]+|-inf) dBFS", summary).group(1))
     return integrated, peak
+
+
+def loudness_of(audio: np.ndarray, spans, folder: Path) -> float:
+    """Integrated loudness (ffmpeg's ebur128) of the spans (start, end in samples) of audio, played back to back:
+    how loud those sounds are while they sound."""
+    import wave
+    pieces = np.concatenate([audio[a:b] for a, b in spans])
+    path = folder / f"spans-{len(pieces)}.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(SAMPLE_RATE)
+        out.writeframes((np.clip(pieces, -1, 1) * 32767).astype("<i2").tobytes())
+    return ebur128(path)[0]

@@ -186,7 +186,7 @@ def test_plan_json_and_svg(tmp_path):
     assert picture.read_text().startswith("<svg")
     text = CliRunner().invoke(cli, ["plan", "short", "-d", str(DATA / "short.toml"), "--minutes", "2",
                                     "--cache-dir", str(clip_cache), "--engine", "tone"]).stdout.splitlines()
-    assert text[0].startswith("00:00.000  Intro") and text[-1] == "02:00.000  end"
+    assert text[0].startswith("00:00.750  Intro") and text[-1] == "02:00.000  end"  # after the lead-in
 
 
 def test_voices_lists_the_tone_engine_and_why_others_are_missing():

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audioguide import compiler, times
-from audioguide.compiler.layout import BEEP_GAP_S, GAP_S
+from audioguide.compiler.layout import BEEP_GAP_S, GAP_S, LEAD_IN_S
 from audioguide.compiler.plan import MAX_PASSES
 from audioguide.errors import LengthError, PlanError
 from audioguide.model import HOLD, SAMPLE_RATE, SOUND_KINDS, SPEECH, Exercise, Item, Phase, Range, Reminder, Routine
@@ -35,6 +35,14 @@ def test_speech_and_sounds_never_overlap(thoracic, minutes):
     audible = sorted((e for e in timeline.events if e.kind in (SPEECH, *SOUND_KINDS)), key=lambda e: e.start)
     for a, b in zip(audible, audible[1:]):
         assert a.end <= b.start, f"{a} overlaps {b}"
+
+
+@pytest.mark.parametrize("minutes", [5, 20])
+def test_nothing_sounds_in_the_lead_in(thoracic, minutes):
+    timeline = compiler.compile(thoracic, minutes * 60, FakeDurations())
+    first = min(e.start for e in timeline.events if e.kind in (SPEECH, *SOUND_KINDS))
+    assert first >= round(LEAD_IN_S * SAMPLE_RATE) >= SAMPLE_RATE // 2
+    assert timeline.chapters[0].start == 0
 
 
 def test_chapters_are_contiguous_and_cover_every_exercise(thoracic):

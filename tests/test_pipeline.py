@@ -11,7 +11,7 @@ from audioguide.publish import tags
 from audioguide.model import HOLD, SAMPLE_RATE, SOUND_KINDS, SPEECH
 from audioguide.speech import EngineSpec
 
-from conftest import DATA, decode, ebur128, ffprobe, rms_db
+from conftest import DATA, decode, ebur128, ffprobe, loudness_of, rms_db
 
 pytestmark = pytest.mark.slow
 
@@ -60,6 +60,14 @@ def test_sound_where_the_plan_put_it_and_silence_elsewhere(short_build):
             assert rms_db(audio[start:start + window]) < -60, f"sound at {start / SAMPLE_RATE:.2f} s"
             quiet += 1
     assert quiet > 50  # there were silent stretches to check (rests, holds)
+
+
+def test_the_first_half_second_is_silent_for_earbuds_to_wake(short_build):
+    audio = decode(short_build.path)
+    first = min(e.start for e in short_build.timeline.events if e.kind in (SPEECH, *SOUND_KINDS))
+    assert first >= SAMPLE_RATE // 2
+    assert rms_db(audio[:SAMPLE_RATE // 2]) < -70
+    assert rms_db(audio[first:first + SAMPLE_RATE // 2]) > -40  # and then the voice
 
 
 def test_beeps_start_where_planned(short_build):
@@ -199,3 +207,26 @@ def test_a_cold_build_renders_only_the_texts_its_session_says(tmp_path, engine, 
     said = set(result.timeline.texts())
     assert result.rendered_clips == ClipCache(tmp_path / "cache").info()[0]
     assert result.rendered_clips == len(said)
+
+
+def test_beeps_sit_at_their_level_against_the_voice(short_build, tmp_path):
+    """Each kind of sound, as loud as heard (ffmpeg's BS.1770 meter on the decoded MP3), against the voice."""
+    from audioguide import defaults
+    audio = decode(short_build.path)
+    events = short_build.timeline.events
+    voice = loudness_of(audio, [(e.start, e.end) for e in events if e.kind == SPEECH], tmp_path)
+    measured = {kind: loudness_of(audio, [(e.start, e.end) for e in events if e.kind == kind], tmp_path) - voice
+                for kind in ("rep", "hold_start", "hold_end", "tick", "chime", "bell")}
+    assert all(abs(level - defaults.BEEP_LEVEL_DB) <= 1.0 for level in measured.values()), measured
+
+
+def test_the_beep_level_can_be_changed(tmp_path, clip_cache):
+    options = pipeline.BuildOptions(length_s=120, output_dir=tmp_path / "out", engine=EngineSpec("pyttsx3"),
+                                    cache_dir=clip_cache, definition_paths=(DATA / "short.toml",), beep_level_db=-12)
+    result = pipeline.build("short", options)
+    audio, events = decode(result.path), result.timeline.events
+    voice = loudness_of(audio, [(e.start, e.end) for e in events if e.kind == SPEECH], tmp_path)
+    ticks = loudness_of(audio, [(e.start, e.end) for e in events if e.kind == "tick"], tmp_path)
+    assert abs(ticks - voice - (-12)) <= 1.0
+    integrated, peak = ebur128(result.path)
+    assert abs(integrated - (-16.0)) <= 1.0 and peak <= -1.0  # the session's loudness target still holds

@@ -21,6 +21,8 @@ GAP_S = 0.35          # silence after a spoken cue
 SHORT_GAP_S = 0.2     # silence after a short cue before a movement or beep
 BEEP_GAP_S = 0.25     # silence after a beep before the next cue
 TAIL_S = 1.0          # silence after the end bell
+LEAD_IN_S = 0.75      # silence before the first word: Bluetooth earbuds that sleep in silence wake on sound and
+                      # swallow what comes in their first half second
 CHARS_PER_S = 13.0    # estimate for speech not yet measured (a rendered clip replaces it)
 
 
@@ -175,6 +177,7 @@ def layout(routine: Routine, choice: Choice, durations: Mapping[str, int], seed:
     w = _Writer(durations, seed, estimate)
     items = [item for i, item in enumerate(routine.items) if i not in choice.dropped]
     w.chapter("Intro")
+    w.wait(LEAD_IN_S)
     for line in routine.intro:
         w.say(_fill(line, {"title": routine.title, "count": len(items), "rounds": choice.rounds}))
     rest_s = _pick(routine.rest_s, choice.level, 0.5)

@@ -54,6 +54,28 @@ def k_energy(x: np.ndarray) -> np.ndarray:
     return np.concatenate([[0.0], np.cumsum(grains)])
 
 
+def back_to_back(clips: list[np.ndarray]) -> float:
+    """Integrated loudness (LUFS) of mono clips played one after another: how loud they are while they sound."""
+    clips = [c for c in clips if c.size]
+    return back_to_back_energies([k_energy(c) for c in clips], [len(c) for c in clips])
+
+
+def back_to_back_energies(energies: list[np.ndarray], lengths: list[int], at_least_s: float = 2.0) -> float:
+    """back_to_back() from the clips' k_energy curves and lengths in samples, repeated until they last
+    at_least_s: a short beep is measured as a run of beeps, not as one beep in a 400 ms block of silence."""
+    total = sum(lengths)
+    if total == 0:
+        return -math.inf
+    repeats = max(1, math.ceil(at_least_s * SAMPLE_RATE / total))
+    steps = np.zeros(-(-total * repeats // STEP) + 1)
+    offset = 0
+    for _ in range(repeats):
+        for energy, length in zip(energies, lengths):
+            add_energy(steps, [offset], energy)
+            offset += length
+    return integrated(steps)
+
+
 def add_energy(steps: np.ndarray, starts: np.ndarray, cumulative: np.ndarray, weight: float = 1.0) -> None:
     """Add a clip's K-weighted energy (from k_energy) into 100 ms steps, once for each sample in starts."""
     starts = np.asarray(starts, dtype=np.int64)

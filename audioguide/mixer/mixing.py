@@ -23,7 +23,7 @@ TARGET_LUFS = defaults.LOUDNESS_LUFS
 MUSIC_LEVEL_DB = defaults.MUSIC_LEVEL_DB
 MUSIC_DUCK_DB = defaults.MUSIC_DUCK_DB
 SPEECH_RMS = 10 ** (-20 / 20)   # every speech clip is brought to this level before the master gain
-BEEP_PEAK_DB = 6.0              # beeps peak this far above the speech level: clear, not startling
+BEEP_LEVEL_DB = defaults.BEEP_LEVEL_DB  # beeps' loudness against the voice's (docs/voices.md)
 GATE = 10 ** (-40 / 20)         # samples quieter than this do not count towards a clip's level
 GAIN_PASSES = 6
 MAX_LIMITING_DB = 12.0
@@ -38,6 +38,7 @@ class MixSettings:
     channels: int = 1
     music_level_db: float = MUSIC_LEVEL_DB
     duck_db: float = MUSIC_DUCK_DB
+    beep_level_db: float = BEEP_LEVEL_DB   # the sounds' K-weighted level against the speech's, in dB
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,33 +85,52 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
             settings: MixSettings = MixSettings(), music: np.ndarray | None = None) -> Mix:
     """Level every source, find the gain to the target loudness, and limit before that gain.
 
-    Only one levelled clip exists at a time while the gain is sought (memory grows with the number of distinct
-    clips, never with their copies); the limited clips that the blocks are made of are kept at the end.
+    Speech clips are brought to one level; the beeps and the music are then set against the voice as it will
+    be heard, after limiting (settings.beep_level_db, settings.music_level_db), so limiting the voice harder
+    never leaves the beeps or the music louder than asked. Only one levelled clip exists at a time while the
+    gain is sought (memory grows with the number of distinct clips, never with their copies); the limited
+    clips that the blocks are made of are kept at the end.
     """
-    beep = SPEECH_RMS * 10 ** (BEEP_PEAK_DB / 20)
-    scales = {("speech", text): clip_scale(clip) for text, clip in clips.items()}
-    scales.update({("sound", kind): beep / max(float(np.abs(s).max()), 1e-9) for kind, s in sounds.items()})
-
-    def levelled(key: tuple[str, str]) -> np.ndarray:
-        kind, name = key
-        raw = clips[name].astype(np.float32) / 32768 if kind == "speech" else sounds[name].astype(np.float32)
-        return raw * np.float32(scales[key])
-
+    scales = {text: clip_scale(clip) for text, clip in clips.items()}
     starts: dict[tuple[str, str], list[int]] = defaultdict(list)
     for e in sorted(timeline.events, key=lambda e: e.start):
         if e.kind == SPEECH or e.kind in SOUND_KINDS:
             starts[("speech", e.text) if e.kind == SPEECH else ("sound", e.kind)].append(e.start)
-    music_rms = SPEECH_RMS * 10 ** (settings.music_level_db / 20)
-    loop = bed.prepare(music, settings.channels, music_rms) if music is not None else None
+    voices = [name for kind, name in starts if kind == "speech"]
+    beeps = {name: sounds[name].astype(np.float32) for kind, name in starts if kind == "sound"}
+    own_lufs = {name: loudness.back_to_back([x]) for name, x in beeps.items()}
+    loop = bed.prepare(music, settings.channels, SPEECH_RMS) if music is not None else None
     music_steps = bed.energy(loop, timeline, settings.duck_db) if loop is not None else None
+    music_lufs = bed.lufs(loop) if loop is not None else -np.inf
     ceiling = 10 ** (settings.peak_dbfs / 20)
+
+    def voice(text: str, gain: float) -> np.ndarray:
+        return loudness.limit(clips[text].astype(np.float32) / 32768 * np.float32(scales[text]), ceiling / gain)
+
+    def against(voice_lufs: float, level_db: float, own: float) -> float:
+        """The factor that puts a source of loudness own at level_db against the voice."""
+        return 10 ** ((voice_lufs + level_db - own) / 20) if np.isfinite(own) and np.isfinite(voice_lufs) else 1.0
+
+    def measure(gain: float) -> tuple[float, dict[str, float], float]:
+        """The session's loudness before the gain (with limiting at this gain), the beeps' and the music's
+        factors."""
+        energies = {text: loudness.k_energy(voice(text, gain)) for text in voices}
+        voice_lufs = loudness.back_to_back_energies(list(energies.values()), [len(clips[t]) for t in energies])
+        factors = {name: against(voice_lufs, settings.beep_level_db, own_lufs[name]) for name in beeps}
+        energies.update({f"\0{name}": loudness.k_energy(loudness.limit(x * np.float32(factors[name]), ceiling / gain))
+                         for name, x in beeps.items()})
+        steps = np.zeros(-(-timeline.n_samples // loudness.STEP))
+        for (kind, name), at in starts.items():  # the voice and the beeps are in every channel
+            key = name if kind == "speech" else f"\0{name}"
+            loudness.add_energy(steps, at, energies[key], weight=settings.channels)
+        music_factor = against(voice_lufs, settings.music_level_db, music_lufs)
+        if music_steps is not None:
+            steps += music_steps * music_factor ** 2
+        return loudness.integrated(steps), factors, music_factor
 
     def shortfall(gain_db: float) -> float:
         """How far the gain is from the one that would reach the target, with limiting at this gain."""
-        gain = 10 ** (gain_db / 20)
-        measured = _loudness(timeline, starts, lambda key: loudness.limit(levelled(key), ceiling / gain),
-                             music_steps, settings.channels)
-        return settings.loudness_lufs - measured - gain_db
+        return settings.loudness_lufs - measure(10 ** (gain_db / 20))[0] - gain_db
 
     # Limiting lowers the loudness a little, which calls for more gain, which limits more: find the fixed
     # point with the secant method (two or three measurements), starting from no gain and no limiting. The
@@ -128,12 +148,17 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
         step = f1 * (g1 - g0) / (f1 - f0) if abs(f1 - f0) > 1e-9 else -f1
         g0, f0, g1 = g1, f1, float(np.clip(g1 - step, low, high))
     gain = 10 ** (g1 / 20)
-    limited = {key: loudness.limit(levelled(key), ceiling / gain) for key in starts}
+    _, factors, music_factor = measure(gain)
+    limited = {("speech", text): voice(text, gain) for text in voices}
+    limited.update({("sound", name): loudness.limit(x * np.float32(factors[name]), ceiling / gain)
+                    for name, x in beeps.items()})
     peak = max((float(np.abs(a).max()) for a in limited.values() if a.size), default=0.0)
     if peak * gain > ceiling:  # not converged (very peaky material): keep the ceiling, lose a little loudness
         gain = ceiling / peak
     sources = tuple(sorted(((start, limited[key]) for key, at in starts.items() for start in at),
                            key=lambda s: s[0]))
+    if loop is not None:
+        loop = bed.Music(loop.loop * np.float32(music_factor))
     return Mix(timeline, sources, float(gain), settings, loop)
 
 
@@ -154,13 +179,3 @@ def clip_scale(clip: np.ndarray) -> float:
 def level_clip(clip: np.ndarray) -> np.ndarray:
     """A speech clip as float32 at the common speech level."""
     return clip.astype(np.float32) / 32768 * np.float32(clip_scale(clip))
-
-
-def _loudness(timeline, starts, source, music_steps, channels) -> float:
-    """Integrated loudness of the session as it would be mixed, from per-clip K-weighted energies."""
-    steps = np.zeros(-(-timeline.n_samples // loudness.STEP))
-    for key, at in starts.items():
-        loudness.add_energy(steps, at, loudness.k_energy(source(key)), weight=channels)  # voice: every channel
-    if music_steps is not None:
-        steps += music_steps
-    return loudness.integrated(steps)

@@ -93,6 +93,15 @@ def _duck_depth(spans: np.ndarray, t: np.ndarray) -> np.ndarray:
     return 0.5 - 0.5 * np.cos(np.pi * depth)
 
 
+def lufs(music: Music) -> float:
+    """The bed's own integrated loudness, undipped (its channels summed, as BS.1770 sums them)."""
+    period = len(music.loop)
+    steps = np.zeros(-(-period // loudness.STEP) + 1)
+    for channel in range(music.loop.shape[1]):
+        loudness.add_energy(steps, [0], loudness.k_energy(music.loop[:, channel]))
+    return loudness.integrated(steps)
+
+
 def energy(music: Music, timeline: Timeline, duck_db: float) -> np.ndarray:
     """K-weighted energy of the ducked, faded music bed per 100 ms step (for the loudness estimate)."""
     n_steps = -(-timeline.n_samples // loudness.STEP)

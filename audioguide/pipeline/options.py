@@ -30,6 +30,8 @@ class BuildOptions:
     definition_paths: tuple[Path, ...] = ()
     music: Path | None = None
     music_level_db: float = defaults.MUSIC_LEVEL_DB
+    music_duck_db: float = defaults.MUSIC_DUCK_DB
+    beep_level_db: float = defaults.BEEP_LEVEL_DB
     stereo: bool = False
     loudness_lufs: float = defaults.LOUDNESS_LUFS
     seed: int | None = None          # None: from the routine (and a program's day)

@@ -65,7 +65,8 @@ class Studio:
             self._sounds = sounds.load(options.sounds_dir)
             self._music = audio.decode(options.music, self.channels) if options.music else None
         settings = mixer.MixSettings(loudness_lufs=options.loudness_lufs + encoder.LOUDNESS_LOSS_LU,
-                                     channels=self.channels, music_level_db=options.music_level_db)
+                                     channels=self.channels, music_level_db=options.music_level_db,
+                                     duck_db=options.music_duck_db, beep_level_db=options.beep_level_db)
         prepared = mixer.prepare(timeline, {t: clips[t] for t in timeline.texts()}, self._sounds, settings,
                                  self._music)
         report = (lambda done, total: self.progress("mix+encode", done, total)) if self.progress else None

@@ -29,6 +29,7 @@ import numpy as np
 from .. import audio
 from ..errors import AudioguideError, MissingToolError, SpeechError, UnknownNameError
 from ..model import SAMPLE_RATE, EngineSpec
+from . import lexicon
 
 ESPEAK_LIBS = ("libespeak-ng.so.1", "libespeak-ng.so", "libespeak.so.1")
 RENDER_ATTEMPTS = 4
@@ -119,7 +120,7 @@ class Pyttsx3Engine:
     def identity(self) -> dict:
         if self._identity is None:  # asked once per clip: the espeak-ng version costs a process
             self._identity = {"engine": "pyttsx3", "pyttsx3": _version("pyttsx3"), "espeak-ng": _espeak_version(),
-                              "voice": self.voice, "rate": self.rate}
+                              "voice": self.voice, "rate": self.rate, "lexicon": lexicon.VERSION}
         return self._identity
 
     def render(self, text: str, path: Path) -> None:
@@ -130,7 +131,7 @@ class Pyttsx3Engine:
         for _ in range(RENDER_ATTEMPTS):
             path.unlink(missing_ok=True)
             with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to ..."
-                engine.save_to_file(text, str(path))
+                engine.save_to_file(lexicon.for_espeak(text), str(path))
                 engine.runAndWait()
             if _wait_for_wav(path, RENDER_WAIT_S):
                 return
@@ -179,6 +180,7 @@ class PiperEngine:
     # thread count is fixed, not taken from the machine: floats add up in another order with another count,
     # and a text must render to the same samples every time.
     THREADS = 2
+    SENTENCE_SILENCE_S = 0.25   # between the sentences of one cue (docs/voices.md)
     parallel = False
 
     def __init__(self, spec: EngineSpec):
@@ -207,7 +209,8 @@ class PiperEngine:
             self._identity = {"engine": "piper", "piper-tts": _version("piper-tts"), "model": self.model.name,
                               "model_bytes": self.model.stat().st_size,
                               "config": hashlib.sha256(config).hexdigest()[:16], "rate": self.rate,
-                              "noise": self.NOISE_SCALE, "noise_w": self.NOISE_W_SCALE, "threads": self.THREADS}
+                              "noise": self.NOISE_SCALE, "noise_w": self.NOISE_W_SCALE, "threads": self.THREADS,
+                              "lexicon": lexicon.VERSION, "sentence_silence": self.SENTENCE_SILENCE_S}
         return self._identity
 
     def render(self, text: str, path: Path) -> None:
@@ -217,7 +220,14 @@ class PiperEngine:
         config = SynthesisConfig(length_scale=self.DEFAULT_RATE / self.rate, noise_scale=self.NOISE_SCALE,
                                  noise_w_scale=self.NOISE_W_SCALE)
         with wave.open(str(path), "wb") as out:
-            self._voice.synthesize_wav(text, out, syn_config=config)
+            for number, chunk in enumerate(self._voice.synthesize(lexicon.for_piper(text), syn_config=config)):
+                if number == 0:
+                    out.setframerate(chunk.sample_rate)
+                    out.setsampwidth(chunk.sample_width)
+                    out.setnchannels(chunk.sample_channels)
+                else:  # piper says one sentence after another without a breath; give the listener one
+                    out.writeframes(bytes(2 * round(self.SENTENCE_SILENCE_S * chunk.sample_rate)))
+                out.writeframes(chunk.audio_int16_bytes)
 
     def close(self) -> None:
         """Let the voice model go (a few hundred megabytes) once all speech is rendered."""
