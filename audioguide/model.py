@@ -28,6 +28,7 @@ DEFAULT_SIDE_CUE = ("{side} side.",)
 DEFAULT_START_CUE = ("Ready. Begin.",)
 DEFAULT_TRANSITION = ("Next, exercise {position} of {count}: {next}.",)
 DEFAULT_ROUND_CUE = ("Round {round} of {rounds}.",)
+COUNTDOWN_WORDS = ("One.", "Two.", "Three.", "Four.", "Five.", "Six.", "Seven.", "Eight.", "Nine.", "Ten.")
 SIDE_MODES = ("blocks", "alternating")
 PHASE_BEEPS = ("rep", "hold_start", "hold_end")
 
@@ -75,9 +76,10 @@ class Phase:
     move_s: float
     hold_s: Range | None = None
     beeps: tuple[str, ...] = ()
-    countdown: int = 0
+    countdown: int = 0               # the last seconds of the hold counted down
     reminders: tuple[Reminder, ...] = ()
     release: tuple[str, ...] = ()
+    countdown_spoken: bool = False   # the count-down said ("Three. Two. One."), not ticked
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import pytest
 from audioguide import definitions, speech
 from audioguide.model import SAMPLE_RATE
 
-from clarity import cue_texts, recall, transcribe
+from clarity import cue_texts, heard, recall, transcribe
 
 pytestmark = pytest.mark.slow
 
@@ -57,3 +57,25 @@ def test_the_finished_mp3_still_says_what_the_plan_says(tmp_path, clip_cache):
     # 11 cues, and piper's synthesis varies from render to render: fresh renders scored 0.72 to 0.82 here.
     # Misplaced cues score near 0, so 0.5 tells a working mix from a broken one without flaking.
     assert len(cues) >= 5 and float(np.mean(scores)) >= 0.5, list(zip([c.text for c in cues], scores))
+
+
+@pytest.mark.skipif(not speech.piper_available(), reason="the neural extra is not installed")
+def test_a_spoken_countdown_is_heard_in_the_mp3(tmp_path, clip_cache):
+    """countdown = "spoken": the recogniser hears "three two one" at the end of the hold in the finished MP3."""
+    from audioguide import pipeline
+    from audioguide.model import HOLD
+    from conftest import decode
+    routine = tmp_path / "plank.toml"
+    routine.write_text('[exercises.plank]\ntitle = "Plank"\nreps = 2\ncount = "none"\n'
+                       '[[exercises.plank.phases]]\ncue = "Hold a plank."\nhold = 8\ncountdown = "spoken"\n'
+                       'release = "And rest."\n'
+                       '[routines.plank-only]\ntitle = "Plank only"\nitems = [{ exercise = "plank" }]\n')
+    options = pipeline.BuildOptions(length_s=45, output_dir=tmp_path / "out", engine=speech.EngineSpec("piper"),
+                                    cache_dir=clip_cache, definition_paths=(routine,))
+    result = pipeline.build("plank-only", options)
+    audio = decode(result.path)
+    for hold in (e for e in result.timeline.events if e.kind == HOLD):
+        numbers = [e for e in result.timeline.events if e.kind == "speech" and hold.start < e.start < hold.end]
+        assert [e.text for e in numbers] == ["Three.", "Two.", "One."]
+        stretch = audio[numbers[0].start - SAMPLE_RATE // 10:numbers[-1].end + SAMPLE_RATE // 10]
+        assert recall("three two one", heard((np.clip(stretch, -1, 1) * 32767).astype(np.int16))) >= 2 / 3

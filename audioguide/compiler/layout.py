@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..errors import PlanError
-from ..model import (HOLD, REST, SAMPLE_RATE, SOUND_LENGTH_S, SPEECH, Chapter, Event, Exercise, Phase, Range,
-                     Routine, Timeline)
+from ..model import (COUNTDOWN_WORDS, HOLD, REST, SAMPLE_RATE, SOUND_LENGTH_S, SPEECH, Chapter, Event, Exercise,
+                     Phase, Range, Routine, Timeline)
 
 GAP_S = 0.35          # silence after a spoken cue
 SHORT_GAP_S = 0.2     # silence after a short cue before a movement or beep
@@ -277,9 +277,7 @@ def _hold(w: _Writer, ex: Exercise, index: int, hold: float, values: dict) -> No
     if "hold_start" in phase.beeps:
         w.sound("hold_start", at=begin)
     w.events.append(Event(HOLD, begin, end, len(w.chapters) - 1))
-    ticks = [end - _samples(k) for k in range(phase.countdown, 0, -1)]
-    for tick in ticks:
-        w.sound("tick", at=tick)
+    ticks = _countdown(w, phase, end)
     free_from = begin + _samples(SOUND_LENGTH_S["hold_start"] + BEEP_GAP_S)
     free_to = (ticks[0] if ticks else end) - _samples(BEEP_GAP_S)
     _reminders(w, ex, index, hold, begin, free_from, free_to, values)
@@ -288,6 +286,22 @@ def _hold(w: _Writer, ex: Exercise, index: int, hold: float, values: dict) -> No
         w.sound("hold_end")
     for line in phase.release:
         w.say(_fill(line, values))
+
+
+def _countdown(w: _Writer, phase: Phase, end: int) -> list[int]:
+    """Count down the last seconds of a hold ending at end, with ticks or said numbers, one a second (a said
+    number longer than its second spaces them all out); return where each starts."""
+    if not phase.countdown_spoken:
+        ticks = [end - _samples(k) for k in range(phase.countdown, 0, -1)]
+        for tick in ticks:
+            w.sound("tick", at=tick)
+        return ticks
+    words = [COUNTDOWN_WORDS[k - 1] for k in range(phase.countdown, 0, -1)]
+    slot = max(SAMPLE_RATE, max(w.length(word) for word in words) + _samples(SHORT_GAP_S))
+    starts = [end - slot * k for k in range(phase.countdown, 0, -1)]
+    for start, word in zip(starts, words):
+        w.events.append(Event(SPEECH, start, start + w.length(word), len(w.chapters) - 1, word))
+    return starts
 
 
 def _quiet_tail_s(phase: Phase) -> float:

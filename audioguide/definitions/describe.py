@@ -32,7 +32,8 @@ def exercise(ex: Exercise, source: str = "") -> list[str]:
     for i, phase in enumerate(ex.phases, 1):
         hold = f", hold {_range(phase.hold_s, ' s')}" if phase.hold_s else ""
         beeps = f", beeps: {', '.join(phase.beeps)}" if phase.beeps else ""
-        countdown = f", count-down {phase.countdown} s" if phase.countdown else ""
+        countdown = (f", count-down {phase.countdown} s{' spoken' if phase.countdown_spoken else ''}"
+                     if phase.countdown else "")
         lines.append(f"  Phase {i} ({phase.name}): move {phase.move_s:g} s{hold}{beeps}{countdown}")
         lines += [f"    say: {cue}" for cue in phase.cue]
         for reminder in phase.reminders:

@@ -27,6 +27,7 @@ MAX_ROUNDS = 20
 MAX_REST_S = 600
 MAX_MOVE_S = 60
 MAX_ITEMS = 100
+SPOKEN_COUNTDOWN = 3   # countdown = "spoken" says "Three. Two. One." over the last three seconds
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 EXERCISE_KEYS = ("title", "summary", "position", "equipment", "alternatives", "setup", "safety", "reps",
@@ -250,9 +251,13 @@ class Reader:
         self.check_keys(raw, PHASE_KEYS, where)
         hold = self.range(raw, "hold", where, 0, MAX_HOLD_S, None, seconds=True) if "hold" in raw else None
         beeps = self._beeps(raw, where, hold is not None)
-        countdown = int(self.number(raw, "countdown", where, 0, 10, default=0, integer=True))
+        countdown, spoken = self._countdown(raw, where)
         if countdown and hold is None and "hold" not in raw:
             self.fail(join(where, "countdown"), "a count-down needs a hold in the same phase")
+        elif countdown and hold is not None and countdown > hold.min - 1 and spoken:
+            self.fail(join(where, "countdown"), f"a spoken count-down takes the last {countdown} seconds: the "
+                                                 f"shortest hold must be at least {countdown + 1} s, found "
+                                                 f"{plain(hold.min)}")
         elif countdown and hold is not None and countdown > hold.min - 1:
             self.fail(join(where, "countdown"), f"must be at most the shortest hold less one second "
                                                  f"({plain(max(hold.min - 1, 0))}), found {countdown}")
@@ -273,9 +278,20 @@ class Reader:
             hold_s=hold,
             beeps=beeps,
             countdown=countdown,
+            countdown_spoken=spoken,
             reminders=reminders,
             release=self.texts(raw, "release", where),
         )
+
+    def _countdown(self, raw: dict, where: str) -> tuple[int, bool]:
+        """countdown = N (ticks over the last N seconds of the hold) or "spoken" ("Three. Two. One.")."""
+        value = raw.get("countdown", 0)
+        if value == "spoken":
+            return SPOKEN_COUNTDOWN, True
+        if isinstance(value, str):
+            self.fail(join(where, "countdown"), f"expected a whole number of ticks or \"spoken\", found {value!r}")
+            return 0, False
+        return int(self._number(value, join(where, "countdown"), 0, 10, 0, integer=True)), False
 
     def _beeps(self, raw: dict, where: str, has_hold: bool) -> tuple[str, ...]:
         default = ("hold_start", "hold_end") if has_hold else ()

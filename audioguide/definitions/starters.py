@@ -39,7 +39,7 @@ cue = ["Move out, and hold.", "Out."]          # phrasing variants, used in turn
 move_s = 2
 hold = {{ min_s = 2, default_s = 3, max_s = 5 }}
 # beeps = ["hold_start", "hold_end"]           # the default for a phase with a hold
-# countdown = 1                                # ticks over the last N seconds of the hold
+# countdown = 1                                # ticks over the last N seconds of the hold, or "spoken"
 
 [[exercises.{id}.phases]]
 name = "back"
