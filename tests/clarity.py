@@ -72,3 +72,36 @@ def cue_texts(routine) -> list[str]:
         texts += [*ex.setup, *ex.tips, *(c for p in ex.phases for c in p.cue),
                   *(t for p in ex.phases for r in p.reminders for t in r.text)]
     return [t for t in dict.fromkeys(texts) if "{" not in t and len(words(t)) >= 2]
+
+
+def music_bed(path, seconds: float = 24.0, seed: int = 1):
+    """A stand-in for a user's music bed, written as WAV: chords of harmonic-rich tones across the speech band
+    (four bars a chord), a kick on every beat and hats between, at 100 beats a minute. Music masks speech
+    where their spectra meet; this has energy from 50 Hz to 10 kHz like a pop track."""
+    import wave
+    rng = np.random.default_rng(seed)
+    rate, n = SAMPLE_RATE, round(seconds * SAMPLE_RATE)
+    t = np.arange(n) / rate
+    out = np.zeros(n)
+    beat = 60 / 100
+    chords = [(220.0, 277.2, 329.6), (196.0, 246.9, 293.7), (174.6, 220.0, 261.6), (196.0, 246.9, 311.1)]
+    for i in range(int(seconds / (4 * beat)) + 1):
+        a, b = round(i * 4 * beat * rate), min(n, round((i + 1) * 4 * beat * rate))
+        for f in (chords[i % 4][0] / 2, *chords[i % 4]):
+            for h in range(1, 12):  # saw-like: harmonics falling 6 dB an octave
+                out[a:b] += np.sin(2 * np.pi * f * h * t[a:b]) / h * 0.1
+    for k in range(int(seconds / beat)):
+        s = round(k * beat * rate)
+        m = min(n - s, round(0.25 * rate))
+        env = np.exp(-np.arange(m) / (0.05 * rate))
+        out[s:s + m] += np.sin(2 * np.pi * 60 * np.arange(m) / rate) * env * 0.8      # kick
+        h0 = min(n - 1, s + round(beat * rate / 2))
+        hm = min(n - h0, round(0.05 * rate))
+        out[h0:h0 + hm] += np.diff(rng.standard_normal(hm + 1)) * np.exp(-np.arange(hm) / (0.01 * rate)) * 0.2
+    out = out / np.abs(out).max() * 0.7
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((out * 32767).astype("<i2").tobytes())
+    return path
