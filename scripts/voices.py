@@ -1,6 +1,6 @@
 """Measure how well the voices are heard: by an independent recogniser, alone and under a music bed.
 
-Usage: scripts/voices [--write docs/voices.md] [--only engines,rates,music,levels,noise] [ENGINE:VOICE@RATE ...]
+Usage: scripts/voices [--write docs/voices.md] [--only engines,worst,rates,music,levels,noise] [ENGINE:VOICE@RATE ...]
 
 The judge is pocketsphinx with its bundled US English model, which has nothing to do with either engine. Each
 clip is heard with 0.3 s of silence either side (a session has at least that around a cue) and scored by word
@@ -9,6 +9,7 @@ the built-in routine, and 56 cue-like sentences kept apart from the library (tes
 so that nothing is tuned on the texts it is judged by.
 
 - engines: each engine, voice and rate on both sets (the defaults in speech/engines.py come from this table);
+- worst: the library cues the default voice is heard worst on;
 - rates: the default piper voice at several speaking rates, each 1-3, 4-6 and 7+ word texts apart;
 - music: the built-in routine (6 minutes, default voice) built dry and under a music bed at several levels and
   ducking depths; each cue is cut out of the decoded MP3 and heard, and the recall kept under music is the
@@ -30,20 +31,23 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from clarity import cue_texts, heard, music_bed, recall, sentences, words  # noqa: E402
+from clarity import cue_texts, cues_heard, heard, music_bed, recall, sentences, words  # noqa: E402
 from conftest import decode, loudness_of  # noqa: E402
 
 from audioguide import defaults, definitions, pipeline, speech  # noqa: E402
 from audioguide.model import SPEECH  # noqa: E402
+from audioguide.speech.engines import PiperEngine  # noqa: E402
+
+PIPER_NATIVE_RATE = PiperEngine.NATIVE_RATE
 
 # The espeak-ng candidates are the best of a wider sweep (5 English voices x rates 115-180, variants m3, f3 and
 # klatt1-6 on 30 cues): plain voices scored 0.06-0.22, the klatt variants 0.34-0.43.
 CANDIDATES = ["piper:joe", "pyttsx3:gmw/en-us+klatt2@160", "pyttsx3:gmw/en-us+klatt2@135",
               "pyttsx3:gmw/en-us+klatt4@160", "pyttsx3:gmw/en-us@160"]
-RATES = [160, 140, 125, 110, 100]
+RATES = [160, 140, 125, 110, 100, 90]
 MUSIC_LEVELS = [-12.0, -18.0, -24.0]
 MUSIC_DUCKS = [0.0, 8.0, 15.0, 22.0]
-SECTIONS = ("engines", "rates", "music", "levels", "noise")
+SECTIONS = ("engines", "worst", "rates", "music", "levels", "noise")
 
 
 def parse(candidate: str) -> speech.EngineSpec:
@@ -75,6 +79,19 @@ def engines(candidates: list[str], library: list[str], outside: list[str], cache
     return rows
 
 
+def worst(library: list[str], cache: Path) -> list[str]:
+    """The library's cues the default voice is heard worst on, with what the recogniser heard."""
+    spec = speech.EngineSpec("piper" if speech.piper_available() else "pyttsx3")
+    with speech.Speaker(spec, speech.ClipCache(cache)) as speaker:
+        clips = speaker.clips(library)
+    got = sorted((recall(t, heard(clips[t])), t, heard(clips[t])) for t in library)
+    rows = [f"Library cues under 0.6 with the default voice ({spec.name}):", "",
+            "| recall | cue | heard |", "|---|---|---|"]
+    rows += [f"| {score:.2f} | {text} | {said} |" for score, text, said in got if score < 0.6]
+    print("\n".join(rows), flush=True)
+    return rows
+
+
 def rates(library: list[str], outside: list[str], cache: Path) -> list[str]:
     rows = ["| rate (wpm) | length_scale | library cues | outside sentences | 1-3 words | 4-6 words | 7+ words |",
             "|---|---|---|---|---|---|---|"]
@@ -83,17 +100,14 @@ def rates(library: list[str], outside: list[str], cache: Path) -> list[str]:
         got = scores(speech.EngineSpec("piper", None, rate), texts, cache)
         by_length = [np.mean([got[t] for t in texts if lo <= len(words(t)) <= hi]) for lo, hi in
                      ((1, 3), (4, 6), (7, 999))]
-        rows.append(f"| {rate} | {160 / rate:.2f} | {np.mean([got[t] for t in library]):.3f} | "
+        rows.append(f"| {rate} | {PIPER_NATIVE_RATE / rate:.2f} | {np.mean([got[t] for t in library]):.3f} | "
                     f"{np.mean([got[t] for t in outside]):.3f} | " + " | ".join(f"{m:.3f}" for m in by_length) + " |")
         print(rows[-1], flush=True)
     return rows
 
 
 def _cue_recall(result) -> float:
-    audio = decode(result.path)
-    cues = [e for e in result.timeline.events if e.kind == SPEECH and len(words(e.text)) >= 3]
-    return float(np.mean([recall(e.text, heard((np.clip(audio[e.start:e.end], -1, 1) * 32767).astype(np.int16)))
-                          for e in cues]))
+    return float(np.mean([score for _, score in cues_heard(decode(result.path), result.timeline.events)]))
 
 
 def music(work: Path, cache: Path) -> list[str]:
@@ -174,6 +188,8 @@ def main() -> None:
         cache = work / "cache"
         if "engines" in only:
             parts += ["## Engines and voices (word recall)", "", *engines(args.candidates, library, outside, cache), ""]
+        if "worst" in only:
+            parts += ["## The default voice's worst library cues", "", *worst(library, cache), ""]
         if "rates" in only and speech.piper_available():
             parts += ["## The piper voice at several rates (word recall)", "", *rates(library, outside, cache), ""]
         if "music" in only:

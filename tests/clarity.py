@@ -105,3 +105,14 @@ def music_bed(path, seconds: float = 24.0, seed: int = 1):
         w.setframerate(rate)
         w.writeframes((out * 32767).astype("<i2").tobytes())
     return path
+
+
+def cues_heard(audio: np.ndarray, events, min_words: int = 3) -> list[tuple[str, float]]:
+    """Each spoken cue of at least min_words words cut out of a decoded session (float samples) at its planned
+    place, with the recall of what the recogniser hears there."""
+    out = []
+    for event in events:
+        if event.kind == "speech" and len(words(event.text)) >= min_words:
+            clip = (np.clip(audio[event.start:event.end], -1, 1) * 32767).astype(np.int16)
+            out.append((event.text, recall(event.text, heard(clip))))
+    return out

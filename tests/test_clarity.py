@@ -6,9 +6,12 @@ import pytest
 from audioguide import definitions, speech
 from audioguide.model import SAMPLE_RATE
 
-from clarity import cue_texts, heard, recall, transcribe
+from clarity import cue_texts, cues_heard, heard, music_bed, recall, sentences, transcribe
 
 pytestmark = pytest.mark.slow
+
+
+OUTSIDE_FLOOR = 0.75
 
 
 @pytest.fixture(scope="module")
@@ -48,15 +51,9 @@ def test_the_finished_mp3_still_says_what_the_plan_says(tmp_path, clip_cache):
     options = pipeline.BuildOptions(length_s=120, output_dir=tmp_path, engine=speech.EngineSpec("piper"),
                                     cache_dir=clip_cache, definition_paths=(DATA / "short.toml",))
     result = pipeline.build("short", options)
-    audio = decode(result.path)
-    cues = [e for e in result.timeline.events if e.kind == "speech" and len(e.text.split()) >= 3]
-    scores = []
-    for event in cues:
-        heard = transcribe((np.clip(audio[event.start:event.end], -1, 1) * 32767).astype(np.int16))
-        scores.append(recall(event.text, heard))
-    # 11 cues, and piper's synthesis varies from render to render: fresh renders scored 0.72 to 0.82 here.
-    # Misplaced cues score near 0, so 0.5 tells a working mix from a broken one without flaking.
-    assert len(cues) >= 5 and float(np.mean(scores)) >= 0.5, list(zip([c.text for c in cues], scores))
+    got = cues_heard(decode(result.path), result.timeline.events)
+    # Misplaced cues score near 0, so 0.5 tells a working mix from a broken one.
+    assert len(got) >= 5 and float(np.mean([score for _, score in got])) >= 0.5, got
 
 
 @pytest.mark.skipif(not speech.piper_available(), reason="the neural extra is not installed")
@@ -79,3 +76,50 @@ def test_a_spoken_countdown_is_heard_in_the_mp3(tmp_path, clip_cache):
         assert [e.text for e in numbers] == ["Three.", "Two.", "One."]
         stretch = audio[numbers[0].start - SAMPLE_RATE // 10:numbers[-1].end + SAMPLE_RATE // 10]
         assert recall("three two one", heard((np.clip(stretch, -1, 1) * 32767).astype(np.int16))) >= 2 / 3
+
+
+@pytest.mark.skipif(not speech.piper_available(), reason="the neural extra is not installed")
+def test_the_default_voice_is_understood_on_sentences_outside_the_library(clip_cache):
+    """Every other sentence of tests/data/clarity-sentences.txt, which the library and the lexicon were not tuned
+    on, rendered by the default voice. Piper renders with its noise at 0, so the score repeats on one machine;
+    the floor sits under the measured mean (docs/voices.md) by the spread seen between rates."""
+    sample = sentences()[::2]
+    assert len(sample) >= 25
+    assert _mean_recall(speech.EngineSpec("piper"), sample, clip_cache) >= OUTSIDE_FLOOR
+
+
+@pytest.mark.skipif(not speech.piper_available(), reason="the neural extra is not installed")
+def test_cues_under_the_default_music_bed_keep_nine_tenths_of_their_recall(tmp_path, clip_cache):
+    """The same session built dry and with a music bed at the default level and ducking; each cue cut out of
+    the decoded MP3 at its planned place. With the music kept at full level under speech (duck 0) the recall
+    falls well below 0.9 of the dry build's (0.81 at -18 dB, docs/voices.md), so this holds the ducking."""
+    from audioguide import pipeline
+    from conftest import decode
+    base = {"length_s": 300, "engine": speech.EngineSpec("piper"), "cache_dir": clip_cache}
+    dry = pipeline.build("thoracic-mobility", pipeline.BuildOptions(output_dir=tmp_path / "dry", **base))
+    wet = pipeline.build("thoracic-mobility", pipeline.BuildOptions(output_dir=tmp_path / "wet",
+                                                                    music=music_bed(tmp_path / "bed.wav"), **base))
+    assert [e.text for e in dry.timeline.events] == [e.text for e in wet.timeline.events]
+    dry_scores = cues_heard(decode(dry.path), dry.timeline.events)
+    wet_scores = cues_heard(decode(wet.path), wet.timeline.events)
+    assert len(dry_scores) >= 30
+    ratio = np.mean([s for _, s in wet_scores]) / np.mean([s for _, s in dry_scores])
+    assert ratio >= 0.9, ratio
+
+
+def _built_in_texts() -> list[str]:
+    library = definitions.load_library(include_user=False)
+    texts = [t for routine in library.routines.values() for t in cue_texts(routine)]
+    texts += [t for program in library.programs.values() for t in program.intro if "{" not in t]
+    return list(dict.fromkeys(texts))
+
+
+@pytest.mark.skipif(not speech.piper_available(), reason="the neural extra is not installed")
+def test_no_built_in_cue_is_heard_under_half(clip_cache):
+    """Every cue, tip and intro of the built-in routines and programs, by the default voice: none loses more
+    than half its words to the recogniser (the worst were rephrased by this measure, docs/voices.md)."""
+    texts = _built_in_texts()
+    assert len(texts) >= 60
+    clips = speech.Speaker(speech.EngineSpec("piper"), speech.ClipCache(clip_cache)).clips(texts)
+    lost = {t: round(recall(t, heard(clips[t])), 2) for t in texts}
+    assert not {t: r for t, r in lost.items() if r < 0.5}
