@@ -1,0 +1,96 @@
+"""The package as a user installs it: the wheel and sdist build without warnings and pass `twine check`; the
+wheel installs into a fresh virtual environment owned by a user who is not root (as pipx makes one), and that
+user builds a session with the espeak-ng engine."""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}  # as on a user's machine
+    done = subprocess.run([sys.executable, "-m", "build", "--wheel", "--sdist", "-o", str(out), str(ROOT)],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    (out / "build.log").write_text(done.stdout + done.stderr)
+    return out
+
+
+def test_the_wheel_and_sdist_build_without_warnings(dist):
+    log = (dist / "build.log").read_text()
+    warnings = [line for line in log.splitlines() if "warning" in line.lower() or "deprecat" in line.lower()]
+    assert not warnings, warnings
+
+
+def test_twine_finds_the_metadata_complete(dist):
+    done = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *map(str, dist.glob("audioguide-*"))],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_wheel_carries_license_data_and_an_spdx_expression(dist):
+    wheel = next(dist.glob("*.whl"))
+    with zipfile.ZipFile(wheel) as z:
+        names = z.namelist()
+        metadata = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert any(n.endswith("licenses/LICENSE") for n in names)
+    assert "License-Expression: MIT" in metadata and "Project-URL: " in metadata
+    assert any(n.endswith("library/thoracic.toml") for n in names) and any(n.endswith("static/app.js") for n in names)
+
+
+def _as_user() -> list[str]:
+    """The prefix that runs a command as a user who is not root (nobody), or nothing when we are not root."""
+    if os.geteuid() != 0:
+        return []
+    nobody = pwd.getpwnam("nobody")
+    return ["setpriv", f"--reuid={nobody.pw_uid}", f"--regid={nobody.pw_gid}", "--clear-groups", "--"]
+
+
+def test_a_user_who_is_not_root_installs_the_wheel_and_builds_a_session(dist, tmp_path):
+    # The wheels of the dependencies come from pip's cache (scripts/setup downloaded them), so the user's install
+    # runs offline, as it would from the package index.
+    wheelhouse = tmp_path / "wheelhouse"
+    done = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "-w", str(wheelhouse),
+                           str(next(dist.glob("*.whl")))], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    home = Path(tempfile.mkdtemp(prefix="audioguide-user-"))
+    try:
+        shutil.copytree(wheelhouse, home / "wheels")
+        if os.geteuid() == 0:
+            nobody = pwd.getpwnam("nobody")
+            for path in [home, *home.rglob("*")]:
+                os.chown(path, nobody.pw_uid, nobody.pw_gid)
+        env = {"PATH": "/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8", "PIP_NO_CACHE_DIR": "1",
+               "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+
+        def run(*args, cwd=home):
+            return subprocess.run([*_as_user(), *args], capture_output=True, text=True, env=env, cwd=cwd,
+                                  timeout=600)
+
+        python = shutil.which("python3", path="/usr/bin:/bin") or sys.executable
+        assert run(python, "-m", "venv", str(home / "venv")).returncode == 0
+        installed = run(str(home / "venv/bin/pip"), "install", "-q", "--no-index", "--find-links",
+                        str(home / "wheels"), "audioguide")
+        assert installed.returncode == 0, installed.stderr
+        built = run(str(home / "venv/bin/audioguide"), "build", "desk-reset", "--minutes", "2", "--engine", "pyttsx3")
+        assert built.returncode == 0, built.stderr
+        mp3 = home / built.stdout.strip()
+        assert mp3.parent == home / "output" and mp3.stat().st_size > 20_000
+        assert mp3.stat().st_uid == (pwd.getpwnam("nobody").pw_uid if os.geteuid() == 0 else os.geteuid())
+        assert (home / ".cache" / "audioguide").is_dir()  # the user's own cache, under their home
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
