@@ -35,7 +35,8 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.getbasetemp() / "xdg"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
-    monkeypatch.delenv("AUDIOGUIDE_CACHE", raising=False)
+    for variable in [v for v in os.environ if v.startswith("AUDIOGUIDE_")]:  # the developer's own settings
+        monkeypatch.delenv(variable)
 
 
 @pytest.fixture(autouse=True)

@@ -69,7 +69,12 @@ class Bar:
 def lengths(minutes: str | None, length: str | None) -> list[float]:
     """The session lengths asked for with --minutes 5,10 or --length 5m,12m30s (the default when neither)."""
     if minutes is not None and length is not None:
-        raise click.UsageError("give either --minutes or --length, not both")
+        # one from the command line beats one from the environment or the config file
+        ctx = click.get_current_context(silent=True)
+        sources = [ctx.get_parameter_source(n) if ctx else None for n in ("minutes", "length")]
+        if sources[0] == sources[1] or click.core.ParameterSource.COMMANDLINE not in sources:
+            raise click.UsageError("give either --minutes or --length, not both")
+        minutes, length = (minutes, None) if sources[0] == click.core.ParameterSource.COMMANDLINE else (None, length)
     text = length if length is not None else minutes
     if text is None:
         return [defaults.LENGTH_S]
@@ -171,6 +176,10 @@ def cli(ctx, traceback):
         audioguide build thoracic-mobility --minutes 10 --output-dir output
     """
     ctx.meta["traceback"] = traceback
+    if not ctx.resilient_parsing:   # the config file's values become the options' defaults (see settings.py)
+        from .. import config
+        from . import settings
+        ctx.default_map = settings.default_map(settings.checked(config.load()))
 
 
 def notes(notices) -> None:

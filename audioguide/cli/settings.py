@@ -1,0 +1,180 @@
+"""Where option values come from: a flag, then AUDIOGUIDE_* in the environment, then the config file, then the
+built-in default (click resolves them in that order: flag, envvar, default_map, default). `audioguide config`
+shows what is in force."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import click
+
+from .. import config
+from ..definitions.where import kind
+from ..errors import did_you_mean
+from .common import cli
+
+NOT_SETTABLE = {"help", "version", "traceback", "json", "svg"}  # what one command does, not a default
+
+
+def _long_name(param: click.Parameter) -> str | None:
+    if not isinstance(param, click.Option):
+        return None
+    names = [o[2:] for o in param.opts if o.startswith("--")]
+    return names[0] if names and names[0] not in NOT_SETTABLE else None
+
+
+def _commands(group: click.Group, path: tuple[str, ...] = ()):
+    """(path, command) for every command under group, groups included."""
+    for name, command in group.commands.items():
+        yield (*path, name), command
+        if isinstance(command, click.Group):
+            yield from _commands(command, (*path, name))
+
+
+def options() -> dict[str, click.Option]:
+    """Every settable option by its long name (the first command that has it: they mean the same everywhere)."""
+    found: dict[str, click.Option] = {}
+    for _, command in _commands(cli):
+        for param in command.params:
+            name = _long_name(param)
+            if name and name not in found:
+                found[name] = param
+    return found
+
+
+def take_environment() -> None:
+    """Give every option its AUDIOGUIDE_* variable (called once, when the commands are all registered)."""
+    for _, command in _commands(cli):
+        for param in command.params:
+            name = _long_name(param)
+            if name and param.envvar is None:
+                param.envvar = config.env_name(name)
+                _name_the_variable(param)
+
+
+def _name_the_variable(param: click.Option) -> None:
+    """A bad value taken from the environment says which variable it came from."""
+    original = param.process_value
+
+    def process_value(ctx, value):
+        try:
+            return original(ctx, value)
+        except click.BadParameter as e:
+            if ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT:
+                e.message = f"{e.message} (from ${param.envvar})"
+            raise
+    param.process_value = process_value
+
+
+def _expected(param: click.Option) -> str:
+    kind_ = param.type
+    if param.is_flag:
+        return "true or false"
+    if isinstance(kind_, click.Choice):
+        return "one of " + ", ".join(map(str, kind_.choices))
+    if isinstance(kind_, (click.IntRange, click.FloatRange)):
+        word = "a whole number" if isinstance(kind_, click.IntRange) else "a number"
+        return f"{word} from {kind_.min} to {kind_.max}" if kind_.min is not None and kind_.max is not None else word
+    if isinstance(kind_, click.DateTime):
+        return "a date YYYY-MM-DD"
+    if isinstance(kind_, click.Path):
+        return "a path"
+    return {click.INT: "a whole number", click.FLOAT: "a number"}.get(kind_, "a string")
+
+
+def checked(loaded: config.Config) -> dict[str, object]:
+    """The config file's values by long name, each checked against its option; the first mistake is raised
+    as a DefinitionError (file, line, key: expected, found)."""
+    known = options()
+    values = {}
+    for name, setting in loaded.settings.items():
+        param = known.get(name)
+        if param is None:
+            raise loaded.error(name, f"expected an option's long name ({', '.join(sorted(known))}), found an "
+                                     f"unknown one{did_you_mean(name, known)}")
+        value = setting.value
+        if isinstance(value, str) and isinstance(param.type, click.Path):
+            value = os.path.expanduser(value)
+        if param.is_flag and not isinstance(value, bool):
+            raise loaded.error(name, f"expected {_expected(param)}, found {kind(value)}")
+        if isinstance(value, bool) and not param.is_flag:
+            raise loaded.error(name, f"expected {_expected(param)}, found {kind(value)}")
+        if isinstance(value, list) and not param.multiple:
+            raise loaded.error(name, f"expected {_expected(param)}, found {kind(value)}")
+        try:
+            for one in value if param.multiple and isinstance(value, list) else [value]:
+                param.type.convert(one if isinstance(one, (int, float, bool)) else str(one), param, None)
+        except click.BadParameter as e:
+            raise loaded.error(name, f"expected {_expected(param)}, found {kind(value)} ({e.message})") from None
+        values[name] = value if not (param.multiple and not isinstance(value, list)) else [value]
+    return values
+
+
+def default_map(values: dict[str, object]) -> dict:
+    """click's default_map for the whole command tree: each command gets the values of the options it has."""
+    tree: dict = {}
+    for path, command in _commands(cli):
+        here = tree
+        for part in path[:-1]:
+            here = here.setdefault(part, {})
+        mine = here.setdefault(path[-1], {})
+        for param in command.params:
+            name = _long_name(param)
+            if name in values:
+                mine[param.name] = values[name]
+    return tree
+
+
+def in_force() -> tuple[config.Config, list[dict]]:
+    """Each setting's value and where it came from: environment, config file or built-in (no flags here)."""
+    loaded = config.load()
+    values = checked(loaded)
+    rows = []
+    for name, param in sorted(options().items()):
+        variable = config.env_name(name)
+        if os.environ.get(variable):
+            value, source = os.environ[variable], f"environment {variable}"
+        elif name in values:
+            value, source = values[name], f"config {loaded.where(name)}"
+        else:
+            value, source = param.get_default(click.Context(cli), call=True), "built-in"
+            if type(value).__name__ == "Sentinel":  # click's "no default"
+                value = [] if param.multiple else None
+        rows.append({"option": name, "value": _plain(value), "source": source, "environment": variable})
+    return loaded, rows
+
+
+def _plain(value):
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value if value is None or isinstance(value, (bool, int, float, str)) else str(value)
+
+
+@cli.command(name="config")
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
+def config_(as_json):
+    """Show each option's value in force and where it comes from: the environment (AUDIOGUIDE_*), the config
+    file, or the built-in default. A flag on the command line beats all three.
+
+    The config file is $XDG_CONFIG_HOME/audioguide/config.toml (or $AUDIOGUIDE_CONFIG): one `option = value`
+    per line, named as the long option is (output-dir = "~/Podcasts").
+
+    \b
+    Example:
+        audioguide config
+        AUDIOGUIDE_RATE=120 audioguide config --json
+    """
+    loaded, rows = in_force()
+    where = str(loaded.path) if loaded.path else f"{config.default_path()} (not there)"
+    if as_json:
+        click.echo(json.dumps({"config_file": str(loaded.path) if loaded.path else None, "settings": rows},
+                              indent=1))
+        return
+    click.echo(f"Config file: {where}")
+    width = max(len(r["option"]) for r in rows)
+    for row in rows:
+        shown = "" if row["value"] is None else row["value"]
+        if isinstance(shown, list):
+            shown = ", ".join(map(str, shown))
+        click.echo(f"  {row['option']:<{width}}  {str(shown):<24} {row['source']}")

@@ -1,0 +1,102 @@
+"""The user's config file: defaults for the command line's options, one `name = value` per option.
+
+    # ~/.config/audioguide/config.toml
+    engine = "piper"
+    rate = 110
+    output-dir = "~/Podcasts/audioguide"
+    music = "~/Music/calm.mp3"
+    music-level = -20
+    artist = "Sam"
+
+A key is an option's long name (`output-dir`; `output_dir` is read the same). The command line checks each
+value against its option; this module only finds the file, reads it and says where each value stands.
+Precedence (the command line applies it): a flag, then an AUDIOGUIDE_* environment variable, then this file,
+then the built-in default.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import files
+from .definitions.where import find_line, kind
+from .errors import DefinitionError
+
+ENV_PREFIX = "AUDIOGUIDE_"
+FILE_VARIABLE = "AUDIOGUIDE_CONFIG"   # another config file than the usual one ("" for none)
+MAX_BYTES = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    key: str            # as the option is spelt: output-dir
+    value: object
+    line: int | None    # where it stands in the file
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: Path | None   # None: no file (none there, or AUDIOGUIDE_CONFIG="")
+    settings: dict[str, Setting]
+
+    def where(self, key: str) -> str:
+        """'PATH:LINE' of a setting, for messages and for `audioguide config`."""
+        setting = self.settings[key]
+        return f"{self.path}:{setting.line}" if setting.line else str(self.path)
+
+    def error(self, key: str, message: str) -> DefinitionError:
+        return DefinitionError(message, self.path, self.settings[key].key if key in self.settings else key,
+                               self.settings[key].line if key in self.settings else None)
+
+
+def env_name(key: str) -> str:
+    """The environment variable of an option: output-dir -> AUDIOGUIDE_OUTPUT_DIR."""
+    return ENV_PREFIX + key.upper().replace("-", "_")
+
+
+def default_path() -> Path:
+    return files.config_dir() / "config.toml"
+
+
+def path() -> Path | None:
+    """The config file in force: $AUDIOGUIDE_CONFIG when set (empty: none), else the usual one when it exists."""
+    chosen = os.environ.get(FILE_VARIABLE)
+    if chosen is not None:
+        return Path(chosen).expanduser() if chosen.strip() else None
+    usual = default_path()
+    return usual if usual.exists() else None
+
+
+def load() -> Config:
+    """The config file in force, read; an empty Config when there is none. DefinitionError when it is broken
+    (and when $AUDIOGUIDE_CONFIG names a file that is not there)."""
+    found = path()
+    if found is None:
+        return Config(None, {})
+    if os.environ.get(FILE_VARIABLE, "").strip() and not found.exists():
+        raise DefinitionError(f"no such file (named by ${FILE_VARIABLE})", found)
+    if not found.is_file():
+        raise DefinitionError("expected a TOML file, found a folder or a special file", found)
+    text = files.read_text(found, "config file")
+    if len(text) > MAX_BYTES:
+        raise DefinitionError(f"expected a config file of at most {MAX_BYTES // 1024} KB", found)
+    try:
+        data = tomllib.loads(text.lstrip("\ufeff"))
+    except tomllib.TOMLDecodeError as e:
+        at = re.search(r"\(at line (\d+)", str(e))
+        raise DefinitionError(f"not valid TOML: {str(e).split(' (at ')[0]}", found, None,
+                              int(at.group(1)) if at else None) from None
+    lines = text.splitlines()
+    settings = {}
+    for key, value in data.items():
+        name = key.replace("_", "-")
+        line = find_line(lines, key)
+        if isinstance(value, dict):
+            raise DefinitionError(f"expected a value (config files have no tables), found {kind(value)}",
+                                  found, key, line)
+        settings[name] = Setting(key, value, line)
+    return Config(found, settings)
