@@ -271,7 +271,16 @@ def test_progress_bar_on_a_terminal_and_silence_when_piped(tmp_path, clip_cache)
     os.close(main)
     screen = b"".join(chunks).decode()
     assert proc.returncode == 0
-    assert "speech" in screen and "mix+encode" in screen and "100%" in screen and "\r" in screen
+    assert proc.stdout.read().decode().strip() == str(tmp_path / "short-1m30s.mp3")  # stdout: the path alone
+    # each stage as it starts, in order; counts with their totals, elapsed time; one summary line at the end
+    assert screen.index("definitions...") < screen.index("planning...") < screen.index("speech (clips)") \
+        < screen.index("mix+encode (seconds)")
+    clips = re.findall(r"speech \(clips\) +\[[#-]+\] +(\d+)/(\d+)", screen)
+    assert clips and clips[-1][0] == clips[-1][1] and int(clips[-1][1]) >= 5
+    assert "90/90" in screen and "100%" in screen and re.search(r"\d+\.\d s", screen) and "\r" in screen
+    summary = screen.strip().splitlines()[-1]
+    assert re.fullmatch(rf"made 1 session \(1m30s\), \d\.\d MB; speech: {clips[-1][1]} clips rendered, 0 from the "
+                        r"cache; \d+\.\d s", summary.strip()), summary
 
 
 # -- every failure a user can cause is one "Error:" line and exit 1, converted where it enters ---------------

@@ -4,6 +4,7 @@ options several commands take."""
 from __future__ import annotations
 
 import sys
+import time
 import traceback
 from enum import IntEnum
 from pathlib import Path
@@ -43,27 +44,78 @@ class Group(click.Group):
 
 
 class Bar:
-    """A one-line progress bar on stderr when it is a terminal; silent otherwise or with --quiet."""
+    """Progress on stderr when it is a terminal (silent when piped or with --quiet): each stage as it starts,
+    with click's progress bar where the stage has a count (speech clips, mixed-and-encoded seconds): count,
+    elapsed time and ETA. Rounds of speech rendered while planning add up in one count."""
+
+    UNITS = {"speech": "clips", "mix+encode": "seconds"}
 
     def __init__(self, quiet: bool):
         self.enabled = not quiet and sys.stderr.isatty()
-        self.stage = None
+        self.started = time.monotonic()
+        self.stage: str | None = None
+        self.bar = None
+        self.offset = self.last = 0   # speech rendered in earlier rounds; the last count seen
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled:
             return
-        width = 30
-        filled = int(width * done / total) if total else width
-        percent = 100 * done // total if total else 100
-        click.echo(f"\r{stage:<11}[{'#' * filled}{'.' * (width - filled)}] {percent:3d}%", err=True, nl=False)
-        self.stage = stage
+        if stage != self.stage or done < self.last:
+            if stage == self.stage == "speech":          # another round of clips for the plan
+                self.offset += self.last
+            else:
+                self._close()
+                self.stage, self.offset = stage, 0
+                if not total:
+                    click.echo(f"{stage}...", err=True)
+            self.last = 0
+        if total:
+            if self.bar is None or self.bar.length != self.offset + total:
+                self._close(keep_stage=True)
+                label = f"{stage} ({self.UNITS[stage]})" if stage in self.UNITS else stage
+                self.bar = click.progressbar(length=self.offset + total, label=f"{label:<19}", show_eta=True,
+                                             show_pos=True, show_percent=True, width=24, file=sys.stderr,
+                                             item_show_func=lambda item: item)
+                self.bar.__enter__()
+                self.bar.update(self.offset, self._elapsed())
+            self.bar.update(done - self.last, self._elapsed())
+        self.last = done
+
+    def _elapsed(self) -> str:
+        return f"{time.monotonic() - self.started:.1f} s"
+
+    def _close(self, keep_stage: bool = False) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+    def summary(self, line: str) -> None:
+        """The last line: what was made, and how long it took."""
+        self._close()
+        if self.enabled:
+            click.echo(f"{line}; {time.monotonic() - self.started:.1f} s", err=True)
 
     def __enter__(self) -> Bar:
         return self
 
     def __exit__(self, *exc) -> None:
-        if self.enabled and self.stage:
-            click.echo("", err=True)
+        self._close()
+
+
+def made(outcomes) -> str:
+    """The summary line of a build: sessions and their lengths, megabytes written, speech rendered vs cached."""
+    built = [o for o in outcomes if o.result is not None]
+    kept = sum(o.up_to_date for o in outcomes)
+    if not built:
+        return f"nothing to build ({kept} up to date)" if kept == len(outcomes) else f"nothing built ({len(outcomes)} failed)"
+    texts = {t for o in built for t in o.result.timeline.texts()}
+    rendered = max(o.result.rendered_clips for o in built)
+    size = sum(o.result.path.stat().st_size for o in built if o.result.path.exists()) / 1e6
+    lengths = ", ".join(times.label(o.result.timeline.duration_s) for o in built)
+    failed = len(outcomes) - len(built) - kept
+    failed = (f", {kept} up to date" if kept else "") + (f", {failed} failed" if failed else "")
+    return (f"made {len(built)} session{'s' if len(built) > 1 else ''} ({lengths}){failed}, {size:.1f} MB; speech: "
+            f"{min(rendered, len(texts))} clips rendered, {max(0, len(texts) - rendered)} from the cache")
 
 
 def lengths(minutes: str | None, length: str | None) -> list[float]:

@@ -15,6 +15,7 @@ from .common import (
     definitions_option,
     engine_options,
     engine_spec,
+    made,
     names,
     notes,
     output_dir_option,
@@ -136,6 +137,8 @@ def build_program(name, start, days, through, output_dir, definition_paths, engi
     with Bar(quiet) as bar:
         _, outcomes = pipeline.build_program(name, _start_date(start), options, days,
                                              through.date() if through else None, bar)
+        if outcomes:
+            bar.summary(made(outcomes))
     failed = 0
     for outcome in outcomes:
         if outcome.error is not None:

@@ -16,6 +16,7 @@ from .common import (
     engine_spec,
     length_options,
     lengths,
+    made,
     names,
     notes,
     one_length,
@@ -67,6 +68,7 @@ def build(routine, minutes, length, seed, definition_paths, output_dir, engine, 
         music_level_db=music_level, music_duck_db=music_duck, beep_level_db=beep_level, stereo=stereo, seed=seed)
     with Bar(quiet) as bar:
         outcomes = pipeline.build_many(routine, asked, options, bar)
+        bar.summary(made(outcomes))
     built = [o.result for o in outcomes if o.result]
     notes(built[0].notices if built else ())
     for outcome in outcomes:

@@ -27,9 +27,13 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
                progress: Progress | None = None) -> list[Outcome]:
     """Build the routine at several lengths in one go: every distinct text is measured and rendered once, in
     worker processes; a length that fails does not stop the others."""
+    if progress:
+        progress("definitions", 0, 0)
     routine, notices = definitions.find_routine(name, options.definition_paths)
     studio = Studio(options, progress, tuple(notices))
     seed = options.seed if options.seed is not None else seed_of(routine.id)
+    if progress:
+        progress("planning", 0, 0)
     with studio.speaker:  # the voice is let go once all speech is rendered: mixing needs the memory
         fitted = compiler.plan_many(routine, lengths_s, studio.measure, seed)
         clips = studio.clips(f.timeline for f in fitted if isinstance(f, compiler.Fitted))

@@ -10,7 +10,7 @@ import numpy as np
 from .. import audio, compiler, encoder, files, mixer
 from ..errors import AudioguideError
 from ..mixer import sounds
-from ..model import EngineSpec, Timeline
+from ..model import SAMPLE_RATE, EngineSpec, Timeline
 from ..publish import sidecars, tags
 from ..speech import ClipCache, Speaker, require_espeak, resolve
 from .options import BuildOptions, BuildResult, Outcome, Progress
@@ -69,7 +69,8 @@ class Studio:
                                      duck_db=options.music_duck_db, beep_level_db=options.beep_level_db)
         prepared = mixer.prepare(timeline, {t: clips[t] for t in timeline.texts()}, self._sounds, settings,
                                  self._music)
-        report = (lambda done, total: self.progress("mix+encode", done, total)) if self.progress else None
+        rate = SAMPLE_RATE
+        report = (lambda done, total: self.progress("mix+encode", done // rate, total // rate)) if self.progress else None
         with files.staging(target.parent) as stage:  # made whole out of sight, then moved into place at once
             staged = stage / target.name
             try:

@@ -13,7 +13,8 @@ from ..errors import AudioguideError
 
 QUEUE_SIZE = 8
 KEPT_JOBS = 200   # finished jobs remembered for polling
-STAGES = {"speech": (0.0, 0.6), "mix+encode": (0.6, 1.0)}   # each stage's share of the progress bar
+# each stage's share of the progress bar
+STAGES = {"definitions": (0.0, 0.0), "planning": (0.0, 0.02), "speech": (0.02, 0.6), "mix+encode": (0.6, 1.0)}
 
 
 class QueueFull(Exception):
