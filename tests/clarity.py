@@ -18,6 +18,8 @@ _CONTRACTIONS = {"you're": "you are", "we're": "we are", "they're": "they are", 
                  "we'll": "we will", "can't": "can not", "cannot": "can not", "won't": "will not", "isn't": "is not",
                  "there's": "there is", "here's": "here is", "what's": "what is", "you've": "you have"}
 _decoder = None
+_counter = None
+NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
 def sentences() -> list[str]:
@@ -46,6 +48,31 @@ def transcribe(clip: np.ndarray) -> str:
     _decoder.end_utt()
     hyp = _decoder.hyp()
     return hyp.hypstr if hyp else ""
+
+
+def numbers_heard(clip: np.ndarray) -> list[str]:
+    """The numbers the recogniser hears in an int16 clip when it listens for numbers only (a JSGF grammar of
+    one to ten): a fair test of a spoken count, where its language model hears lone words badly."""
+    global _counter
+    if _counter is None:
+        from pocketsphinx import Decoder
+        _counter = Decoder(samprate=16000, loglevel="FATAL")
+        _counter.add_jsgf_string("count", "#JSGF V1.0;\ngrammar count;\npublic <count> = (%s)+;\n"
+                                 % " | ".join(NUMBERS))
+        _counter.activate_search("count")
+    around = np.zeros(round(AROUND_S * SAMPLE_RATE), dtype=np.int16)
+    pcm = _pcm16k(np.concatenate([around, clip.astype(np.int16), around]))
+    _counter.start_utt()
+    _counter.process_raw(pcm, full_utt=True)
+    _counter.end_utt()
+    hyp = _counter.hyp()
+    return hyp.hypstr.split() if hyp else []
+
+
+def _pcm16k(clip: np.ndarray) -> bytes:
+    return subprocess.run(["ffmpeg", "-v", "error", "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
+                           "-ar", "16000", "-f", "s16le", "pipe:1"], input=clip.astype("<i2").tobytes(),
+                          capture_output=True, check=True).stdout
 
 
 def words(text: str) -> list[str]:
