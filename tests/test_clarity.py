@@ -98,7 +98,7 @@ def test_cues_under_the_default_music_bed_keep_nine_tenths_of_their_recall(tmp_p
     falls well below 0.9 of the dry build's (0.81 at -18 dB, docs/voices.md), so this holds the ducking."""
     from audioguide import pipeline
     from conftest import decode
-    base = {"length_s": 300, "engine": speech.EngineSpec("piper"), "cache_dir": clip_cache}
+    base = {"length_s": 360, "engine": speech.EngineSpec("piper"), "cache_dir": clip_cache}
     dry = pipeline.build("thoracic-mobility", pipeline.BuildOptions(output_dir=tmp_path / "dry", **base))
     wet = pipeline.build("thoracic-mobility", pipeline.BuildOptions(output_dir=tmp_path / "wet",
                                                                     music=music_bed(tmp_path / "bed.wav"), **base))
