@@ -151,11 +151,13 @@ def signals_held() -> Iterator[None]:
 
 
 def commit(stage: Path, folder: Path, names: Iterable[str]) -> None:
-    """Move the named files from stage into folder, in order, with Ctrl-C and SIGTERM held back until all are
+    """Move the named files (or folders) from stage into folder, in order, with Ctrl-C and SIGTERM held back until all are
     moved: a set of files appears whole (a session's MP3 and the files beside it), never half of it."""
     with signals_held():
         for name in names:
             try:
+                if (Path(folder) / name).is_dir() and (stage / name).is_dir():  # a folder (a split session)
+                    os.replace(Path(folder) / name, stage / f"{TEMP_PREFIX}old-{name}")  # replaced whole
                 os.replace(stage / name, Path(folder) / name)
             except OSError as e:
                 raise os_error("write", Path(folder) / name, e) from e

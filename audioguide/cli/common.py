@@ -207,6 +207,30 @@ def engine_spec(engine: str, voice: str | None, rate: int | None):
     return EngineSpec(engine, voice, rate)
 
 
+def publish_options(f):
+    """How the session is published: file name, artist and album tags, loudness, split at chapters. The command
+    receives them as one `publish` dict, ready for BuildOptions."""
+    options = [
+        click.option("--name", "name_template", default=None, metavar="TEMPLATE",
+                     help="File name of the session, from {routine}, {length}, {date} (and for programs {program},"
+                          " {day}) [default: {routine}-{length}; a program's: PROGRAM-dayNN]."),
+        click.option("--artist", default=None, help="The artist tag [default: audioguide]."),
+        click.option("--album", default=None, help="The album tag [default: the routine's or program's title]."),
+        click.option("--loudness", "loudness_lufs", type=click.FloatRange(-24, -14), default=defaults.LOUDNESS_LUFS,
+                     show_default=True, help="Integrated loudness in LUFS (podcasts: -16; quieter: -23)."),
+        click.option("--split", is_flag=True, help="Also one MP3 per chapter in a folder, with an .m3u8 playlist."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+
+    def gather(*args, **kwargs):
+        kwargs["publish"] = {key: kwargs.pop(key) for key in ("artist", "album", "loudness_lufs", "split")}
+        kwargs["publish"]["name"] = kwargs.pop("name_template")
+        return f(*args, **kwargs)
+    import functools
+    return functools.update_wrapper(gather, f)
+
+
 def length_options(f):
     f = click.option("--minutes", "-m", default=None,
                      help=f"Session length in minutes [default: {times.minutes(defaults.LENGTH_S)}].")(f)

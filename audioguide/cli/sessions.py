@@ -21,6 +21,7 @@ from .common import (
     notes,
     one_length,
     output_dir_option,
+    publish_options,
     quiet_option,
 )
 
@@ -43,12 +44,14 @@ from .common import (
 @click.option("--beep-level", type=click.FloatRange(-30, 6), default=defaults.BEEP_LEVEL_DB, show_default=True,
               help="Beeps and chimes in dB relative to the voice (as loud as heard, K-weighted).")
 @click.option("--stereo", is_flag=True, help="Stereo output (worth it with --music); mono by default.")
+@publish_options
 @click.option("--chapters", "show_chapters", is_flag=True, help="Also print the chapter list.")
 @click.option("--feed", "refresh_feed", is_flag=True, help="Also refresh feed.xml and index.html in the output folder.")
 @click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="With --feed: where the folder is served.")
 @quiet_option
 def build(routine, minutes, length, seed, definition_paths, output_dir, engine, voice, rate, cache_dir, sounds_dir,
-          bitrate, music, music_level, music_duck, beep_level, stereo, show_chapters, refresh_feed, base_url, quiet):
+          bitrate, music, music_level, music_duck, beep_level, stereo, publish, show_chapters, refresh_feed, base_url,
+          quiet):
     """Build the session MP3 for ROUTINE (a name, or a .toml file holding one routine) and print its path.
 
     Several lengths at once (--minutes 5,10,20) share the speech: each text is rendered once. Each length
@@ -60,12 +63,14 @@ def build(routine, minutes, length, seed, definition_paths, output_dir, engine, 
         audioguide build ./my-routine.toml --length 12m30s
         audioguide build thoracic-mobility --minutes 5,10,20
         audioguide build thoracic-mobility -m 20 --music calm.mp3 --stereo
+        audioguide build thoracic-mobility -m 10 --name "{routine}-{date}" --artist Sam --split
     """
     asked = lengths(minutes, length)
     options = pipeline.BuildOptions(
         output_dir=output_dir, engine=engine_spec(engine, voice, rate), cache_dir=cache_dir, sounds_dir=sounds_dir,
         bitrate_kbps=int(bitrate), definition_paths=tuple(definition_paths), music=music,
-        music_level_db=music_level, music_duck_db=music_duck, beep_level_db=beep_level, stereo=stereo, seed=seed)
+        music_level_db=music_level, music_duck_db=music_duck, beep_level_db=beep_level, stereo=stereo, seed=seed,
+        **publish)
     with Bar(quiet) as bar:
         outcomes = pipeline.build_many(routine, asked, options, bar)
         bar.summary(made(outcomes))

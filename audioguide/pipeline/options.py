@@ -35,6 +35,10 @@ class BuildOptions:
     stereo: bool = False
     loudness_lufs: float = defaults.LOUDNESS_LUFS
     seed: int | None = None          # None: from the routine (and a program's day)
+    name: str | None = None          # the file name template ({routine}, {length}, {date}, {day}, {program})
+    artist: str | None = None        # None: "audioguide"
+    album: str | None = None         # None: the routine's (or the program's) title
+    split: bool = False              # also one MP3 per chapter and an .m3u8 playlist
 
 
 DEFAULTS = BuildOptions()

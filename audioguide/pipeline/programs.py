@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .. import __version__, compiler, definitions
+from .. import __version__, compiler, definitions, times
 from ..errors import AudioguideError, LengthError
 from ..model import Program
 from ..publish import cover, sidecars, tags
 from ..schedule import Session, calendar, last_day, sessions
+from . import naming
 from .options import DEFAULTS, BuildOptions, Outcome, Progress
 from .studio import Studio
 
@@ -56,6 +57,8 @@ def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, d
                   through: dt.date | None = None, progress: Progress | None = None) -> tuple[Program, list[Outcome]]:
     """Build the program's sessions from start (only the days given, or only those up to through): one MP3
     per session, tagged with its day and date. A session already built with the same inputs is left as it is."""
+    if options.name:
+        naming.check(options.name, naming.PROGRAM_FIELDS)
     program, notices = _program(name, options)
     studio = Studio(options, progress, tuple(notices))
     wanted_days = set(days) if days is not None else None
@@ -66,7 +69,7 @@ def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, d
     outcomes: dict[int, Outcome] = {}
     todo = []
     for session in wanted:
-        target = studio.folder / f"{session.file_stem()}.mp3"
+        target = studio.folder / f"{_stem(options.name, program, session)}.mp3"
         digest = _inputs(session, start, options, identity)
         if _built(target, digest):
             outcomes[session.number] = Outcome(f"day {session.day}", up_to_date=True, path=target)
@@ -85,8 +88,8 @@ def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, d
             if isinstance(plan, AudioguideError):
                 outcomes[session.number] = Outcome(label, error=plan)
                 continue
-            info = tags.TrackInfo(title=session.title(plan.timeline.duration_s), album=program.title, track=session.number,
-                                  year=session.date.year,
+            info = tags.TrackInfo(title=session.title(plan.timeline.duration_s), artist=options.artist or tags.ARTIST,
+                                  album=options.album or program.title, track=session.number, year=session.date.year,
                                   cover_jpeg=cover.for_program(program.id, program.title, f"Day {session.day}"))
             outcomes[session.number] = studio.render(label, target, plan.timeline, clips, info,
                                                      {"session": _about(session), "inputs": digest})
@@ -107,6 +110,14 @@ def today(name: str, start: dt.date, options: BuildOptions = DEFAULTS, progress:
         return day, None
     _, outcomes = build_program(name, start, options, days=[day], progress=progress)
     return day, outcomes[0]
+
+
+def _stem(template: str | None, program: Program, session: Session) -> str:
+    if not template:
+        return session.file_stem()
+    return naming.stem(template, {"program": program.id, "routine": session.routine.id,
+                                  "length": times.label(session.length_s), "date": session.date.isoformat(),
+                                  "day": f"{session.day:02d}"})
 
 
 def _program(name: str, options: BuildOptions) -> tuple[Program, list[str]]:

@@ -7,13 +7,17 @@ from collections.abc import Sequence
 
 from .. import compiler, definitions, times
 from ..definitions import describe as describing
-from ..errors import MissingToolError, UnknownNameError, did_you_mean
+from ..errors import MissingToolError, PlanError, UnknownNameError, did_you_mean
 from ..model import Routine, Timeline
 from ..publish import cover, tags
 from ..schedule import seed_of
 from ..speech import ClipCache, Speaker
+from . import naming
 from .options import DEFAULTS, BuildOptions, BuildResult, Outcome, Progress
 from .studio import Studio, check_tools, measure_with
+
+DEFAULT_NAME = "{routine}-{length}"
+
 
 def build(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> BuildResult:
     """Build the session MP3 for the routine called name (or in the file name) and its sidecars beside it."""
@@ -27,6 +31,11 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
                progress: Progress | None = None) -> list[Outcome]:
     """Build the routine at several lengths in one go: every distinct text is measured and rendered once, in
     worker processes; a length that fails does not stop the others."""
+    template = options.name or DEFAULT_NAME
+    naming.check(template, naming.ROUTINE_FIELDS)
+    if len(set(lengths_s)) > 1 and "{length}" not in template:
+        raise PlanError(f"--name: several lengths need {{length}} in the name, or each would replace the last: "
+                        f"found {template!r}")
     if progress:
         progress("definitions", 0, 0)
     routine, notices = definitions.find_routine(name, options.definition_paths)
@@ -43,10 +52,12 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
         if isinstance(plan, Exception):
             outcomes.append(Outcome(label, error=plan))
             continue
-        info = tags.TrackInfo(title=f"{routine.title} ({label})", album=routine.title,
-                              track=max(1, round(length_s / 60)), year=dt.date.today().year,
+        info = tags.TrackInfo(title=f"{routine.title} ({label})", artist=options.artist or tags.ARTIST,
+                              album=options.album or routine.title, track=max(1, round(length_s / 60)),
+                              year=dt.date.today().year,
                               cover_jpeg=cover.render(routine.id, routine.title, times.spoken(length_s)))
-        outcomes.append(studio.render(label, studio.folder / f"{routine.id}-{label}.mp3", plan.timeline, clips, info))
+        stem = naming.stem(template, {"routine": routine.id, "length": label, "date": dt.date.today().isoformat()})
+        outcomes.append(studio.render(label, studio.folder / f"{stem}.mp3", plan.timeline, clips, info))
     return outcomes
 
 

@@ -11,7 +11,7 @@ from .. import audio, compiler, encoder, files, mixer
 from ..errors import AudioguideError
 from ..mixer import sounds
 from ..model import SAMPLE_RATE, EngineSpec, Timeline
-from ..publish import sidecars, tags
+from ..publish import sidecars, split, tags
 from ..speech import ClipCache, Speaker, require_espeak, resolve
 from .options import BuildOptions, BuildResult, Outcome, Progress
 
@@ -78,10 +78,11 @@ class Studio:
                                encoder.EncodeSettings(options.bitrate_kbps, self.channels), report)
                 tags.write(staged, timeline, info)
                 sidecars.write(staged, timeline, extra, info.cover_jpeg or b"")
+                parts = split.write(staged, timeline, info, options.album or info.title) if options.split else []
             except AudioguideError as e:  # name the files where the user will look for them
                 raise type(e)(str(e).replace(f"{stage}/", f"{target.parent}/")) from e
             plan = sidecars.beside(target, ".plan.json").name   # last: with it, the session is there
-            names = [sidecars.beside(target, s).name for s in sidecars.SUFFIXES if s != ".plan.json"]
+            names = [*parts, *(sidecars.beside(target, s).name for s in sidecars.SUFFIXES if s != ".plan.json")]
             with files.lock(target.parent):
                 files.commit(stage, target.parent, [*names, target.name, plan])
         return BuildResult(target, sidecars.beside(target, ".plan.json"), timeline, self.speaker.rendered,

@@ -17,6 +17,7 @@ from ..model import Timeline
 from . import sidecars
 
 TOC_ID = "toc"
+ARTIST = "audioguide"   # the artist when none is asked for
 
 
 class _ChapterOrderedID3(ID3):
@@ -42,7 +43,7 @@ class _ChapterOrderedID3(ID3):
 @dataclass(frozen=True, slots=True)
 class TrackInfo:
     title: str
-    artist: str = "audioguide"
+    artist: str = ARTIST
     album: str = ""
     genre: str = "Fitness"
     track: int | None = None

@@ -1,0 +1,36 @@
+"""Session file names from a template: --name "{routine}-{length}-{date}"."""
+
+from __future__ import annotations
+
+import re
+import string
+
+from ..errors import PlanError
+
+ROUTINE_FIELDS = ("routine", "length", "date")
+PROGRAM_FIELDS = ("program", "routine", "length", "date", "day")
+
+
+def check(template: str, fields: tuple[str, ...]) -> None:
+    """PlanError unless template is a usable name template with only these fields (checked before any work)."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as e:
+        raise PlanError(f"--name: expected a template such as '{{routine}}-{{length}}', found {template!r} ({e})") \
+            from None
+    for _, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if field not in fields or spec or conversion:
+            known = ", ".join(f"{{{f}}}" for f in fields)
+            where = "a program's sessions" if "day" in fields else "a routine's sessions ({day} is a program's)"
+            raise PlanError(f"--name: expected placeholders among {known} for {where}, found {{{field}}}")
+    if not stem(template, {f: "x" for f in fields}):
+        raise PlanError(f"--name: expected a template that makes a file name, found {template!r}")
+
+
+def stem(template: str, values: dict[str, str]) -> str:
+    """The file name (without .mp3) the template makes: no folders, no control characters, no leading dot."""
+    name = template.format(**values)
+    name = re.sub(r"[/\\\x00-\x1f\x7f]+", "-", name).strip(" .-")
+    return name[:200]

@@ -1,0 +1,118 @@
+"""Output the way people ask for it: --name, --artist, --album, --loudness, --split (tone voice, real ffmpeg)."""
+
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+from mutagen.id3 import ID3
+
+from audioguide.cli import cli
+from audioguide.publish import tags
+
+from conftest import DATA, ebur128, ffprobe
+
+SHORT = ["-d", str(DATA / "short.toml"), "--engine", "tone"]
+
+
+def build(tmp_path, *args):
+    result = CliRunner().invoke(cli, ["build", "short", "-m", "2", "-o", str(tmp_path), *SHORT, *args])
+    return result
+
+
+def test_name_template_names_the_session_and_its_sidecars(tmp_path):
+    result = build(tmp_path, "--name", "{routine}-{length}-{date}")
+    assert result.exit_code == 0, result.output
+    stem = f"short-2m-{dt.date.today().isoformat()}"
+    assert result.output.strip() == str(tmp_path / f"{stem}.mp3")
+    assert {p.name for p in tmp_path.iterdir()} >= {f"{stem}.mp3", f"{stem}.plan.json", f"{stem}.vtt"}
+
+
+@pytest.mark.parametrize("template, message", [
+    ("{day}", "found {day}"),
+    ("{routine:>9}", "found {routine}"),
+    ("{nope}", "expected placeholders among {routine}, {length}, {date}"),
+    ("{routine", "expected a template such as"),
+    ("/", "expected a template that makes a file name"),
+])
+def test_a_bad_name_template_is_one_line_before_any_work(tmp_path, template, message):
+    result = build(tmp_path / "out", "--name", template)
+    assert result.exit_code == 1 and message in result.output and result.output.startswith("Error: --name: ")
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_several_lengths_need_the_length_in_the_name(tmp_path):
+    result = CliRunner().invoke(cli, ["build", "short", "-m", "2,3", "-o", str(tmp_path), *SHORT, "--name", "x"])
+    assert result.exit_code == 1 and "several lengths need {length}" in result.output
+
+
+def test_a_name_with_a_slash_stays_in_the_output_folder(tmp_path):
+    result = build(tmp_path, "--name", "../{routine}/{length}")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(tmp_path / "short-2m.mp3") and not (tmp_path.parent / "short").exists()
+
+
+def test_program_sessions_take_the_day_and_program_in_their_name(tmp_path):
+    args = ["program", "build", "thoracic-four-weeks", "--start", "2026-12-01", "--days", "2", "-o", str(tmp_path),
+            "--engine", "tone", "--name", "{program}-{day}-{date}-{routine}"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == str(tmp_path / "thoracic-four-weeks-02-2026-12-02-desk-reset.mp3")
+    again = CliRunner().invoke(cli, args)  # the same name is found again: up to date
+    assert again.output.strip().endswith("(up to date)")
+
+
+def test_artist_and_album_tags(tmp_path):
+    result = build(tmp_path, "--artist", "Sam Lee", "--album", "Mornings")
+    assert result.exit_code == 0, result.output
+    found = ID3(tmp_path / "short-2m.mp3")
+    assert str(found["TPE1"]) == "Sam Lee" and str(found["TALB"]) == "Mornings"
+    plain = build(tmp_path / "plain")
+    found = ID3(tmp_path / "plain" / "short-2m.mp3")
+    assert str(found["TPE1"]) == tags.ARTIST and str(found["TALB"]) == "Short test routine"
+
+
+@pytest.mark.parametrize("lufs", [-23.0, -14.0])
+def test_loudness_target_holds_on_the_encoded_file(tmp_path, lufs):
+    assert build(tmp_path, "--loudness", str(lufs)).exit_code == 0
+    integrated, true_peak = ebur128(tmp_path / "short-2m.mp3")
+    assert abs(integrated - lufs) <= 1.0 and true_peak <= -1.0 + 0.3
+
+
+def test_loudness_outside_the_range_is_a_usage_error(tmp_path):
+    result = build(tmp_path, "--loudness", "-10")
+    assert result.exit_code == 2 and "-24" in result.output
+
+
+def test_split_writes_one_tagged_mp3_per_chapter_and_a_playlist_in_order(tmp_path):
+    assert build(tmp_path, "--split", "--artist", "Sam").exit_code == 0
+    whole = tmp_path / "short-2m.mp3"
+    chapters = tags.chapters(whole)
+    parts = sorted((tmp_path / "short-2m").iterdir())
+    assert len(parts) == len(chapters) >= 3
+    playlist = (tmp_path / "short-2m.m3u8").read_text().splitlines()
+    assert playlist[0] == "#EXTM3U"
+    assert [line for line in playlist if not line.startswith("#")] == [f"short-2m/{p.name}" for p in parts]
+    total = 0.0
+    for number, (part, (title, start_ms, end_ms)) in enumerate(zip(parts, chapters), 1):
+        found = ID3(part)
+        assert str(found["TIT2"]) == title and str(found["TRCK"]) == f"{number}/{len(parts)}"
+        assert str(found["TPE1"]) == "Sam" and str(found["TALB"]) == "Short test routine (2m)"
+        duration = float(ffprobe(part, "-show_entries", "format=duration")["format"]["duration"])
+        assert abs(duration - (end_ms - start_ms) / 1000) < 0.1   # cut at MP3 frames, 26 ms apart
+        total += duration
+    assert abs(total - 120) < 0.2
+
+
+def test_a_rebuild_with_split_replaces_the_parts_whole(tmp_path):
+    assert build(tmp_path, "--split").exit_code == 0
+    (tmp_path / "short-2m" / "stale.mp3").write_bytes(b"old")
+    assert build(tmp_path, "--split").exit_code == 0
+    assert not (tmp_path / "short-2m" / "stale.mp3").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".audioguide-")]
+
+
+def test_split_parts_are_not_episodes_of_the_feed(tmp_path):
+    assert build(tmp_path, "--split").exit_code == 0
+    result = CliRunner().invoke(cli, ["feed", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "feed.xml").read_text().count("<item>") == 1
