@@ -66,7 +66,7 @@ def test_artist_and_album_tags(tmp_path):
     assert result.exit_code == 0, result.output
     found = ID3(tmp_path / "short-2m.mp3")
     assert str(found["TPE1"]) == "Sam Lee" and str(found["TALB"]) == "Mornings"
-    plain = build(tmp_path / "plain")
+    assert build(tmp_path / "plain").exit_code == 0
     found = ID3(tmp_path / "plain" / "short-2m.mp3")
     assert str(found["TPE1"]) == tags.ARTIST and str(found["TALB"]) == "Short test routine"
 
