@@ -72,7 +72,7 @@ def test_a_tilde_in_a_configured_path_is_the_home_folder(config_file, tmp_path, 
 
 @pytest.mark.parametrize("text, message", [
     ('rate = "fast"\n', ":1: rate: expected a whole number from 60 to 400, found a string 'fast'"),
-    ('\nraet = 120\n', ":2: raet: expected an option's long name (base-url, "),
+    ('\nraet = 120\n', ":2: raet: expected an option's long name (album, artist, "),
     ('stereo = 1\n', ":1: stereo: expected true or false, found an integer 1"),
     ('engine = "tone"\nbitrate = "100"\n', ":2: bitrate: expected one of 64, 96, 128, 160, 192, found a string '100'"),
     ('[build]\nrate = 1\n', ":1: build: expected a value (config files have no tables), found a table"),
