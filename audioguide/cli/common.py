@@ -148,6 +148,13 @@ definitions_option = click.option("--definitions", "-d", "definition_paths", mul
                             type=click.Path(exists=True, dir_okay=False, path_type=Path),
                             help="Extra definition file(s) to load (repeatable).")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
+
+
+def echo_json(data) -> None:
+    """data as indented JSON on stdout (paths and dates as strings)."""
+    import json
+    click.echo(json.dumps(data, indent=1, ensure_ascii=False, default=str))
 
 
 def names(*sections: str, files: bool = False):

@@ -15,7 +15,9 @@ from .common import (
     cli,
     definitions_option,
     engine_options,
+    echo_json,
     engine_spec,
+    json_option,
     names,
     notes,
     output_dir_option,
@@ -25,15 +27,22 @@ from .common import (
 
 @cli.command(name="list")
 @definitions_option
-def list_(definition_paths):
+@json_option
+def list_(definition_paths, as_json):
     """List the exercises and routines that can be used, with where each comes from.
 
     \b
     Example:
         audioguide list
+        audioguide list --json
     """
     library = definitions.load_library(list(definition_paths))
     notes(library.notices)
+    if as_json:
+        echo_json({section: [{"id": key, "title": found.title, "source": library.source(key, section)}
+                             for key, found in sorted(getattr(library, section).items())]
+                   for section in ("routines", "exercises", "programs")})
+        return
     click.echo("Routines:")
     for rid, r in sorted(library.routines.items()):
         click.echo(f"  {rid:<28} {r.title}  [{library.source(rid)}]")
@@ -46,8 +55,9 @@ def list_(definition_paths):
 @click.argument("name", shell_complete=names("routines", "exercises", "programs"))
 @definitions_option
 @engine_options
+@json_option
 @quiet_option
-def show(name, definition_paths, engine, voice, rate, cache_dir, quiet):
+def show(name, definition_paths, engine, voice, rate, cache_dir, as_json, quiet):
     """Show one exercise or routine, readably: its phases, ranges, cues and where it comes from.
 
     A routine's length range is measured with the chosen voice (rendering what is not cached yet), so it
@@ -56,11 +66,15 @@ def show(name, definition_paths, engine, voice, rate, cache_dir, quiet):
     \b
     Example:
         audioguide show cat-cow
-        audioguide show thoracic-mobility
+        audioguide show thoracic-mobility --json
+        audioguide show ./wall-angels.toml
     """
     options = pipeline.BuildOptions(engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
                                     definition_paths=tuple(definition_paths))
     with Bar(quiet) as bar:
+        if as_json:
+            echo_json(pipeline.facts(name, options, bar))
+            return
         lines, notices = pipeline.describe(name, options, bar)
     notes(notices)
     click.echo("\n".join(lines))

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
 
-from .common import cache_dir_option, cli, engine_options, engine_spec
+from .common import cache_dir_option, cli, echo_json, engine_options, engine_spec, json_option
 
 
 @cli.command()
 @click.option("--engine", default=None, help="Only this engine: pyttsx3, piper or tone.")
-def voices(engine):
+@json_option
+def voices(engine, as_json):
     """List the speech engines and their voices; 'auto' picks piper when it is installed.
 
     \b
     Example:
         audioguide voices
         audioguide voices --engine pyttsx3
+        audioguide voices --json
     """
     from .. import speech
     listed = speech.catalogue(engine)
+    if as_json:
+        echo_json({"auto": speech.resolve("auto"), "engines": [dataclasses.asdict(found) for found in listed]})
+        return
     click.echo("\n".join([f"auto -> {speech.resolve('auto')}", *(line for found in listed for line in found.lines())]))
 
 
@@ -54,16 +60,21 @@ def cache():
 
 @cache.command()
 @cache_dir_option
-def info(cache_dir):
+@json_option
+def info(cache_dir, as_json):
     """Print where the clip cache is, how many clips it holds and their size.
 
     \b
     Example:
         audioguide cache info
+        audioguide cache info --json
     """
     from ..speech import ClipCache
     store = ClipCache(cache_dir)
     count, size = store.info()
+    if as_json:
+        echo_json({"path": str(store.root), "clips": count, "bytes": size})
+        return
     click.echo(f"{store.root}: {count} clips, {size / 1e6:.1f} MB")
 
 

@@ -7,9 +7,11 @@ Names are imported when first used, so a command that reads no definitions pays 
 from importlib import import_module
 
 _LATER = {"Library": "loader", "builtin_files": "loader", "find_routine": "loader", "load_files": "loader",
-          "load_library": "loader", "user_files": "loader", "ID_PATTERN": "reader"}
+          "load_library": "loader", "user_files": "loader", "ID_PATTERN": "reader", "find_in_file": "loader",
+          "is_file_name": "loader", "alone": "loader"}
 
-__all__ = ["ID_PATTERN", "Library", "builtin_files", "find_routine", "load_files", "load_library", "user_files"]
+__all__ = ["ID_PATTERN", "Library", "alone", "builtin_files", "find_in_file", "find_routine", "is_file_name",
+           "load_files", "load_library", "user_files"]
 
 
 def __getattr__(name: str):

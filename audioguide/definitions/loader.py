@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .. import files
 from ..errors import DefinitionError, DefinitionErrors, UnknownNameError, did_you_mean
-from ..model import Exercise, Program, Routine
+from ..model import Exercise, Item, Program, Range, Routine
 from .programs import read_program
 from .reader import ID_PATTERN, Reader
 from .where import join, kind
@@ -70,17 +70,42 @@ def load_files(paths: list[str | Path]) -> Library:
     return load_library(paths, include_user=False)
 
 
+def is_file_name(name: str) -> bool:
+    """Whether a routine's name on the command line is a definition file's path."""
+    return name.endswith(".toml") or Path(name).is_file()
+
+
+def find_in_file(path: Path, paths: tuple[Path, ...] = ()) -> tuple[Routine | Exercise, Library]:
+    """What a file given in place of a name holds: its one routine, or, with no routine, its one exercise."""
+    library = load_library([*paths, path])
+    own = [r for r in library.routines.values() if r.source == str(path)]
+    if len(own) == 1:
+        return own[0], library
+    exercises = [e for e in library.exercises.values() if e.source == str(path)]
+    if not own and len(exercises) == 1:
+        return exercises[0], library
+    found = ", ".join(r.id for r in own) or "none"
+    also = f" (and {len(exercises)} exercises)" if not own and exercises else ""
+    raise UnknownNameError(f"{path}: expected one routine, or one exercise and no routine, in the file; found "
+                           f"routines: {found}{also}; name one instead and pass the file with --definitions")
+
+
+ALONE_ROUNDS = 10
+
+
+def alone(exercise: Exercise) -> Routine:
+    """A routine of one exercise, for a file that holds an exercise and no routine: a session of just that,
+    in up to ALONE_ROUNDS rounds so that longer sessions fit too."""
+    return Routine(id=exercise.id, title=exercise.title, items=(Item(exercise),), description=exercise.summary,
+                   rounds=Range(1, 1, ALONE_ROUNDS), source=exercise.source)
+
+
 def find_routine(name: str, paths: tuple[Path, ...] = ()) -> tuple[Routine, list[str]]:
-    """The routine called name, or the only routine in the file name points to; with load notices."""
-    candidate = Path(name)
-    if name.endswith(".toml") or candidate.is_file():
-        library = load_library([*paths, candidate])
-        own = [r for r in library.routines.values() if r.source == str(candidate)]
-        if len(own) != 1:
-            found = ", ".join(r.id for r in own) or "none"
-            raise UnknownNameError(f"{candidate}: expected exactly one routine in the file, found {found}; "
-                                   "name the routine instead and pass the file with --definitions")
-        return own[0], library.notices
+    """The routine called name, or the one routine (or one exercise, as a routine of its own) in the file name
+    points to; with load notices."""
+    if is_file_name(name):
+        found, library = find_in_file(Path(name), paths)
+        return (found if isinstance(found, Routine) else alone(found)), library.notices
     library = load_library(list(paths))
     return library.routine(name), library.notices
 

@@ -11,10 +11,10 @@ from importlib import import_module
 _LATER = {"DEFAULT_LENGTH_S": "options", "DEFAULTS": "options", "BuildOptions": "options", "BuildResult": "options",
           "Outcome": "options", "Progress": "options", "CalendarDay": "programs", "build_program": "programs",
           "program_calendar": "programs", "today": "programs", "build": "routines", "build_many": "routines",
-          "describe": "routines", "length_range": "routines", "plan": "routines", "check_tools": "studio"}
+          "describe": "routines", "facts": "routines", "length_range": "routines", "plan": "routines", "check_tools": "studio"}
 
 __all__ = ["DEFAULTS", "DEFAULT_LENGTH_S", "BuildOptions", "BuildResult", "CalendarDay", "Outcome", "Progress", "build",
-           "build_many", "build_program", "check_tools", "describe", "length_range", "plan", "program_calendar",
+           "build_many", "build_program", "check_tools", "describe", "facts", "length_range", "plan", "program_calendar",
            "today"]
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 
 from .. import compiler, definitions, times
 from ..definitions import describe as describing
@@ -71,24 +73,58 @@ def plan(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None 
 
 
 def describe(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> tuple[list[str], list[str]]:
-    """The exercise or routine called name as readable lines, with the definitions' notices.
+    """The exercise or routine called name (or in the file name points to) as readable lines, with the
+    definitions' notices.
 
     A routine's shortest and longest lengths are measured with the chosen voice, as a build would measure
-    them; without a usable voice they are estimated, and say so.
+    them; without a usable voice they are estimated, and say so. An exercise given as a file is also shown
+    as the session of its own a build of that file makes.
     """
+    found, source, library, span = _find(name, options, progress)
+    if isinstance(found, Routine):
+        return describing.routine(found, source, *span), library.notices
+    lines = describing.exercise(found, source)
+    if span:
+        (low, high), estimated = span
+        lines.append(f"  On its own (build {name}): {times.minutes(low, 'up')} to {times.minutes(high, 'down')} "
+                     f"minutes" + (" (estimated)" if estimated else ""))
+    return lines, library.notices
+
+
+def facts(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> dict:
+    """The exercise or routine called name (or in the file) as plain data, for --json: the definition as
+    loaded (every field of the model), its kind and source, and a routine's length range."""
+    found, source, _, span = _find(name, options, progress)
+    out = {**dataclasses.asdict(found), "kind": "routine" if isinstance(found, Routine) else "exercise",
+           "source": source}
+    if span:
+        (low, high), estimated = span
+        out["length_s"] = {"min": round(low, 2), "max": round(high, 2), "estimated": estimated}
+    return out
+
+
+def _find(name: str, options: BuildOptions, progress: Progress | None):
+    """(routine or exercise, its source, the library, (length range, estimated) or ())."""
+    if definitions.is_file_name(name):
+        found, library = definitions.find_in_file(Path(name), options.definition_paths)
+        routine = found if isinstance(found, Routine) else definitions.alone(found)
+        return found, str(name), library, _span(routine, options, progress)
     library = definitions.load_library(list(options.definition_paths))
     if name in library.routines:
         routine = library.routines[name]
-        try:
-            span, estimated = length_range(routine, options, progress), False
-        except MissingToolError:
-            span, estimated = compiler.estimated_range(routine), True
-        return describing.routine(routine, library.source(name, "routines"), span, estimated), library.notices
+        return routine, library.source(name, "routines"), library, _span(routine, options, progress)
     if name in library.exercises:
-        return describing.exercise(library.exercises[name], library.source(name, "exercises")), library.notices
+        return library.exercises[name], library.source(name, "exercises"), library, ()
     known = [*library.routines, *library.exercises]
     raise UnknownNameError(f"no exercise or routine called {name!r}"
                            + (did_you_mean(name, known) or " (see 'audioguide list')"))
+
+
+def _span(routine: Routine, options: BuildOptions, progress: Progress | None) -> tuple[tuple[float, float], bool]:
+    try:
+        return length_range(routine, options, progress), False
+    except MissingToolError:
+        return compiler.estimated_range(routine), True
 
 
 def length_range(routine: Routine, options: BuildOptions = DEFAULTS,
