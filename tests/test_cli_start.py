@@ -2,10 +2,12 @@
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 import pytest
+from pathlib import Path
 
 HEAVY = ("numpy", "scipy", "pydub", "mutagen", "aiohttp", "PIL", "onnxruntime", "pyttsx3")
 
@@ -79,3 +81,38 @@ def test_completion_stays_quiet_when_a_users_file_is_broken(tmp_path):
     (folder / "bad.toml").write_text("[routines.x\n")
     offered = complete("audioguide build tho", {"XDG_CONFIG_HOME": str(tmp_path)})  # no error on stderr
     assert offered == [("file", "tho")]   # no names, but paths still complete
+
+
+# -- completion in the real shells the README documents (scripts/setup installs zsh and fish for the tests) -----
+
+def _shell_env() -> dict:
+    return {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '/usr/bin:/bin')}"}
+
+
+@pytest.mark.skipif(not shutil.which("bash"), reason="bash is not installed")
+def test_bash_completes_routine_names_through_the_sourced_script():
+    script = ('eval "$(_AUDIOGUIDE_COMPLETE=bash_source audioguide)"; COMP_WORDS=(audioguide build tho); '
+              'COMP_CWORD=2; _audioguide_completion audioguide; printf "%s\\n" "${COMPREPLY[@]}"')
+    done = subprocess.run(["bash", "-c", script], capture_output=True, text=True, env=_shell_env())
+    assert done.returncode == 0 and done.stdout.split() == ["thoracic-mobility"], done.stderr
+
+
+@pytest.mark.skipif(not shutil.which("fish"), reason="fish is not installed")
+def test_fish_completes_routine_and_program_names_through_the_sourced_script():
+    script = ('_AUDIOGUIDE_COMPLETE=fish_source audioguide | source; complete -C "audioguide build tho"; '
+              'complete -C "audioguide program show th"')
+    done = subprocess.run(["fish", "--no-config", "-c", script], capture_output=True, text=True, env=_shell_env())
+    assert done.returncode == 0, done.stderr
+    assert [line.split("\t")[0] for line in done.stdout.splitlines()] == ["thoracic-mobility", "thoracic-four-weeks"]
+
+
+@pytest.mark.skipif(not shutil.which("zsh"), reason="zsh is not installed")
+def test_zsh_loads_the_script_and_its_protocol_completes_names():
+    script = 'autoload -Uz compinit && compinit -u && eval "$(_AUDIOGUIDE_COMPLETE=zsh_source audioguide)" && ' \
+             'print -r -- ${_comps[audioguide]}'
+    done = subprocess.run(["zsh", "-f", "-c", script], capture_output=True, text=True, env=_shell_env())
+    assert done.returncode == 0 and done.stdout.strip() == "_audioguide_completion", done.stderr
+    # what that function asks the program (the zsh protocol): type, value and help, three lines a name
+    asked = subprocess.run(["audioguide"], capture_output=True, text=True, env={
+        **_shell_env(), "_AUDIOGUIDE_COMPLETE": "zsh_complete", "COMP_WORDS": "audioguide show cat", "COMP_CWORD": "2"})
+    assert asked.stdout.splitlines()[:2] == ["plain", "cat-cow"]
