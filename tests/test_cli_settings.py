@@ -117,3 +117,10 @@ def test_every_option_of_every_command_has_its_variable():
             name = module._long_name(param)
             if name:
                 assert param.envvar == "AUDIOGUIDE_" + name.upper().replace("-", "_"), (command.name, name)
+
+
+def test_a_toml_date_sets_a_programs_start(config_file):
+    config_file.write_text("start = 2026-12-01\nengine = 'tone'\n")
+    result = run("program", "show", "thoracic-four-weeks")
+    assert result.exit_code == 0, result.output
+    assert "\n2026-12-01  Tue  day  1  " in result.output

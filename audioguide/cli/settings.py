@@ -4,6 +4,7 @@ shows what is in force."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 
@@ -94,6 +95,8 @@ def checked(loaded: config.Config) -> dict[str, object]:
             raise loaded.error(name, f"expected an option's long name ({', '.join(sorted(known))}), found an "
                                      f"unknown one{did_you_mean(name, known)}")
         value = setting.value
+        if isinstance(value, (dt.date, dt.time)):   # a TOML date: the option reads it as written
+            value = value.isoformat()
         if isinstance(value, str) and isinstance(param.type, click.Path):
             value = os.path.expanduser(value)
         if param.is_flag and not isinstance(value, bool):
