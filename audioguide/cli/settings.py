@@ -10,11 +10,10 @@ import os
 
 import click
 
-from .. import config
-from ..definitions.where import kind
 from ..errors import did_you_mean
 from .common import cli
 
+ENV_PREFIX = "AUDIOGUIDE_"
 NOT_SETTABLE = {"help", "version", "traceback", "json", "svg"}  # what one command does, not a default
 
 
@@ -50,7 +49,7 @@ def take_environment() -> None:
         for param in command.params:
             name = _long_name(param)
             if name and param.envvar is None:
-                param.envvar = config.env_name(name)
+                param.envvar = ENV_PREFIX + name.upper().replace("-", "_")   # as config.env_name
                 _name_the_variable(param)
 
 
@@ -84,9 +83,10 @@ def _expected(param: click.Option) -> str:
     return {click.INT: "a whole number", click.FLOAT: "a number"}.get(kind_, "a string")
 
 
-def checked(loaded: config.Config) -> dict[str, object]:
-    """The config file's values by long name, each checked against its option; the first mistake is raised
-    as a DefinitionError (file, line, key: expected, found)."""
+def checked(loaded) -> dict[str, object]:
+    """The config file's values (a config.Config) by long name, each checked against its option; the first
+    mistake is raised as a DefinitionError (file, line, key: expected, found)."""
+    from ..definitions.where import kind
     known = options()
     values = {}
     for name, setting in loaded.settings.items():
@@ -129,8 +129,10 @@ def default_map(values: dict[str, object]) -> dict:
     return tree
 
 
-def in_force() -> tuple[config.Config, list[dict]]:
-    """Each setting's value and where it came from: environment, config file or built-in (no flags here)."""
+def in_force():
+    """The config in force, and each setting's value and where it came from: environment, config file or
+    built-in (no flags here)."""
+    from .. import config
     loaded = config.load()
     values = checked(loaded)
     rows = []
@@ -168,6 +170,7 @@ def config_(as_json):
         audioguide config
         AUDIOGUIDE_RATE=120 audioguide config --json
     """
+    from .. import config
     loaded, rows = in_force()
     where = str(loaded.path) if loaded.path else f"{config.default_path()} (not there)"
     if as_json:
