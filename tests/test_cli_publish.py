@@ -116,3 +116,15 @@ def test_split_parts_are_not_episodes_of_the_feed(tmp_path):
     result = CliRunner().invoke(cli, ["feed", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "feed.xml").read_text().count("<item>") == 1
+
+
+def test_removing_a_split_session_takes_its_parts_and_leaves_other_folders(tmp_path):
+    from audioguide.publish import split
+    assert build(tmp_path, "--split").exit_code == 0
+    split.remove(tmp_path / "short-2m.mp3")
+    assert not (tmp_path / "short-2m").exists() and not (tmp_path / "short-2m.m3u8").exists()
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("keep")
+    split.remove(tmp_path / "mine.mp3")
+    assert (mine / "notes.txt").read_text() == "keep"

@@ -98,6 +98,18 @@ def test_make_poll_play_and_delete_a_session(server):
     assert call(port, "DELETE", "/api/sessions/desk-reset-3m.mp3")[0] == 404
 
 
+def test_deleting_a_split_session_takes_its_parts_and_playlist(server):
+    folder, port, _ = server
+    from click.testing import CliRunner
+    from audioguide.cli import cli
+    from conftest import DATA
+    made = CliRunner().invoke(cli, ["build", "short", "-d", str(DATA / "short.toml"), "-m", "2", "--engine", "tone",
+                                    "--split", "-o", str(folder)])
+    assert made.exit_code == 0 and (folder / "short-2m").is_dir() and (folder / "short-2m.m3u8").is_file()
+    assert call(port, "DELETE", "/api/sessions/short-2m.mp3")[0] == 200
+    assert sorted(p.name for p in folder.iterdir() if p.name.startswith("short-2m")) == []
+
+
 def test_a_program_day(server):
     folder, port, _ = server
     status, job = call(port, "POST", "/api/builds", {"program": "thoracic-four-weeks", "day": 2, "start": "2026-12-01"})

@@ -65,3 +65,19 @@ def _tag(path: Path, title: str, number: int, total: int, info: TrackInfo, album
         tags.save(str(path), v2_version=3)
     except (MutagenError, OSError) as e:
         raise TagError(f"cannot write tags to {path.name}: {e}") from e
+
+
+def remove(session: Path) -> None:
+    """Remove the parts and playlist split from session, if any; a folder of the same name holding anything
+    else than parts is left alone."""
+    folder, playlist = session.with_suffix(""), session.with_suffix(".m3u8")
+    playlist.unlink(missing_ok=True)
+    if folder.is_dir() and not folder.is_symlink():
+        parts = list(folder.iterdir())
+        if all(_PART.fullmatch(p.name) and p.is_file() for p in parts):
+            for part in parts:
+                part.unlink()
+            folder.rmdir()
+
+
+_PART = re.compile(r"\d{2,}-[a-z0-9-]+\.mp3")

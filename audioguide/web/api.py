@@ -17,7 +17,7 @@ from aiohttp import web
 
 from .. import definitions, pipeline, schedule, speech, times
 from ..errors import AudioguideError, MissingToolError
-from ..publish import episodes, sidecars
+from ..publish import episodes, sidecars, split
 from ..speech import EngineSpec
 from . import page
 from .jobs import AlreadyAsked, Builds, QueueFull
@@ -214,4 +214,5 @@ class Api:
         for suffix in (".plan.json", *[s for s in sidecars.SUFFIXES if s != ".plan.json"], ".jpg"):
             sidecars.beside(path, suffix).unlink(missing_ok=True)  # the plan first: without it, no episode
         path.unlink(missing_ok=True)
+        split.remove(path)
         return web.json_response({"deleted": name})
