@@ -260,7 +260,7 @@ def cli(ctx, traceback):
     """
     ctx.meta["traceback"] = traceback
     if not ctx.resilient_parsing:   # the config file's values become the options' defaults (see settings.py)
-        from .. import config
+        from ..definitions import config
         from . import settings
         ctx.default_map = settings.default_map(settings.checked(config.load()))
 

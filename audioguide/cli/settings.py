@@ -132,7 +132,7 @@ def default_map(values: dict[str, object]) -> dict:
 def in_force():
     """The config in force, and each setting's value and where it came from: environment, config file or
     built-in (no flags here)."""
-    from .. import config
+    from ..definitions import config
     loaded = config.load()
     values = checked(loaded)
     rows = []
@@ -170,7 +170,7 @@ def config_(as_json):
         audioguide config
         AUDIOGUIDE_RATE=120 audioguide config --json
     """
-    from .. import config
+    from ..definitions import config
     loaded, rows = in_force()
     where = str(loaded.path) if loaded.path else f"{config.default_path()} (not there)"
     if as_json:

@@ -22,9 +22,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import files
-from .definitions.where import find_line, kind
-from .errors import DefinitionError
+from .. import files
+from .where import find_line, kind
+from ..errors import DefinitionError
 
 ENV_PREFIX = "AUDIOGUIDE_"
 FILE_VARIABLE = "AUDIOGUIDE_CONFIG"   # another config file than the usual one ("" for none)
