@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 from pathlib import Path
 
@@ -94,6 +95,14 @@ def ffprobe(path: Path, *args: str) -> dict:
 
 def rms_db(x: np.ndarray) -> float:
     return 20 * np.log10(float(np.sqrt(np.mean(np.square(x, dtype=np.float64)))) + 1e-12)
+
+
+def pytest_configure(config):
+    # Started in the background by a shell without job control (`cmd &` in a script, nohup), pytest inherits
+    # SIGINT ignored, and so would every audioguide it starts: the tests that press Ctrl-C, and the servers
+    # stopped with it, need it back. (audioguide itself rightly keeps an ignored SIGINT ignored.)
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_addoption(parser):
