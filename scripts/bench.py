@@ -1,6 +1,6 @@
 """Benchmark audioguide against reference runs made in the same run, so the ratios compare across machines.
 
-Usage: scripts/bench [--quick] [--lengths 10,30,60] [--naive 5,10] [--engines piper,pyttsx3] [--write FILE]
+Usage: scripts/bench [--quick] [--lengths 10,30,60] [--naive 6,10] [--engines piper,pyttsx3] [--write FILE]
 
 For each length it builds the built-in routine in a fresh process, first with an empty speech cache (cold)
 and then with the cache that run filled (warm), recording wall time and the peak memory of the whole process
@@ -93,10 +93,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="one length, one repetition, no side tables")
     parser.add_argument("--lengths", default="10,30,60", help="session lengths in minutes")
-    parser.add_argument("--naive", default="5,10", help="lengths for the naive pydub mix ('' to skip)")
+    parser.add_argument("--naive", default="6,10", help="lengths for the naive pydub mix ('' to skip)")
     parser.add_argument("--engines", default="piper,pyttsx3", help="engines to time speech rendering for")
     parser.add_argument("--runs", type=int, default=3, help="warm builds and reference encodes per length (median)")
-    parser.add_argument("--many", default="5,10,20", help="lengths built in one command vs separately ('' to skip)")
+    parser.add_argument("--many", default="6,10,20", help="lengths built in one command vs separately ('' to skip)")
     parser.add_argument("--write", type=Path, default=None, help="write the report to this markdown file")
     args = parser.parse_args()
     if args.quick:
