@@ -61,6 +61,15 @@ def test_program_sessions_take_the_day_and_program_in_their_name(tmp_path):
     assert again.output.strip().endswith("(up to date)")
 
 
+def test_program_sessions_named_alike_are_refused_before_any_work(tmp_path):
+    result = CliRunner().invoke(cli, ["program", "build", "thoracic-four-weeks", "--start", "2026-12-01", "--days",
+                                      "1-3", "-o", str(tmp_path / "o"), "--engine", "tone", "--name", "{program}"])
+    assert result.exit_code == 1
+    assert result.output == ("Error: --name: '{program}' gives several sessions the same file name; put {day} or "
+                             "{date} in it\n")
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
 def test_artist_and_album_tags(tmp_path):
     result = build(tmp_path, "--artist", "Sam Lee", "--album", "Mornings")
     assert result.exit_code == 0, result.output
