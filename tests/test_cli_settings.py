@@ -124,3 +124,9 @@ def test_a_toml_date_sets_a_programs_start(config_file):
     result = run("program", "show", "thoracic-four-weeks")
     assert result.exit_code == 0, result.output
     assert "\n2026-12-01  Tue  day  1  " in result.output
+
+
+def test_config_says_when_an_environment_value_is_not_usable():
+    got = settings(env={"AUDIOGUIDE_RATE": "fast", "AUDIOGUIDE_STEREO": "1"})
+    assert got["rate"]["source"].startswith("environment AUDIOGUIDE_RATE (not usable: 'fast' is not")
+    assert (got["stereo"]["value"], got["stereo"]["source"]) == (True, "environment AUDIOGUIDE_STEREO")

@@ -140,6 +140,10 @@ def in_force():
         variable = config.env_name(name)
         if os.environ.get(variable):
             value, source = os.environ[variable], f"environment {variable}"
+            try:
+                value = param.type_cast_value(click.Context(cli), param.value_from_envvar(click.Context(cli)))
+            except click.BadParameter as e:
+                source += f" (not usable: {e.message})"
         elif name in values:
             value, source = values[name], f"config {loaded.where(name)}"
         else:
