@@ -30,7 +30,7 @@ def settings(env=None) -> dict:
 def test_each_value_comes_from_the_nearest_source(config_file):
     config_file.write_text('# mine\nrate = 120\nbitrate = "128"\nmusic_level = -20\n')
     got = settings(env={"AUDIOGUIDE_RATE": "130"})
-    assert (got["rate"]["value"], got["rate"]["source"]) == ("130", "environment AUDIOGUIDE_RATE")
+    assert (got["rate"]["value"], got["rate"]["source"]) == (130, "environment AUDIOGUIDE_RATE")
     assert (got["bitrate"]["value"], got["bitrate"]["source"]) == ("128", f"config {config_file}:3")
     assert (got["music-level"]["value"], got["music-level"]["source"]) == (-20, f"config {config_file}:4")
     assert (got["beep-level"]["value"], got["beep-level"]["source"]) == (-3.0, "built-in")
