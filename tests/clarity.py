@@ -40,9 +40,7 @@ def transcribe(clip: np.ndarray) -> str:
     if _decoder is None:
         from pocketsphinx import Decoder
         _decoder = Decoder(samprate=16000, loglevel="FATAL")
-    pcm = subprocess.run(["ffmpeg", "-v", "error", "-f", "s16le", "-ar", str(SAMPLE_RATE), "-ac", "1", "-i", "pipe:0",
-                          "-ar", "16000", "-f", "s16le", "pipe:1"], input=clip.astype("<i2").tobytes(),
-                         capture_output=True, check=True).stdout
+    pcm = _pcm16k(clip)
     _decoder.start_utt()
     _decoder.process_raw(pcm, full_utt=True)
     _decoder.end_utt()

@@ -71,7 +71,7 @@ class Bar:
             self.last = 0
         if total:
             if self.bar is None or self.bar.length != self.offset + total:
-                self._close(keep_stage=True)
+                self._close()
                 label = f"{stage} ({self.UNITS[stage]})" if stage in self.UNITS else stage
                 self.bar = click.progressbar(length=self.offset + total, label=f"{label:<19}", show_eta=True,
                                              show_pos=True, show_percent=True, width=24, file=sys.stderr,
@@ -84,7 +84,7 @@ class Bar:
     def _elapsed(self) -> str:
         return f"{time.monotonic() - self.started:.1f} s"
 
-    def _close(self, keep_stage: bool = False) -> None:
+    def _close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
-from mutagen import MutagenError
-from mutagen.id3 import APIC, ID3, TALB, TCON, TIT2, TPE1, TRCK, PictureType
-
 from .. import audio
-from ..errors import EncodeError, TagError
+from ..errors import EncodeError
 from ..model import Timeline
+from . import tags
 from .tags import TrackInfo
 
 
@@ -35,7 +34,7 @@ def write(session: Path, timeline: Timeline, info: TrackInfo, album: str) -> lis
         part = folder / f"{number:02d}-{slug(chapter.title)}.mp3"
         start_s, end_s = chapter.start / timeline.sample_rate, chapter.end / timeline.sample_rate
         _cut(session, part, start_s, end_s)
-        _tag(part, chapter.title, number, total, info, album)
+        tags.write_part(part, replace(info, title=chapter.title, album=album, track=number, track_total=total))
         entries.append(f"#EXTINF:{round(end_s - start_s)},{info.artist} - {chapter.title}\n"
                        f"{folder.name}/{part.name}")
     playlist = session.with_suffix(".m3u8")
@@ -49,22 +48,6 @@ def _cut(source: Path, target: Path, start_s: float, end_s: float) -> None:
                            "-write_xing", "1", "-id3v2_version", "0", str(target)], capture_output=True, text=True)
     if done.returncode != 0:
         raise EncodeError(f"cannot cut {target.name} out of {source.name}: {done.stderr.strip()[-300:]}")
-
-
-def _tag(path: Path, title: str, number: int, total: int, info: TrackInfo, album: str) -> None:
-    tags = ID3()
-    tags.add(TIT2(encoding=3, text=[title]))
-    tags.add(TPE1(encoding=3, text=[info.artist]))
-    tags.add(TALB(encoding=3, text=[album]))
-    tags.add(TCON(encoding=3, text=[info.genre]))
-    tags.add(TRCK(encoding=3, text=[f"{number}/{total}"]))
-    if info.cover_jpeg:
-        tags.add(APIC(encoding=3, mime="image/jpeg", type=PictureType.COVER_FRONT, desc="Cover",
-                      data=info.cover_jpeg))
-    try:
-        tags.save(str(path), v2_version=3)
-    except (MutagenError, OSError) as e:
-        raise TagError(f"cannot write tags to {path.name}: {e}") from e
 
 
 def remove(session: Path) -> None:

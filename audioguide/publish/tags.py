@@ -47,6 +47,7 @@ class TrackInfo:
     album: str = ""
     genre: str = "Fitness"
     track: int | None = None
+    track_total: int | None = None   # written as track/total when given (the parts of a split session)
     year: int | None = None
     cover_jpeg: bytes | None = None
 
@@ -54,19 +55,9 @@ class TrackInfo:
 def write(path: Path, timeline: Timeline, info: TrackInfo) -> None:
     """Replace any tag in the MP3 at path with ours, saved as ID3v2.3 (the version players read)."""
     tags = _ChapterOrderedID3()
-    tags.add(TIT2(encoding=3, text=[info.title]))
-    tags.add(TPE1(encoding=3, text=[info.artist]))
-    tags.add(TALB(encoding=3, text=[info.album or timeline.title]))
-    tags.add(TCON(encoding=3, text=[info.genre]))
+    _describe(tags, info, info.album or timeline.title)
     tags.add(TLEN(encoding=3, text=[str(round(timeline.duration_s * 1000))]))
-    if info.track is not None:
-        tags.add(TRCK(encoding=3, text=[str(info.track)]))
-    if info.year is not None:
-        tags.add(TDRC(encoding=3, text=[str(info.year)]))  # saved as TYER in v2.3
     tags.add(COMM(encoding=3, lang="eng", desc="", text=[contents(timeline)]))
-    if info.cover_jpeg:
-        tags.add(APIC(encoding=3, mime="image/jpeg", type=PictureType.COVER_FRONT, desc="Cover",
-                      data=info.cover_jpeg))
     tags.add(USLT(encoding=3, lang="eng", desc="", text=sidecars.transcript(timeline)))
     tags.add(SYLT(encoding=Encoding.UTF16, lang="eng", format=2, type=1, desc="",
                   text=[(text, round(start * 1000)) for start, _, text in sidecars.cues(timeline)]))
@@ -77,6 +68,33 @@ def write(path: Path, timeline: Timeline, info: TrackInfo) -> None:
         tags.add(CHAP(element_id=element_id, start_time=round(chapter.start_s * 1000),
                       end_time=round(chapter.end_s * 1000),
                       sub_frames=[TIT2(encoding=3, text=[chapter.title])]))
+    _save(tags, path)
+
+
+def write_part(path: Path, info: TrackInfo) -> None:
+    """Tags for one part of a split session: who, what, which track of how many, the cover; no chapters."""
+    tags = ID3()
+    _describe(tags, info, info.album)
+    _save(tags, path)
+
+
+def _describe(tags: ID3, info: TrackInfo, album: str) -> None:
+    """The frames every file gets: title, artist, album, genre, track (n or n/N), year, cover."""
+    tags.add(TIT2(encoding=3, text=[info.title]))
+    tags.add(TPE1(encoding=3, text=[info.artist]))
+    tags.add(TALB(encoding=3, text=[album]))
+    tags.add(TCON(encoding=3, text=[info.genre]))
+    if info.track is not None:
+        total = f"/{info.track_total}" if info.track_total else ""
+        tags.add(TRCK(encoding=3, text=[f"{info.track}{total}"]))
+    if info.year is not None:
+        tags.add(TDRC(encoding=3, text=[str(info.year)]))  # saved as TYER in v2.3
+    if info.cover_jpeg:
+        tags.add(APIC(encoding=3, mime="image/jpeg", type=PictureType.COVER_FRONT, desc="Cover",
+                      data=info.cover_jpeg))
+
+
+def _save(tags: ID3, path: Path) -> None:
     tags.update_to_v23()  # TDRC -> TYER and the like: save(v2_version=3) alone does not convert frames
     try:
         tags.save(str(path), v2_version=3)
