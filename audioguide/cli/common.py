@@ -3,6 +3,7 @@ options several commands take."""
 
 from __future__ import annotations
 
+import functools
 import sys
 import time
 import traceback
@@ -234,7 +235,6 @@ def publish_options(f):
         kwargs["publish"] = {key: kwargs.pop(key) for key in ("artist", "album", "loudness_lufs", "split")}
         kwargs["publish"]["name"] = kwargs.pop("name_template")
         return f(*args, **kwargs)
-    import functools
     return functools.update_wrapper(gather, f)
 
 
