@@ -4,9 +4,9 @@ common.py holds the group, the error handling and the shared options; each other
 of one subject.
 """
 
-from . import library, programs, serving, sessions, settings, voices  # noqa: F401  (each registers its commands)
+from . import config, library, programs, serving, sessions, settings, voices  # noqa: F401  (each registers its commands)
 from .common import cli, main
 
-settings.take_environment()   # every option gets its AUDIOGUIDE_* variable
+settings.take_environment(cli)   # every option gets its AUDIOGUIDE_* variable
 
 __all__ = ["cli", "main"]

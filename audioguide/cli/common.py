@@ -262,7 +262,7 @@ def cli(ctx, traceback):
     if not ctx.resilient_parsing:   # the config file's values become the options' defaults (see settings.py)
         from ..definitions import config
         from . import settings
-        ctx.default_map = settings.default_map(settings.checked(config.load()))
+        ctx.default_map = settings.default_map(ctx.command, settings.checked(ctx.command, config.load()))
 
 
 def notes(notices) -> None:

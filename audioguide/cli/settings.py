@@ -1,17 +1,15 @@
 """Where option values come from: a flag, then AUDIOGUIDE_* in the environment, then the config file, then the
-built-in default (click resolves them in that order: flag, envvar, default_map, default). `audioguide config`
-shows what is in force."""
+built-in default (click resolves them in that order: flag, envvar, default_map, default). Each function takes
+the command group it works on; `audioguide config` (cli/config.py) shows what is in force."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 
 import click
 
 from ..errors import did_you_mean
-from .common import cli
 
 ENV_PREFIX = "AUDIOGUIDE_"
 NOT_SETTABLE = {"help", "version", "traceback", "json", "svg"}  # what one command does, not a default
@@ -32,10 +30,10 @@ def _commands(group: click.Group, path: tuple[str, ...] = ()):
             yield from _commands(command, (*path, name))
 
 
-def options() -> dict[str, click.Option]:
+def options(group: click.Group) -> dict[str, click.Option]:
     """Every settable option by its long name (the first command that has it: they mean the same everywhere)."""
     found: dict[str, click.Option] = {}
-    for _, command in _commands(cli):
+    for _, command in _commands(group):
         for param in command.params:
             name = _long_name(param)
             if name and name not in found:
@@ -43,9 +41,9 @@ def options() -> dict[str, click.Option]:
     return found
 
 
-def take_environment() -> None:
+def take_environment(group: click.Group) -> None:
     """Give every option its AUDIOGUIDE_* variable (called once, when the commands are all registered)."""
-    for _, command in _commands(cli):
+    for _, command in _commands(group):
         for param in command.params:
             name = _long_name(param)
             if name and param.envvar is None:
@@ -83,11 +81,11 @@ def _expected(param: click.Option) -> str:
     return {click.INT: "a whole number", click.FLOAT: "a number"}.get(kind_, "a string")
 
 
-def checked(loaded) -> dict[str, object]:
+def checked(group: click.Group, loaded) -> dict[str, object]:
     """The config file's values (a config.Config) by long name, each checked against its option; the first
     mistake is raised as a DefinitionError (file, line, key: expected, found)."""
     from ..definitions.where import kind
-    known = options()
+    known = options(group)
     values = {}
     for name, setting in loaded.settings.items():
         param = known.get(name)
@@ -114,10 +112,10 @@ def checked(loaded) -> dict[str, object]:
     return values
 
 
-def default_map(values: dict[str, object]) -> dict:
+def default_map(group: click.Group, values: dict[str, object]) -> dict:
     """click's default_map for the whole command tree: each command gets the values of the options it has."""
     tree: dict = {}
-    for path, command in _commands(cli):
+    for path, command in _commands(group):
         here = tree
         for part in path[:-1]:
             here = here.setdefault(part, {})
@@ -129,25 +127,25 @@ def default_map(values: dict[str, object]) -> dict:
     return tree
 
 
-def in_force():
+def in_force(group: click.Group):
     """The config in force, and each setting's value and where it came from: environment, config file or
     built-in (no flags here)."""
     from ..definitions import config
     loaded = config.load()
-    values = checked(loaded)
+    values = checked(group, loaded)
     rows = []
-    for name, param in sorted(options().items()):
+    for name, param in sorted(options(group).items()):
         variable = config.env_name(name)
         if os.environ.get(variable):
             value, source = os.environ[variable], f"environment {variable}"
             try:
-                value = param.type_cast_value(click.Context(cli), param.value_from_envvar(click.Context(cli)))
+                value = param.type_cast_value(click.Context(group), param.value_from_envvar(click.Context(group)))
             except click.BadParameter as e:
                 source += f" (not usable: {e.message})"
         elif name in values:
             value, source = values[name], f"config {loaded.where(name)}"
         else:
-            value, source = param.get_default(click.Context(cli), call=True), "built-in"
+            value, source = param.get_default(click.Context(group), call=True), "built-in"
             if type(value).__name__ == "Sentinel":  # click's "no default"
                 value = [] if param.multiple else None
         rows.append({"option": name, "value": _plain(value), "source": source, "environment": variable})
@@ -158,33 +156,3 @@ def _plain(value):
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
     return value if value is None or isinstance(value, (bool, int, float, str)) else str(value)
-
-
-@cli.command(name="config")
-@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
-def config_(as_json):
-    """Show each option's value in force and where it comes from: the environment (AUDIOGUIDE_*), the config
-    file, or the built-in default. A flag on the command line beats all three.
-
-    The config file is $XDG_CONFIG_HOME/audioguide/config.toml (or $AUDIOGUIDE_CONFIG): one `option = value`
-    per line, named as the long option is (output-dir = "~/Podcasts").
-
-    \b
-    Example:
-        audioguide config
-        AUDIOGUIDE_RATE=120 audioguide config --json
-    """
-    from ..definitions import config
-    loaded, rows = in_force()
-    where = str(loaded.path) if loaded.path else f"{config.default_path()} (not there)"
-    if as_json:
-        click.echo(json.dumps({"config_file": str(loaded.path) if loaded.path else None, "settings": rows},
-                              indent=1))
-        return
-    click.echo(f"Config file: {where}")
-    width = max(len(r["option"]) for r in rows)
-    for row in rows:
-        shown = "" if row["value"] is None else row["value"]
-        if isinstance(shown, list):
-            shown = ", ".join(map(str, shown))
-        click.echo(f"  {row['option']:<{width}}  {str(shown):<24} {row['source']}")
