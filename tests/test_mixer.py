@@ -64,6 +64,21 @@ def test_the_mix_reaches_the_target_loudness_and_never_the_ceiling():
     assert prepared.gain_db > 0  # TTS-level clips needed gain: the limiter acted before it
 
 
+def test_overlapping_sources_never_pass_the_ceiling_together():
+    """A beep on a word, each at the ceiling alone: their sum is limited too (mono, and stereo with music)."""
+    n = 6 * SR
+    word = _speechlike(2.0, seed=3)
+    events = [Event("speech", SR, SR + len(word), 0, "w")]
+    events += [Event("rep", s, s + 2000, 0) for s in range(SR + 1000, SR + len(word) - 2000, SR // 5)]
+    sounds = {"rep": np.sin(np.arange(2000) / 2).astype(np.float32)}
+    ceiling = 10 ** (-2.0 / 20) + 1e-6
+    for channels, music in ((1, None), (2, np.tile(_speechlike(1.0, seed=4)[:, None], (1, 2)).astype(np.float32)
+                                         / 32768)):
+        settings = mixer.MixSettings(channels=channels, beep_level_db=6.0)
+        out = np.concatenate(list(mixer.mix(_timeline(events, n), {"w": word}, sounds, settings, music)))
+        assert np.abs(out).max() <= ceiling, channels
+
+
 def test_the_limiter_holds_the_ceiling_and_leaves_quiet_parts_alone():
     x = (np.sin(np.arange(SR) / 10) * 0.2).astype(np.float32)
     x[SR // 2] = 0.95

@@ -112,7 +112,8 @@ def integrated(steps: np.ndarray) -> float:
 
 
 def limit(x: np.ndarray, ceiling: float, window_s: float = 0.003) -> np.ndarray:
-    """Look-ahead peak limiter: no sample of the result exceeds ceiling, and the gain moves smoothly.
+    """Look-ahead peak limiter: no sample of the result exceeds ceiling, and the gain moves smoothly. x is
+    mono, or frames x channels (one gain for all channels, so the image does not move).
 
     The gain each 32-sample block needs (from its loudest sample) is spread to the blocks within window_s
     (plus one) on either side by a running minimum, then smoothed by a running mean over window_s, so the
@@ -120,7 +121,7 @@ def limit(x: np.ndarray, ceiling: float, window_s: float = 0.003) -> np.ndarray:
     neighbours need, so the gain can be drawn as straight lines between block centres and still hold the
     ceiling at every sample.
     """
-    peak = np.abs(x)
+    peak = np.abs(x) if x.ndim == 1 else np.abs(x).max(axis=1)   # frames of several channels: one gain
     if peak.size == 0 or peak.max() <= ceiling:
         return x
     pad = (-len(peak)) % LIMIT_BLOCK
@@ -133,7 +134,7 @@ def limit(x: np.ndarray, ceiling: float, window_s: float = 0.003) -> np.ndarray:
     following = np.append(gain[1:], gain[-1])
     ramp = np.arange(LIMIT_BLOCK, dtype=np.float32) / LIMIT_BLOCK
     curve = (gain[:, None] + (following - gain)[:, None] * ramp[None, :]).ravel()[:len(x)]
-    out = (x * curve).astype(x.dtype)
+    out = (x * (curve if x.ndim == 1 else curve[:, None])).astype(x.dtype)
     return np.clip(out, -ceiling, ceiling)  # rounding in the running mean can leave a hair above
 
 

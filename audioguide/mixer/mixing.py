@@ -58,6 +58,7 @@ class Mix:
     def blocks(self) -> Iterator[np.ndarray]:
         """Yield float32 blocks (n, or n x channels) whose lengths add up to timeline.n_samples."""
         block = round(self.settings.block_s * SAMPLE_RATE)
+        ceiling = 10 ** (self.settings.peak_dbfs / 20)
         n_total = self.timeline.n_samples
         ducks = bed.duck_spans(self.timeline) if self.music is not None else None
         first = 0
@@ -76,6 +77,9 @@ class Mix:
             if self.music is not None:
                 music = bed.block(self.music, ducks, b0, b1, n_total, self.settings.duck_db)
                 out = out + (music[:, 0] if self.settings.channels == 1 else music)
+            # Each source is limited alone; where they overlap (a beep on a word, the music under both) their
+            # sum can pass the ceiling: limit the sum too. Where nothing overlaps this is one peak check.
+            out = loudness.limit(out, ceiling / self.gain)
             out *= np.float32(self.gain)
             np.clip(out, -1.0, 1.0, out=out)
             yield out
