@@ -87,6 +87,15 @@ def test_a_mistake_in_the_config_file_is_one_line_with_file_line_and_key(config_
         assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("text, shown", [('"ra\\nte" = 1\n', '"ra\\nte": expected an option'),
+                                         ('"x\\u0007" = { a = 1 }\n', '"x\\u0007": expected a value')])
+def test_a_key_with_control_characters_stays_on_one_line(config_file, text, shown):
+    config_file.write_text(text)
+    result = run("config")
+    assert result.exit_code == 1 and len(result.output.strip().splitlines()) == 1, result.output
+    assert shown in result.output
+
+
 def test_an_unknown_setting_suggests_the_near_one(config_file):
     config_file.write_text("raet = 120\n")
     assert "did you mean rate?" in run("config").output

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import files
-from .where import find_line, kind
+from .where import find_line, join, kind
 from ..errors import DefinitionError
 
 ENV_PREFIX = "AUDIOGUIDE_"
@@ -49,8 +49,9 @@ class Config:
         return f"{self.path}:{setting.line}" if setting.line else str(self.path)
 
     def error(self, key: str, message: str) -> DefinitionError:
-        return DefinitionError(message, self.path, self.settings[key].key if key in self.settings else key,
-                               self.settings[key].line if key in self.settings else None)
+        setting = self.settings.get(key)
+        return DefinitionError(message, self.path, join("", setting.key if setting else key),
+                               setting.line if setting else None)
 
 
 def env_name(key: str) -> str:
@@ -94,9 +95,9 @@ def load() -> Config:
     settings = {}
     for key, value in data.items():
         name = key.replace("_", "-")
-        line = find_line(lines, key)
+        line = find_line(lines, key) if re.fullmatch(r"[A-Za-z0-9_-]+", key) else None  # a bare key
         if isinstance(value, dict):
             raise DefinitionError(f"expected a value (config files have no tables), found {kind(value)}",
-                                  found, key, line)
+                                  found, join("", key), line)
         settings[name] = Setting(key, value, line)
     return Config(found, settings)
