@@ -34,7 +34,7 @@ GAIN_TOLERANCE_DB = 0.1       # far inside the +-1 LU the target allows
 class MixSettings:
     block_s: float = BLOCK_S
     loudness_lufs: float = TARGET_LUFS
-    peak_dbfs: float = -2.0          # sample-peak ceiling after gain; leaves room for true peak and the encoder
+    peak_dbfs: float = -2.5          # sample-peak ceiling after gain: MP3 at 96 kbps overshoots a beep by up to ~1.1 dB
     channels: int = 1
     music_level_db: float = MUSIC_LEVEL_DB
     duck_db: float = MUSIC_DUCK_DB
