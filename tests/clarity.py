@@ -18,7 +18,7 @@ _CONTRACTIONS = {"you're": "you are", "we're": "we are", "they're": "they are", 
                  "we'll": "we will", "can't": "can not", "cannot": "can not", "won't": "will not", "isn't": "is not",
                  "there's": "there is", "here's": "here is", "what's": "what is", "you've": "you have"}
 _decoder = None
-_counter = None
+_counters: dict = {}
 NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 
@@ -48,22 +48,22 @@ def transcribe(clip: np.ndarray) -> str:
     return hyp.hypstr if hyp else ""
 
 
-def numbers_heard(clip: np.ndarray) -> list[str]:
-    """The numbers the recogniser hears in an int16 clip when it listens for numbers only (a JSGF grammar of
-    one to ten): a fair test of a spoken count, where its language model hears lone words badly."""
-    global _counter
-    if _counter is None:
+def numbers_heard(clip: np.ndarray, up_to: int = 10) -> list[str]:
+    """The numbers the recogniser hears in an int16 clip when it listens for the numbers one to up_to only (a
+    JSGF grammar), as a listener expecting a count does: its full language model hears lone words badly."""
+    if up_to not in _counters:
         from pocketsphinx import Decoder
-        _counter = Decoder(samprate=16000, loglevel="FATAL")
-        _counter.add_jsgf_string("count", "#JSGF V1.0;\ngrammar count;\npublic <count> = (%s)+;\n"
-                                 % " | ".join(NUMBERS))
-        _counter.activate_search("count")
+        counter = Decoder(samprate=16000, loglevel="FATAL")
+        counter.add_jsgf_string("count", "#JSGF V1.0;\ngrammar count;\npublic <count> = (%s)+;\n"
+                                % " | ".join(NUMBERS[:up_to]))
+        counter.activate_search("count")
+        _counters[up_to] = counter
+    counter = _counters[up_to]
     around = np.zeros(round(AROUND_S * SAMPLE_RATE), dtype=np.int16)
-    pcm = _pcm16k(np.concatenate([around, clip.astype(np.int16), around]))
-    _counter.start_utt()
-    _counter.process_raw(pcm, full_utt=True)
-    _counter.end_utt()
-    hyp = _counter.hyp()
+    counter.start_utt()
+    counter.process_raw(_pcm16k(np.concatenate([around, clip.astype(np.int16), around])), full_utt=True)
+    counter.end_utt()
+    hyp = counter.hyp()
     return hyp.hypstr.split() if hyp else []
 
 
