@@ -107,15 +107,15 @@ def made(outcomes) -> str:
     """The summary line of a build: sessions and their lengths, megabytes written, speech rendered vs cached."""
     built = [o for o in outcomes if o.result is not None]
     kept = sum(o.up_to_date for o in outcomes)
+    failed = len(outcomes) - len(built) - kept
     if not built:
-        return f"nothing to build ({kept} up to date)" if kept == len(outcomes) else f"nothing built ({len(outcomes)} failed)"
+        return f"nothing built ({failed} failed)" if failed else f"nothing to build ({kept} up to date)"
     texts = {t for o in built for t in o.result.timeline.texts()}
     rendered = max(o.result.rendered_clips for o in built)
     size = sum(o.result.path.stat().st_size for o in built if o.result.path.exists()) / 1e6
     lengths = ", ".join(times.label(o.result.timeline.duration_s) for o in built)
-    failed = len(outcomes) - len(built) - kept
-    failed = (f", {kept} up to date" if kept else "") + (f", {failed} failed" if failed else "")
-    return (f"made {len(built)} session{'s' if len(built) > 1 else ''} ({lengths}){failed}, {size:.1f} MB; speech: "
+    others = (f", {kept} up to date" if kept else "") + (f", {failed} failed" if failed else "")
+    return (f"made {len(built)} session{'s' if len(built) > 1 else ''} ({lengths}){others}, {size:.1f} MB; speech: "
             f"{min(rendered, len(texts))} clips rendered, {max(0, len(texts) - rendered)} from the cache")
 
 
@@ -262,7 +262,9 @@ def cli(ctx, traceback):
     if not ctx.resilient_parsing:   # the config file's values become the options' defaults (see settings.py)
         from ..definitions import config
         from . import settings
-        ctx.default_map = settings.default_map(ctx.command, settings.checked(ctx.command, config.load()))
+        values = settings.checked(ctx.command, config.load())
+        if values:
+            ctx.default_map = settings.default_map(ctx.command, values)
 
 
 def notes(notices) -> None:

@@ -47,8 +47,13 @@ def take_environment(group: click.Group) -> None:
         for param in command.params:
             name = _long_name(param)
             if name and param.envvar is None:
-                param.envvar = ENV_PREFIX + name.upper().replace("-", "_")   # as config.env_name
+                param.envvar = env_name(name)
                 _name_the_variable(param)
+
+
+def env_name(option: str) -> str:
+    """The environment variable of an option: output-dir -> AUDIOGUIDE_OUTPUT_DIR."""
+    return ENV_PREFIX + option.upper().replace("-", "_")
 
 
 def _name_the_variable(param: click.Option) -> None:
@@ -97,18 +102,14 @@ def checked(group: click.Group, loaded) -> dict[str, object]:
             value = value.isoformat()
         if isinstance(value, str) and isinstance(param.type, click.Path):
             value = os.path.expanduser(value)
-        if param.is_flag and not isinstance(value, bool):
-            raise loaded.error(name, f"expected {_expected(param)}, found {kind(value)}")
-        if isinstance(value, bool) and not param.is_flag:
-            raise loaded.error(name, f"expected {_expected(param)}, found {kind(value)}")
-        if isinstance(value, list) and not param.multiple:
+        if param.is_flag != isinstance(value, bool) or (isinstance(value, list) and not param.multiple):
             raise loaded.error(name, f"expected {_expected(param)}, found {kind(value)}")
         try:
             for one in value if param.multiple and isinstance(value, list) else [value]:
                 param.type.convert(one if isinstance(one, (int, float, bool)) else str(one), param, None)
         except click.BadParameter as e:
             raise loaded.error(name, f"expected {_expected(param)}, found {kind(value)} ({e.message})") from None
-        values[name] = value if not (param.multiple and not isinstance(value, list)) else [value]
+        values[name] = [value] if param.multiple and not isinstance(value, list) else value
     return values
 
 
@@ -134,18 +135,19 @@ def in_force(group: click.Group):
     loaded = config.load()
     values = checked(group, loaded)
     rows = []
+    ctx = click.Context(group)
     for name, param in sorted(options(group).items()):
-        variable = config.env_name(name)
+        variable = env_name(name)
         if os.environ.get(variable):
             value, source = os.environ[variable], f"environment {variable}"
             try:
-                value = param.type_cast_value(click.Context(group), param.value_from_envvar(click.Context(group)))
+                value = param.type_cast_value(ctx, param.value_from_envvar(ctx))
             except click.BadParameter as e:
                 source += f" (not usable: {e.message})"
         elif name in values:
             value, source = values[name], f"config {loaded.where(name)}"
         else:
-            value, source = param.get_default(click.Context(group), call=True), "built-in"
+            value, source = param.get_default(ctx, call=True), "built-in"
             if type(value).__name__ == "Sentinel":  # click's "no default"
                 value = [] if param.multiple else None
         rows.append({"option": name, "value": _plain(value), "source": source, "environment": variable})

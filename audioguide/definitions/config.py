@@ -26,7 +26,6 @@ from .. import files
 from .where import find_line, join, kind
 from ..errors import DefinitionError
 
-ENV_PREFIX = "AUDIOGUIDE_"
 FILE_VARIABLE = "AUDIOGUIDE_CONFIG"   # another config file than the usual one ("" for none)
 MAX_BYTES = 1 << 20
 
@@ -52,11 +51,6 @@ class Config:
         setting = self.settings.get(key)
         return DefinitionError(message, self.path, join("", setting.key if setting else key),
                                setting.line if setting else None)
-
-
-def env_name(key: str) -> str:
-    """The environment variable of an option: output-dir -> AUDIOGUIDE_OUTPUT_DIR."""
-    return ENV_PREFIX + key.upper().replace("-", "_")
 
 
 def default_path() -> Path:
