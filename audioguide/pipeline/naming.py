@@ -34,3 +34,11 @@ def stem(template: str, values: dict[str, str]) -> str:
     name = template.format(**values)
     name = re.sub(r"[/\\\x00-\x1f\x7f]+", "-", name).strip(" .-")
     return name[:200]
+
+
+def distinct(stems: list[str], why: str) -> list[str]:
+    """stems, unless two sessions of one build would get the same file name (the later would replace the
+    earlier): then PlanError, saying why."""
+    if len(set(stems)) < len(stems):
+        raise PlanError(f"--name: {why}")
+    return stems

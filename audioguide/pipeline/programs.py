@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import __version__, compiler, definitions, times
-from ..errors import AudioguideError, LengthError, PlanError
+from ..errors import AudioguideError, LengthError
 from ..model import Program
 from ..publish import cover, sidecars, tags
 from ..schedule import Session, calendar, last_day, sessions
@@ -65,15 +65,13 @@ def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, d
     everything = sessions(program, start)
     wanted = [s for s in everything if (wanted_days is None or s.day in wanted_days)
               and (through is None or s.date <= through)]
-    stems = [_stem(options.name, program, s) for s in wanted]
-    if len(set(stems)) < len(stems):
-        raise PlanError(f"--name: {options.name!r} gives several sessions the same file name; put {{day}} or "
-                        "{date} in it")
+    stems = naming.distinct([_stem(options.name, program, s) for s in wanted],
+                            f"{options.name!r} gives several sessions the same file name; put {{day}} or {{date}} in it")
     identity = studio.speaker.engine.identity()
     outcomes: dict[int, Outcome] = {}
     todo = []
-    for session in wanted:
-        target = studio.folder / f"{_stem(options.name, program, session)}.mp3"
+    for session, stem in zip(wanted, stems):
+        target = studio.folder / f"{stem}.mp3"
         digest = _inputs(session, start, options, identity)
         if _built(target, digest):
             outcomes[session.number] = Outcome(f"day {session.day}", up_to_date=True, path=target)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import compiler, definitions, times
 from ..definitions import describe as describing
-from ..errors import MissingToolError, PlanError, UnknownNameError, did_you_mean
+from ..errors import MissingToolError, UnknownNameError, did_you_mean
 from ..model import Routine, Timeline
 from ..publish import cover, tags
 from ..schedule import seed_of
@@ -35,12 +35,14 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
     worker processes; a length that fails does not stop the others."""
     template = options.name or DEFAULT_NAME
     naming.check(template, naming.ROUTINE_FIELDS)
-    if len(set(lengths_s)) > 1 and "{length}" not in template:
-        raise PlanError(f"--name: several lengths need {{length}} in the name, or each would replace the last: "
-                        f"found {template!r}")
     if progress:
         progress("definitions", 0, 0)
     routine, notices = definitions.find_routine(name, options.definition_paths)
+    today = dt.date.today()
+    stems = naming.distinct([naming.stem(template, {"routine": routine.id, "length": times.label(length_s),
+                                                    "date": today.isoformat()}) for length_s in lengths_s],
+                            f"several lengths need {{length}} in the name, or each would replace the last: "
+                            f"found {template!r}")
     studio = Studio(options, progress, tuple(notices))
     seed = options.seed if options.seed is not None else seed_of(routine.id)
     if progress:
@@ -49,16 +51,15 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
         fitted = compiler.plan_many(routine, lengths_s, studio.measure, seed)
         clips = studio.clips(f.timeline for f in fitted if isinstance(f, compiler.Fitted))
     outcomes = []
-    for length_s, plan in zip(lengths_s, fitted):
+    for length_s, plan, stem in zip(lengths_s, fitted, stems):
         label = times.label(length_s)
         if isinstance(plan, Exception):
             outcomes.append(Outcome(label, error=plan))
             continue
         info = tags.TrackInfo(title=f"{routine.title} ({label})", artist=options.artist or tags.ARTIST,
                               album=options.album or routine.title, track=max(1, round(length_s / 60)),
-                              year=dt.date.today().year,
+                              year=today.year,
                               cover_jpeg=cover.render(routine.id, routine.title, times.spoken(length_s)))
-        stem = naming.stem(template, {"routine": routine.id, "length": label, "date": dt.date.today().isoformat()})
         outcomes.append(studio.render(label, studio.folder / f"{stem}.mp3", plan.timeline, clips, info))
     return outcomes
 
