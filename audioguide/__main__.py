@@ -6,8 +6,12 @@ the command cleanly at any moment, start-up included: temporary files are remove
 
 from __future__ import annotations
 
-import signal
 import sys
+
+try:  # signal's C core, loaded with the interpreter; the signal module takes a millisecond building its enums
+    import _signal as signal
+except ImportError:  # not CPython
+    import signal
 
 
 class Terminated(KeyboardInterrupt):

@@ -91,15 +91,27 @@ def test_a_signal_at_any_moment_of_a_build(tmp_path, clip_cache, sig, delay):
 
 
 def test_ctrl_c_during_start_up(tmp_path):
-    for delay in (0.02, 0.1, 0.3):
-        proc = audioguide("build", "desk-reset", "-m", "3", "-o", str(tmp_path), "--engine", "tone",
-                          "--cache-dir", str(tmp_path / "c"))
-        time.sleep(delay)
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=60)
-        assert proc.returncode in (0, 130) and "Traceback" not in stderr, (delay, stderr)
-        if proc.returncode == 130:
+    """Ctrl-C at several moments of start-up: 'Interrupted.' and status 130, never a traceback. A signal that
+    lands before the first line of ours (Python's own start-up: site, an editable install's finder, runpy) is
+    Python's to handle; that landing is tried again a few milliseconds later, until it lands in our code."""
+    landed_in_ours = 0
+    for delay in (0.02, 0.05, 0.1, 0.3):
+        for attempt in range(40):
+            proc = audioguide("build", "desk-reset", "-m", "3", "-o", str(tmp_path), "--engine", "tone",
+                              "--cache-dir", str(tmp_path / "c"))
+            time.sleep(delay + 0.003 * attempt)
+            proc.send_signal(signal.SIGINT)
+            _, stderr = proc.communicate(timeout=60)
+            before_ours = proc.returncode not in (0, 130) and "audioguide" not in stderr.replace(
+                "__editable___audioguide", "") and "Interrupted." not in stderr
+            if not before_ours:
+                break
+        # a shell shows 130 for both: our exit code, or the interpreter ending itself by SIGINT after our line
+        assert proc.returncode in (0, 130, -signal.SIGINT) and "Traceback" not in stderr, (delay, stderr)
+        if proc.returncode != 0:
             assert stderr.endswith("Interrupted.\n")
+            landed_in_ours += 1
+    assert landed_in_ours >= 2  # the moments are start-up, not after the build
 
 
 def _limited(size: int):
