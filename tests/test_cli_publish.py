@@ -1,7 +1,9 @@
 """Output the way people ask for it: --name, --artist, --album, --loudness, --split (tone voice, real ffmpeg)."""
 
 import datetime as dt
+from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from mutagen.id3 import ID3
@@ -137,3 +139,28 @@ def test_removing_a_split_session_takes_its_parts_and_leaves_other_folders(tmp_p
     (mine / "notes.txt").write_text("keep")
     split.remove(tmp_path / "mine.mp3")
     assert (mine / "notes.txt").read_text() == "keep"
+
+
+def _quietest_rms(path, window_s=0.5) -> float:
+    from conftest import decode
+    audio = decode(path)
+    n = int(window_s * 44100)
+    return min(float(np.sqrt(np.mean(audio[i:i + n] ** 2))) for i in range(0, len(audio) - n, n))
+
+
+def test_program_sessions_take_the_mix_options_and_rebuild_when_they_change(tmp_path):
+    from clarity import music_bed
+    bed = music_bed(tmp_path / "bed.wav", seconds=8)
+    base = ["program", "build", "thoracic-four-weeks", "--start", "2026-12-01", "--days", "2", "--engine", "tone"]
+    dry = CliRunner().invoke(cli, [*base, "-o", str(tmp_path / "dry")])
+    assert dry.exit_code == 0, dry.output
+    args = [*base, "-o", str(tmp_path / "wet"), "--music", str(bed), "--stereo", "--bitrate", "128"]
+    wet = CliRunner().invoke(cli, args)
+    assert wet.exit_code == 0, wet.output
+    path = Path(wet.output.strip())
+    stream = ffprobe(path, "-show_entries", "stream=channels,bit_rate")["streams"][0]
+    assert stream["channels"] == 2 and int(stream["bit_rate"]) == 128_000
+    assert _quietest_rms(path) > 10 * _quietest_rms(Path(dry.output.strip()))  # the bed fills the pauses
+    assert CliRunner().invoke(cli, args).output.strip().endswith("(up to date)")
+    louder = CliRunner().invoke(cli, [*args, "--beep-level", "0"])
+    assert louder.exit_code == 0 and not louder.output.strip().endswith("(up to date)")

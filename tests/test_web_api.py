@@ -2,6 +2,7 @@
 
 import http.client
 import json
+import os
 import re
 import signal
 import subprocess
@@ -14,10 +15,10 @@ pytestmark = pytest.mark.slow  # real server processes
 TOKEN = "test-token-123"
 
 
-def _serve(folder, cache):
+def _serve(folder, cache, *more, env=None):
     proc = subprocess.Popen([sys.executable, "-m", "audioguide", "serve", "-o", str(folder), "--port", "0",
-                             "--engine", "tone", "--cache-dir", str(cache), "--token", TOKEN],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--engine", "tone", "--cache-dir", str(cache), "--token", TOKEN, *more],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     lines = [proc.stdout.readline() for _ in range(3)]
     match = re.search(r"http://127\.0\.0\.1:(\d+)/feed\.xml", lines[1])
     assert match, lines + [proc.stderr.read() if proc.poll() is not None else ""]
@@ -189,3 +190,22 @@ def test_one_build_at_a_time_a_bounded_queue_and_no_duplicates(tmp_path):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=30)
+
+
+def test_sessions_made_from_the_page_take_the_servers_mix_and_tags(tmp_path):
+    from mutagen.id3 import ID3
+
+    from conftest import ebur128, ffprobe
+    env = {**os.environ, "AUDIOGUIDE_ARTIST": "Sam Lee"}  # from the environment (or the config file) as well
+    proc, port, _ = _serve(tmp_path, tmp_path / "cache", "--loudness", "-20", "--bitrate", "128", "--stereo", env=env)
+    try:
+        status, job = call(port, "POST", "/api/builds", {"routine": "desk-reset", "minutes": 3})
+        assert status == 202 and wait(port, job["id"])["state"] == "done"
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=20)
+    made = tmp_path / "desk-reset-3m.mp3"
+    assert str(ID3(made)["TPE1"]) == "Sam Lee"
+    stream = ffprobe(made, "-show_entries", "stream=channels,bit_rate")["streams"][0]
+    assert stream["channels"] == 2 and int(stream["bit_rate"]) == 128_000
+    assert abs(ebur128(made)[0] - -20) <= 1.0

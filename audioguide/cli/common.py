@@ -215,27 +215,67 @@ def engine_spec(engine: str, voice: str | None, rate: int | None):
     return EngineSpec(engine, voice, rate)
 
 
-def publish_options(f):
-    """How the session is published: file name, artist and album tags, loudness, split at chapters. The command
-    receives them as one `publish` dict, ready for BuildOptions."""
-    options = [
-        click.option("--name", "name_template", default=None, metavar="TEMPLATE",
-                     help="File name of the session, from {routine}, {length}, {date} (and for programs {program},"
-                          " {day}) [default: {routine}-{length}; a program's: PROGRAM-dayNN]."),
-        click.option("--artist", default=None, help="The artist tag [default: audioguide]."),
-        click.option("--album", default=None, help="The album tag [default: the routine's or program's title]."),
-        click.option("--loudness", "loudness_lufs", type=click.FloatRange(-24, -14), default=defaults.LOUDNESS_LUFS,
-                     show_default=True, help="Integrated loudness in LUFS (podcasts: -16; quieter: -23)."),
-        click.option("--split", is_flag=True, help="Also one MP3 per chapter in a folder, with an .m3u8 playlist."),
-    ]
+def _gathered(f, options: list, into: str, names: dict[str, str]):
+    """f with these options, receiving them as one dict `into` (BuildOptions field -> value)."""
     for option in reversed(options):
         f = option(f)
 
     def gather(*args, **kwargs):
-        kwargs["publish"] = {key: kwargs.pop(key) for key in ("artist", "album", "loudness_lufs", "split")}
-        kwargs["publish"]["name"] = kwargs.pop("name_template")
+        kwargs[into] = {field: kwargs.pop(param) for param, field in names.items() if param in kwargs}
         return f(*args, **kwargs)
     return functools.update_wrapper(gather, f)
+
+
+def publish_options(naming: bool = True):
+    """How the session is published: file name, artist and album tags, loudness, split at chapters. The command
+    receives them as one `publish` dict, ready for BuildOptions. Without naming: tags and loudness only."""
+    def decorate(f):
+        options = [
+            click.option("--artist", default=None, help="The artist tag [default: audioguide]."),
+            click.option("--album", default=None, help="The album tag [default: the routine's or program's title]."),
+            click.option("--loudness", "loudness_lufs", type=click.FloatRange(-24, -14),
+                         default=defaults.LOUDNESS_LUFS, show_default=True,
+                         help="Integrated loudness in LUFS (podcasts: -16; quieter: -23)."),
+        ]
+        if naming:
+            options.insert(0, click.option(
+                "--name", "name_template", default=None, metavar="TEMPLATE",
+                help="File name of the session, from {routine}, {length}, {date} (and for programs {program}, "
+                     "{day}) [default: {routine}-{length}; a program's: PROGRAM-dayNN]."))
+            options.append(click.option("--split", is_flag=True,
+                                        help="Also one MP3 per chapter in a folder, with an .m3u8 playlist."))
+        return _gathered(f, options, "publish", {"name_template": "name", "artist": "artist", "album": "album",
+                                                 "loudness_lufs": "loudness_lufs", "split": "split"})
+    return decorate
+
+
+def mix_options(music: bool = True):
+    """How the session sounds: beeps, music bed and its levels, bitrate, channels. The command receives them as
+    one `mix` dict, ready for BuildOptions. Without music: everything but the --music file (the page picks it)."""
+    def decorate(f):
+        options = [
+            click.option("--sounds", "sounds_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+                         default=None, help="Folder of KIND.wav files replacing the built-in beeps."),
+            click.option("--bitrate", type=click.Choice([str(b) for b in defaults.BITRATES_KBPS]),
+                         default=str(defaults.BITRATE_KBPS), show_default=True,
+                         callback=lambda ctx, param, value: int(value), help="MP3 bitrate in kbps (constant)."),
+            click.option("--music-level", type=click.FloatRange(-40, 0), default=defaults.MUSIC_LEVEL_DB,
+                         show_default=True, help="Music level in dB relative to the voice."),
+            click.option("--music-duck", type=click.FloatRange(0, 40), default=defaults.MUSIC_DUCK_DB,
+                         show_default=True, help="How far the music dips under the voice and the beeps, in dB."),
+            click.option("--beep-level", type=click.FloatRange(-30, 6), default=defaults.BEEP_LEVEL_DB,
+                         show_default=True,
+                         help="Beeps and chimes in dB relative to the voice (as loud as heard, K-weighted)."),
+            click.option("--stereo", is_flag=True, help="Stereo output (worth it with --music); mono by default."),
+        ]
+        if music:
+            options.insert(2, click.option(
+                "--music", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+                help="A music bed (any format ffmpeg reads), looped, faded and ducked under the voice."))
+        return _gathered(f, options, "mix", {
+            "sounds_dir": "sounds_dir", "bitrate": "bitrate_kbps", "music": "music", "music_level": "music_level_db",
+            "music_duck": "music_duck_db", "beep_level": "beep_level_db", "stereo": "stereo"})
+    return decorate
 
 
 def length_options(f):

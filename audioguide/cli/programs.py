@@ -16,6 +16,7 @@ from .common import (
     engine_options,
     engine_spec,
     made,
+    mix_options,
     names,
     notes,
     output_dir_option,
@@ -46,9 +47,10 @@ def _start_date(start) -> dt.date:
     return start.date() if start else dt.date.today()
 
 
-def _options(output_dir, engine, voice, rate, cache_dir, definition_paths, publish=None) -> pipeline.BuildOptions:
+def _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix=None, publish=None) \
+        -> pipeline.BuildOptions:
     return pipeline.BuildOptions(output_dir=output_dir, engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
-                                 definition_paths=tuple(definition_paths), **(publish or {}))
+                                 definition_paths=tuple(definition_paths), **(mix or {}), **(publish or {}))
 
 
 @cli.group()
@@ -120,12 +122,13 @@ def show_program(name, start, definition_paths, engine, voice, rate, cache_dir, 
 @click.option("--through", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Only the sessions up to this date, YYYY-MM-DD.")
 @output_dir_option("Folder for the episodes.")
-@publish_options
+@mix_options()
+@publish_options()
 @definitions_option
 @engine_options
 @quiet_option
-def build_program(name, start, days, through, output_dir, publish, definition_paths, engine, voice, rate, cache_dir,
-                  quiet):
+def build_program(name, start, days, through, output_dir, mix, publish, definition_paths, engine, voice, rate,
+                  cache_dir, quiet):
     """Build program NAME's sessions from --start, one MP3 per session, and print their paths.
 
     A session already built with the same inputs is left as it is ("up to date"). Serve or feed the folder
@@ -136,7 +139,7 @@ def build_program(name, start, days, through, output_dir, publish, definition_pa
         audioguide program build thoracic-four-weeks --start 2026-12-01 --days 1-7 --output-dir output
         audioguide program build thoracic-four-weeks --start 2026-12-01 --through 2026-12-14
     """
-    options = _options(output_dir, engine, voice, rate, cache_dir, definition_paths, publish)
+    options = _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix, publish)
     with Bar(quiet) as bar:
         _, outcomes = pipeline.build_program(name, _start_date(start), options, days,
                                              through.date() if through else None, bar)
@@ -159,18 +162,19 @@ def build_program(name, start, days, through, output_dir, publish, definition_pa
 @click.argument("name", shell_complete=names("programs"))
 @_start
 @output_dir_option("Folder for the episodes.")
-@publish_options
+@mix_options()
+@publish_options()
 @definitions_option
 @engine_options
 @quiet_option
-def today(name, start, output_dir, publish, definition_paths, engine, voice, rate, cache_dir, quiet):
+def today(name, start, output_dir, mix, publish, definition_paths, engine, voice, rate, cache_dir, quiet):
     """Build (or find) today's session of program NAME and print its path; on a rest day, say so.
 
     \b
     Example:
         audioguide program today thoracic-four-weeks --start 2026-12-01
     """
-    options = _options(output_dir, engine, voice, rate, cache_dir, definition_paths, publish)
+    options = _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix, publish)
     with Bar(quiet) as bar:
         day, outcome = pipeline.today(name, _start_date(start), options, bar)
     if outcome is None:

@@ -7,7 +7,16 @@ import sys
 import click
 
 from .. import pipeline
-from .common import DEFAULT_BASE_URL, cli, engine_options, engine_spec, feed_title_option, sessions_dir_option
+from .common import (
+    DEFAULT_BASE_URL,
+    cli,
+    engine_options,
+    engine_spec,
+    feed_title_option,
+    mix_options,
+    publish_options,
+    sessions_dir_option,
+)
 
 
 def _warn(skipped: list[str]) -> None:
@@ -43,12 +52,15 @@ def feed_command(output_dir, base_url, title):
 @click.option("--token", default=None, help="The key the page needs to make and delete sessions [default: a new one].")
 @feed_title_option
 @engine_options
-def serve_command(output_dir, host, port, token, title, engine, voice, rate, cache_dir):
+@mix_options(music=False)
+@publish_options(naming=False)
+def serve_command(output_dir, host, port, token, title, engine, voice, rate, cache_dir, mix, publish):
     """Serve the folder: the page (make, play, keep and delete sessions), the podcast feed, and the MP3s.
 
     Prints the feed's address and the page's, with the key that lets the page make and delete sessions, and a
     QR code of that page to scan with a phone. Reading stays open to anyone who can reach the address. Stop it
-    with Ctrl-C.
+    with Ctrl-C. Sessions made from the page are mixed and tagged with the options given here (or set in the
+    config file): beep and music levels, bitrate, stereo, artist, album, loudness.
 
     \b
     Example:
@@ -57,7 +69,7 @@ def serve_command(output_dir, host, port, token, title, engine, voice, rate, cac
     import secrets
 
     from ..web import server  # aiohttp is only needed here: keep it out of every other command's start-up
-    options = pipeline.BuildOptions(engine=engine_spec(engine, voice, rate), cache_dir=cache_dir)
+    options = pipeline.BuildOptions(engine=engine_spec(engine, voice, rate), cache_dir=cache_dir, **mix, **publish)
 
     def ready(listening: server.Listening) -> None:
         click.echo(listening.reach)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .. import defaults, pipeline, times
+from .. import pipeline, times
 from .common import (
     DEFAULT_BASE_URL,
     Bar,
@@ -17,6 +17,7 @@ from .common import (
     length_options,
     lengths,
     made,
+    mix_options,
     names,
     notes,
     one_length,
@@ -31,27 +32,14 @@ from .common import (
 @length_options
 @output_dir_option("Folder for the MP3 and its plan.")
 @engine_options
-@click.option("--sounds", "sounds_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              default=None, help="Folder of KIND.wav files replacing the built-in beeps.")
-@click.option("--bitrate", type=click.Choice([str(b) for b in defaults.BITRATES_KBPS]),
-              default=str(defaults.BITRATE_KBPS), show_default=True, help="MP3 bitrate in kbps (constant).")
-@click.option("--music", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
-              help="A music bed (any format ffmpeg reads), looped, faded and ducked under the voice.")
-@click.option("--music-level", type=click.FloatRange(-40, 0), default=defaults.MUSIC_LEVEL_DB, show_default=True,
-              help="Music level in dB relative to the voice.")
-@click.option("--music-duck", type=click.FloatRange(0, 40), default=defaults.MUSIC_DUCK_DB, show_default=True,
-              help="How far the music dips under the voice and the beeps, in dB.")
-@click.option("--beep-level", type=click.FloatRange(-30, 6), default=defaults.BEEP_LEVEL_DB, show_default=True,
-              help="Beeps and chimes in dB relative to the voice (as loud as heard, K-weighted).")
-@click.option("--stereo", is_flag=True, help="Stereo output (worth it with --music); mono by default.")
-@publish_options
+@mix_options()
+@publish_options()
 @click.option("--chapters", "show_chapters", is_flag=True, help="Also print the chapter list.")
 @click.option("--feed", "refresh_feed", is_flag=True, help="Also refresh feed.xml and index.html in the output folder.")
 @click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="With --feed: where the folder is served.")
 @quiet_option
-def build(routine, minutes, length, seed, definition_paths, output_dir, engine, voice, rate, cache_dir, sounds_dir,
-          bitrate, music, music_level, music_duck, beep_level, stereo, publish, show_chapters, refresh_feed, base_url,
-          quiet):
+def build(routine, minutes, length, seed, definition_paths, output_dir, engine, voice, rate, cache_dir, mix, publish,
+          show_chapters, refresh_feed, base_url, quiet):
     """Build the session MP3 for ROUTINE (a name, or a .toml file holding one routine) and print its path.
 
     Several lengths at once (--minutes 5,10,20) share the speech: each text is rendered once. Each length
@@ -66,11 +54,8 @@ def build(routine, minutes, length, seed, definition_paths, output_dir, engine, 
         audioguide build thoracic-mobility -m 10 --name "{routine}-{date}" --artist Sam --split
     """
     asked = lengths(minutes, length)
-    options = pipeline.BuildOptions(
-        output_dir=output_dir, engine=engine_spec(engine, voice, rate), cache_dir=cache_dir, sounds_dir=sounds_dir,
-        bitrate_kbps=int(bitrate), definition_paths=tuple(definition_paths), music=music,
-        music_level_db=music_level, music_duck_db=music_duck, beep_level_db=beep_level, stereo=stereo, seed=seed,
-        **publish)
+    options = pipeline.BuildOptions(output_dir=output_dir, engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
+                                    definition_paths=tuple(definition_paths), seed=seed, **mix, **publish)
     with Bar(quiet) as bar:
         outcomes = pipeline.build_many(routine, asked, options, bar)
         bar.summary(made(outcomes))
