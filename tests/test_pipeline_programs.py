@@ -62,7 +62,14 @@ def test_through_a_date_and_rest_days(tmp_path):
                   *_tone(tmp_path))
     assert result.output.splitlines() == [str(out / f"{PROGRAM}-day01.mp3"), str(out / f"{PROGRAM}-day02.mp3")]
     rest = _run("program", "build", PROGRAM, "--start", START, "--days", "6", "-o", str(out), *_tone(tmp_path))
-    assert rest.exit_code == 1 and "no session on the days asked for" in rest.output
+    assert rest.exit_code == 1
+    assert rest.output == f"Error: no session on the days asked for: they are rest days of {PROGRAM}\n"
+    past = _run("program", "build", PROGRAM, "--start", START, "--days", "29-40", "-o", str(out), *_tone(tmp_path))
+    assert past.exit_code == 1
+    assert past.output == f"Error: no session on the days asked for: {PROGRAM} has days 1 to 28\n"
+    before = _run("program", "build", PROGRAM, "--start", START, "--through", "2026-11-30", "-o", str(out),
+                  *_tone(tmp_path))
+    assert before.exit_code == 1 and before.output == f"Error: no session: --through 2026-11-30 is before the start, {START}\n"
 
 
 @pytest.mark.parametrize("days", ["0", "x", "5-2", "1-"])

@@ -152,9 +152,7 @@ def build_program(name, start, days, through, output_dir, mix, publish, definiti
             click.echo(f"Error: {outcome.label}: {outcome.error}", err=True)
         else:
             click.echo(f"{outcome.path}" + ("  (up to date)" if outcome.up_to_date else ""))
-    if failed or not outcomes:
-        if not outcomes:
-            click.echo("Error: no session on the days asked for", err=True)
+    if failed:
         raise click.exceptions.Exit(Exit.ERROR)
 
 

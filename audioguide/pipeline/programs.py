@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .. import __version__, compiler, definitions, times
-from ..errors import AudioguideError, LengthError
+from ..errors import AudioguideError, LengthError, PlanError
 from ..model import Program
 from ..publish import cover, sidecars, tags
 from ..schedule import Session, calendar, last_day, sessions
@@ -65,6 +65,8 @@ def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, d
     everything = sessions(program, start)
     wanted = [s for s in everything if (wanted_days is None or s.day in wanted_days)
               and (through is None or s.date <= through)]
+    if not wanted:
+        raise PlanError(_nothing_asked(program, start, wanted_days, through))
     stems = naming.distinct([_stem(options.name, program, s) for s in wanted],
                             f"{options.name!r} gives several sessions the same file name; put {{day}} or {{date}} in it")
     identity = studio.speaker.engine.identity()
@@ -165,6 +167,16 @@ def _progressed(before: tuple[Session, compiler.Fitted] | None, session: Session
     if fitted.rounds != old.rounds:
         changes.append(f"{old.rounds}->{fitted.rounds} rounds")
     return tuple(changes)
+
+
+def _nothing_asked(program: Program, start: dt.date, days: set[int] | None, through: dt.date | None) -> str:
+    """Why the days asked for hold no session of the program."""
+    last = last_day(program)
+    if through is not None and through < start:
+        return f"no session: --through {through.isoformat()} is before the start, {start.isoformat()}"
+    if days is not None and min(days) > last:
+        return f"no session on the days asked for: {program.id} has days 1 to {last}"
+    return f"no session on the days asked for: they are rest days of {program.id}"
 
 
 def _about(session: Session) -> dict:
