@@ -71,6 +71,30 @@ def test_engine_failures_become_speech_errors(tmp_path, monkeypatch, error):
         _speaker(tmp_path, "tone").clips(["Hello."])
 
 
+def test_ctrl_c_inside_an_engine_stays_ctrl_c_when_its_clean_up_fails_too(tmp_path, monkeypatch):
+    def interrupted(self, text, path):  # a WAV opened, then Ctrl-C before its header is known
+        import wave
+        with wave.open(str(path), "wb"):
+            raise KeyboardInterrupt   # closing then raises wave.Error, with the interrupt as its context
+    monkeypatch.setattr(engines.ToneEngine, "render", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        _speaker(tmp_path, "tone").clips(["Hello."])
+
+
+@pytest.mark.slow
+def test_piper_interrupted_while_speaking_raises_the_interrupt(tmp_path):
+    class Speaking:  # the voice, stopped by Ctrl-C after its first sentence
+        def synthesize(self, text, syn_config):
+            from types import SimpleNamespace
+            yield SimpleNamespace(sample_rate=22050, audio_int16_array=np.ones(2205, dtype=np.int16))
+            raise KeyboardInterrupt
+    engine = speech.make_engine(speech.EngineSpec("piper"))
+    engine._voice = Speaking()
+    with pytest.raises(KeyboardInterrupt):
+        engine.render("Hello. Again.", tmp_path / "clip.wav")
+    assert not (tmp_path / "clip.wav").exists()  # nothing half-written either
+
+
 def test_an_engine_that_writes_no_wav_is_a_speech_error(tmp_path, monkeypatch):
     monkeypatch.setattr(engines.ToneEngine, "render", lambda self, text, path: path.write_bytes(b"RIFF junk"))
     with pytest.raises(SpeechError, match="not a readable WAV file"):

@@ -17,7 +17,6 @@ import re
 import shutil
 import subprocess
 import time
-import wave
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
@@ -224,15 +223,15 @@ class PiperEngine:
             self._voice = self._load()
         config = SynthesisConfig(length_scale=self.NATIVE_RATE / self.rate, noise_scale=self.NOISE_SCALE,
                                  noise_w_scale=self.NOISE_W_SCALE)
-        with wave.open(str(path), "wb") as out:
-            for number, chunk in enumerate(self._voice.synthesize(lexicon.for_piper(text), syn_config=config)):
-                if number == 0:
-                    out.setframerate(chunk.sample_rate)
-                    out.setsampwidth(chunk.sample_width)
-                    out.setnchannels(chunk.sample_channels)
-                else:  # piper says one sentence after another without a breath; give the listener one
-                    out.writeframes(bytes(2 * round(self.SENTENCE_SILENCE_S * chunk.sample_rate)))
-                out.writeframes(chunk.audio_int16_bytes)
+        # Every sentence first, then one write: a WAV file opened before its first sentence is said cannot be
+        # closed cleanly when Ctrl-C lands in between (wave refuses a header without channels).
+        chunks = list(self._voice.synthesize(lexicon.for_piper(text), syn_config=config))
+        if not chunks:
+            raise SpeechError(f"piper said nothing for {text!r}")
+        rate = chunks[0].sample_rate
+        gap = np.zeros(round(self.SENTENCE_SILENCE_S * rate), dtype=np.int16)  # piper gives no breath between
+        parts = [part for chunk in chunks for part in (gap, chunk.audio_int16_array)][1:]
+        audio.write_wav(path, np.concatenate(parts), rate)
 
     def close(self) -> None:
         """Let the voice model go (a few hundred megabytes) once all speech is rendered."""

@@ -47,6 +47,8 @@ def render_clip(engine: Engine, cache: ClipCache, text: str) -> tuple[np.ndarray
         except AudioguideError:
             raise
         except Exception as e:  # pyttsx3, piper and onnxruntime raise errors of their own: converted here
+            if isinstance(e.__context__, KeyboardInterrupt):  # a clean-up on the way out of Ctrl-C failed too:
+                raise e.__context__ from None                  # the interrupt is what happened
             reason = (e.strerror if isinstance(e, OSError) else None) or str(e) or type(e).__name__
             raise SpeechError(f"{engine.spec.name} failed to say {text!r}: {reason}") from e
         try:
