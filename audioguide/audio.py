@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import files
 from .errors import AudioError, MissingToolError
 from .model import SAMPLE_RATE
 
@@ -96,15 +97,31 @@ def decode(path: Path, channels: int = 1) -> np.ndarray:
     from pydub.exceptions import CouldntDecodeError
 
     try:
+        found = files.odd_kind(Path(path).stat())
+    except OSError as e:
+        raise AudioError(path, f"cannot read audio: {e.strerror or e}") from e
+    if found:
+        raise AudioError(path, f"expected an audio file, found {found}")
+    try:
         segment = AudioSegment.from_file(str(path))
     except (CouldntDecodeError, OSError, IndexError) as e:
-        reason = str(e).strip().splitlines()[0] if str(e).strip() else repr(e)
-        raise AudioError(path, f"cannot read audio: {reason}") from e
+        raise AudioError(path, f"expected audio that ffmpeg can read; {_ffmpeg_reason(e, path)}") from e
     segment = segment.set_channels(channels).set_frame_rate(SAMPLE_RATE).set_sample_width(2)
     samples = np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32) / 32768
     if len(samples) == 0:
         raise AudioError(path, "no audio in the file")
     return samples if channels == 1 else samples.reshape(-1, channels)
+
+
+def _ffmpeg_reason(error: Exception, path: Path) -> str:
+    """ffmpeg's own last word on a file (pydub puts ffmpeg's whole log in its error), without the file's name."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if not lines:
+        return repr(error)
+    last = lines[-1]
+    for prefix in (f"{path}: ", f"{Path(path).name}: "):
+        last = last.removeprefix(prefix)
+    return f"ffmpeg says: {last[0].lower()}{last[1:]}" if "ffmpeg returned" not in last else last
 
 
 def trim_silence(samples: np.ndarray, threshold_db: float, margin_s: float) -> np.ndarray:

@@ -13,6 +13,7 @@ import contextlib
 import fcntl
 import os
 import signal
+import stat
 import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -23,6 +24,14 @@ from .errors import FileError, os_error
 
 APP = "audioguide"
 TEMP_PREFIX = ".audioguide-"
+
+
+def odd_kind(info: os.stat_result) -> str | None:
+    """What a path is when it is not a regular file ('a folder', ...), or None for a regular file: a FIFO would
+    block a reader forever and /dev/zero never end, so only regular files are read as input."""
+    if stat.S_ISREG(info.st_mode):
+        return None
+    return "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, a device or a socket"
 
 
 def config_dir() -> Path:

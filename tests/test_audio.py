@@ -1,4 +1,5 @@
 import wave
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -42,8 +43,20 @@ def test_decode_reads_any_format_and_refuses_what_is_not_audio(tmp_path):
     stereo = audio.decode(tmp_path / "a.ogg", channels=2)
     assert stereo.shape[1] == 2 and abs(len(stereo) - SAMPLE_RATE / 2) < 0.01 * SAMPLE_RATE
     (tmp_path / "b.mp3").write_text("words, not sound")
-    with pytest.raises(AudioError, match="b.mp3: cannot read audio"):
+    with pytest.raises(AudioError, match=r"b.mp3: expected audio that ffmpeg can read; ffmpeg says: \w"):
         audio.decode(tmp_path / "b.mp3")
+
+
+def test_decode_refuses_what_is_not_a_regular_file_before_ffmpeg_waits_on_it(tmp_path):
+    import os
+    os.mkfifo(tmp_path / "pipe.mp3")  # no writer: ffmpeg would wait for one forever
+    with pytest.raises(AudioError, match="pipe.mp3: expected an audio file, found a pipe, a device or a socket"):
+        audio.decode(tmp_path / "pipe.mp3")
+    with pytest.raises(AudioError, match="expected an audio file, found a pipe, a device or a socket"):
+        audio.decode(Path("/dev/zero"))
+    (tmp_path / "music.mp3").mkdir()
+    with pytest.raises(AudioError, match="music.mp3: expected an audio file, found a folder"):
+        audio.decode(tmp_path / "music.mp3")
 
 
 def test_trim_silence_keeps_a_margin():

@@ -49,7 +49,7 @@ def test_user_sounds_in_other_formats_and_bad_files(tmp_path):
                     str(tmp_path / "tick.ogg")], check=True)
     assert abs(_dominant_hz(sounds.load(tmp_path)["tick"]) - 500) < 40
     (tmp_path / "bell.wav").write_bytes(b"not audio at all")
-    with pytest.raises(AudioguideError, match=r"bell.wav: cannot read audio"):
+    with pytest.raises(AudioguideError, match=r"bell.wav: expected audio that ffmpeg can read; ffmpeg says: invalid data"):
         sounds.load(tmp_path)
 
 

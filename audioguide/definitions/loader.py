@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import stat
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -162,8 +161,8 @@ class _Loader:
         except OSError as e:
             self.errors.append(DefinitionError(f"cannot read file: {e.strerror or e}", path))
             return None
-        if not stat.S_ISREG(info.st_mode):
-            found = "a folder" if stat.S_ISDIR(info.st_mode) else "a pipe, a device or a socket"
+        found = files.odd_kind(info)
+        if found:
             self.errors.append(DefinitionError(f"expected a definition file, found {found}", path))
             return None
         if info.st_size > MAX_FILE_BYTES:
