@@ -363,6 +363,18 @@ def test_an_unreadable_session_is_left_out_with_one_warning(tmp_path):
     assert "short-2m.mp3" in xml and "short-1m30s.mp3" not in xml and "music.mp3" not in xml
 
 
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://host/", "http://", "not a url", "http://h:99999/",
+                                 "http://host/a b/"])
+def test_a_base_url_podcast_apps_could_not_fetch_is_a_usage_error(tmp_path, url):
+    for args in (["feed", "-o", str(tmp_path)], ["build", "short", "-d", str(DATA / "short.toml"), "--feed",
+                                                  "-o", str(tmp_path / "out"), "--engine", "tone"]):
+        result = CliRunner().invoke(cli, [*args, "--base-url", url])
+        assert result.exit_code == 2 and "expected an address such as http://" in result.output, result.output
+        assert not (tmp_path / "feed.xml").exists() and not (tmp_path / "out").exists()
+    good = CliRunner().invoke(cli, ["feed", "-o", str(tmp_path), "--base-url", "https://example.org/pods"])
+    assert good.exit_code == 0 and "https://example.org/pods/feed.xml" in (tmp_path / "feed.xml").read_text()
+
+
 def test_serve_on_a_port_in_use_is_one_line(tmp_path):
     import socket
     with socket.socket() as taken:

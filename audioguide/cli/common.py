@@ -187,6 +187,28 @@ class Folder(click.Path):
         return super().convert(value, param, ctx)
 
 
+class BaseUrl(click.ParamType):
+    """Where a folder is served: an http(s) address with a host, as podcast apps will fetch it."""
+
+    name = "URL"
+
+    def convert(self, value, param, ctx):
+        from urllib.parse import urlsplit
+        text = str(value).strip()
+        try:
+            parts = urlsplit(text)
+            parts.port  # noqa: B018 (a port out of range raises here)
+        except ValueError:
+            parts = None
+        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in text):
+            self.fail(f"expected an address such as http://192.168.1.20:8000/, found {value!r}", param, ctx)
+        return text
+
+
+def base_url_option(help: str):
+    return click.option("--base-url", type=BaseUrl(), default=DEFAULT_BASE_URL, show_default=True, help=help)
+
+
 def output_dir_option(help: str, default: Path = defaults.OUTPUT_DIR):
     return click.option("--output-dir", "-o", type=Folder(), default=default, show_default=True, help=help)
 

@@ -8,7 +8,7 @@ import click
 
 from .. import pipeline
 from .common import (
-    DEFAULT_BASE_URL,
+    base_url_option,
     cli,
     engine_options,
     engine_spec,
@@ -26,8 +26,7 @@ def _warn(skipped: list[str]) -> None:
 
 @cli.command(name="feed")
 @sessions_dir_option
-@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True,
-              help="The address the folder is served at (the feed's links start with it).")
+@base_url_option("The address the folder is served at (the feed's links start with it).")
 @feed_title_option
 def feed_command(output_dir, base_url, title):
     """Write feed.xml (a podcast feed of every session in the folder) and index.html (a page to play them).

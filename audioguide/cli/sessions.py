@@ -8,9 +8,9 @@ import click
 
 from .. import pipeline, times
 from .common import (
-    DEFAULT_BASE_URL,
     Bar,
     Exit,
+    base_url_option,
     cli,
     engine_options,
     engine_spec,
@@ -36,7 +36,7 @@ from .common import (
 @publish_options()
 @click.option("--chapters", "show_chapters", is_flag=True, help="Also print the chapter list.")
 @click.option("--feed", "refresh_feed", is_flag=True, help="Also refresh feed.xml and index.html in the output folder.")
-@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="With --feed: where the folder is served.")
+@base_url_option("With --feed: where the folder is served.")
 @quiet_option
 def build(routine, minutes, length, seed, definition_paths, output_dir, engine, voice, rate, cache_dir, mix, publish,
           show_chapters, refresh_feed, base_url, quiet):
