@@ -327,6 +327,12 @@ def test_say_with_nothing_to_say_through_espeak(tmp_path):
     _one_error_line(result, "nothing to say in '**'")
 
 
+def test_say_writes_only_to_a_wav_name(tmp_path):
+    result = CliRunner().invoke(cli, ["say", "Hello.", "-o", str(tmp_path / "hello.mp3"), "--engine", "tone"])
+    assert result.exit_code == 2 and "expected a file name ending in .wav, found" in result.output
+    assert not (tmp_path / "hello.mp3").exists()
+
+
 def test_say_into_a_folder_under_a_file(tmp_path):
     (tmp_path / "afile").write_text("x")
     result = CliRunner().invoke(cli, ["say", "Hello.", "-o", str(tmp_path / "afile" / "x.wav"), "--engine", "tone",

@@ -30,10 +30,16 @@ def voices(engine, as_json):
     click.echo("\n".join([f"auto -> {speech.resolve('auto')}", *(line for found in listed for line in found.lines())]))
 
 
+def _wav_name(ctx, param, path: Path) -> Path:
+    if path.suffix.lower() != ".wav":  # a WAV under another name would fool whatever opens it
+        raise click.BadParameter(f"expected a file name ending in .wav, found {str(path)!r}", ctx, param)
+    return path
+
+
 @cli.command()
 @click.argument("text")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The WAV file to write.")
+              callback=_wav_name, help="The WAV file to write.")
 @engine_options
 def say(text, output, engine, voice, rate, cache_dir):
     """Render TEXT with the chosen engine and voice into a WAV file, to try voices out.
