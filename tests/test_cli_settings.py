@@ -77,6 +77,7 @@ def test_a_tilde_in_a_configured_path_is_the_home_folder(config_file, tmp_path, 
     ('engine = "tone"\nbitrate = "100"\n', ":2: bitrate: expected one of 64, 96, 128, 160, 192, found a string '100'"),
     ('[build]\nrate = 1\n', ":1: build: expected a value (config files have no tables), found a table"),
     ('rate = [\n', ": not valid TOML: "),
+    ('base-url = "ftp://x"\n', ":1: base-url: expected an address such as http://192.168.1.20:8000/, found 'ftp://x'"),
 ])
 def test_a_mistake_in_the_config_file_is_one_line_with_file_line_and_key(config_file, text, message):
     config_file.write_text(text)

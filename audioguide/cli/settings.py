@@ -108,6 +108,8 @@ def checked(group: click.Group, loaded) -> dict[str, object]:
             for one in value if param.multiple and isinstance(value, list) else [value]:
                 param.type.convert(one if isinstance(one, (int, float, bool)) else str(one), param, None)
         except click.BadParameter as e:
+            if e.message.startswith("expected "):  # our own types say what they expected and found
+                raise loaded.error(name, e.message) from None
             raise loaded.error(name, f"expected {_expected(param)}, found {kind(value)} ({e.message})") from None
         values[name] = [value] if param.multiple and not isinstance(value, list) else value
     return values
