@@ -115,6 +115,33 @@ def test_make_follow_play_and_keep_a_session_at_phone_width(site, phone, tmp_pat
 
 
 @needs_chromium
+def test_a_session_named_with_url_characters_plays_and_keeps(site, phone):
+    """A --name may hold '#', '?', '%', quotes, spaces and accents: the page must still reach the file."""
+    from click.testing import CliRunner
+
+    from audioguide.cli import cli
+    folder, url = site
+    made = CliRunner().invoke(cli, ["build", "desk-reset", "-m", "3", "--engine", "tone", "-o", str(folder),
+                                    "--name", "Sam's #1 & ?% – día {length}"])
+    assert made.exit_code == 0, made.output
+    name = "Sam's #1 & ?% – día 3m.mp3"
+    page = phone.new_page()
+    page.goto(url + f"?token={TOKEN}")
+    find = f"[...document.querySelectorAll('article.session')].find(a => a.dataset.file === {name!r})"
+    page.wait_for_function(f"{find} !== undefined")
+    page.evaluate(f"{find}.querySelector('audio').play()")
+    page.wait_for_function(f"{find}.querySelector('audio').currentTime > 0.5", timeout=15000)
+    audio = page.evaluate(f"(() => {{ const a = {find}.querySelector('audio'); "
+                          "return {error: a.error && a.error.code, duration: a.duration}; })()")
+    assert audio["error"] is None and abs(audio["duration"] - 180) < 1, audio
+    page.evaluate(f"{find}.querySelector('audio').pause()")
+    page.evaluate(f"(() => {{ const box = {find}.querySelector('input.keep'); box.checked = true; "
+                  "box.dispatchEvent(new Event('change')); })()")
+    page.wait_for_function(f"caches.open('audioguide-offline-v1').then(c => c.match(encodeURIComponent({name!r})))"
+                           ".then(r => window.__odd = Boolean(r)), window.__odd === true", timeout=15000)
+
+
+@needs_chromium
 def test_subscribing_at_phone_width(site, phone):
     _, url = site
     page = phone.new_page()

@@ -46,6 +46,9 @@
 
   // -- sessions ------------------------------------------------------------------------------------------
 
+  // A session's file as a link beside the page: its name may hold '#', '?', '%' or spaces.
+  const href = (name) => encodeURIComponent(name);
+
   function chapterAt(session, t) {
     let index = 0;
     session.chapters.forEach((c, i) => { if (t >= c.start_s - 0.05) index = i; });
@@ -53,7 +56,7 @@
   }
 
   function card(session) {
-    const audio = el("audio", { controls: true, preload: "metadata", src: session.file,
+    const audio = el("audio", { controls: true, preload: "metadata", src: href(session.file),
                                 "aria-label": "Play " + session.title });
     const seek = (start) => () => { audio.currentTime = start; audio.play(); };
     const segments = session.chapters.map((c, i) => el("button", {
@@ -114,7 +117,7 @@
     try {
       await call("DELETE", "api/sessions/" + encodeURIComponent(session.file));
       node.remove();
-      if ("caches" in window) (await caches.open(OFFLINE)).delete(session.file);
+      if ("caches" in window) (await caches.open(OFFLINE)).delete(href(session.file));
     } catch (error) {
       alert("Could not delete: " + error.message);
     }
@@ -127,7 +130,7 @@
     navigator.mediaSession.metadata = new MediaMetadata({
       title: session.chapters[index] ? session.chapters[index].title : session.title,
       artist: session.group_title, album: session.title,
-      artwork: [{ src: session.cover || "feed-cover.jpg", sizes: "1400x1400", type: "image/jpeg" }] });
+      artwork: [{ src: session.cover ? href(session.cover) : "feed-cover.jpg", sizes: "1400x1400", type: "image/jpeg" }] });
   }
 
   function jump(step) {
@@ -152,9 +155,9 @@
   async function offline(session, box) {
     if (!("caches" in window) || !data.api) { box.closest("label").hidden = true; return; }
     const cache = await caches.open(OFFLINE);
-    box.checked = Boolean(await cache.match(session.file));
+    box.checked = Boolean(await cache.match(href(session.file)));
     box.addEventListener("change", async () => {
-      const files = [session.file, session.cover].filter(Boolean);
+      const files = [session.file, session.cover].filter(Boolean).map(href);
       try {
         if (box.checked) {
           await cache.addAll(files);
