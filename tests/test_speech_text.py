@@ -16,6 +16,11 @@ from audioguide.speech import normalise
     ("Stretch <emphasis>gently</emphasis>… and relax", "Stretch gently, and relax"),
     ("Use a mat & a towel, e.g. a bath towel.", "Use a mat and a towel, for example a bath towel."),
     ("2 x 10 at 50 %", "2 times 10 at 50 percent"),
+    ("Do 3 reps, 2x per side.", "Do 3 reps, twice per side."),   # espeak-ng says "two ex"
+    ("Repeat 1x, then 12x.", "Repeat once, then 12 times."),
+    ("10 reps x 3 sets, box breathing x4.", "10 reps times 3 sets, box breathing times 4."),
+    ("Relax, flex, max effort.", "Relax, flex, max effort."),  # an x in a word stays
+    ("Hold 1:30, then 0:45, then 2:00.", "Hold 1 minute 30 seconds, then 45 seconds, then 2 minutes."),
 ])
 def test_text_is_normalised_for_speech(text, spoken):
     assert normalise(text) == spoken

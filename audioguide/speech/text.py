@@ -8,17 +8,28 @@ import unicodedata
 _UNITS = {"s": "second", "sec": "second", "secs": "second", "min": "minute", "mins": "minute", "h": "hour",
           "hr": "hour", "hrs": "hour", "kg": "kilogram", "lb": "pound", "lbs": "pound", "cm": "centimetre",
           "m": "metre"}
+def _minutes_and_seconds(match: re.Match) -> str:
+    minutes, seconds = int(match.group(1)), int(match.group(2))
+    said = [f"{minutes} minute{'' if minutes == 1 else 's'}"] if minutes else []
+    said += [f"{seconds} second{'' if seconds == 1 else 's'}"] if seconds or not minutes else []
+    return " ".join(said)
+
+
 _WORDS = [(r"\bL\s*/\s*R\b", "left and right"), (r"\bR\s*/\s*L\b", "right and left"),
           (r"\be\.g\.", "for example"), (r"\bi\.e\.", "that is"), (r"\betc\.", "and so on"),
           (r"\bapprox\.", "approximately"), (r"\bvs\.?", "versus"),
-          (r"&", " and "), (r"(\d)\s*%", r"\1 percent"), (r"(\d)\s*[x×]\s*(\d)", r"\1 times \2")]
+          (r"&", " and "), (r"(\d)\s*%", r"\1 percent"), (r"(\d)\s*[x×]\s*(\d)", r"\1 times \2"),
+          (r"(?<![\d.])1\s*[x×](?!\w)", "once"), (r"(?<![\d.])2\s*[x×](?!\w)", "twice"),  # "2x per side"
+          (r"(\d)\s*[x×](?!\w)", r"\1 times"), (r"(?<!\w)[x×]\s*(\d)", r"times \1"),  # "3 x", "reps x 3"
+          (r"\b(\d{1,2}):([0-5]\d)\b", _minutes_and_seconds)]  # "1:30" is a length here, not a clock time
 
 
 def normalise(text: str) -> str:
     """The text as an engine should get it: no markup, and nothing engines are known to mis-speak.
 
     Ranges ("8-12") become "8 to 12", units after numbers ("5 s", "10 min") are spelt out, "L/R" becomes
-    "left and right", common abbreviations are expanded and ellipses become a pause. A text without a letter or
+    "left and right", "2x" and "x 3" are said as "twice" and "times 3", a length "1:30" as "1 minute 30
+    seconds", common abbreviations are expanded and ellipses become a pause. A text without a letter or
     a digit says nothing: it normalises to "".
     """
     text = re.sub(r"<[^>]*>", " ", text)
