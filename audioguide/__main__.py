@@ -1,7 +1,8 @@
 """The command's entry point: 'audioguide' and 'python -m audioguide'.
 
-Signals are taken first, before anything heavy is imported, so Ctrl-C (exit 130) and SIGTERM (exit 143) end
-the command cleanly at any moment, start-up included: temporary files are removed on the way out.
+Signals are taken first, before anything heavy is imported, so Ctrl-C (exit 130), SIGTERM (exit 143) and SIGHUP
+(exit 129: the terminal closed) end the command cleanly at any moment, start-up included: temporary files are
+removed on the way out.
 """
 
 from __future__ import annotations
@@ -17,26 +18,45 @@ except ImportError:  # not CPython
 class Terminated(KeyboardInterrupt):
     """SIGTERM, raised where the program is, so that every clean-up on the way out runs."""
 
+    exit_code = 143
+    said = "Terminated."
+
+
+class HungUp(Terminated):
+    """SIGHUP: the terminal the command ran in was closed. Cleaned up like SIGTERM."""
+
+    exit_code = 129
+    said = "Hung up."
+
+
+_RAISED = {signal.SIGTERM: Terminated, **({signal.SIGHUP: HungUp} if hasattr(signal, "SIGHUP") else {})}
+
 
 def _terminate(signum, frame) -> None:
-    raise Terminated()
+    raise _RAISED[signum]()
+
+
+def say_last(line: str) -> None:
+    """The command's last line on stderr; nothing when there is no terminal left to say it on (SIGHUP)."""
+    try:
+        print(line, file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
 
 
 def run() -> None:
-    signal.signal(signal.SIGTERM, _terminate)
+    for sig in _RAISED:
+        signal.signal(sig, _terminate)
     try:
         from .cli import main
         main()
-    except Terminated:  # before the command line took over (during start-up), or after it let go
-        print("Terminated.", file=sys.stderr)
-        sys.exit(143)
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        sys.exit(130)
+    except KeyboardInterrupt as e:  # before the command line took over (during start-up), or after it let go
+        say_last(getattr(e, "said", "Interrupted."))
+        sys.exit(getattr(e, "exit_code", 130))
     finally:
         # The command has ended (its exit code stands): a signal while the interpreter tears down (numpy and
         # scipy take a moment) must not turn a finished command into one killed by that signal.
-        for sig in (signal.SIGINT, signal.SIGTERM):
+        for sig in (signal.SIGINT, *_RAISED):
             signal.signal(sig, signal.SIG_IGN)
 
 

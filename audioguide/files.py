@@ -138,7 +138,7 @@ def staging(folder: Path, what: str = "output folder") -> Iterator[Path]:
 
 @contextlib.contextmanager
 def signals_held() -> Iterator[None]:
-    """Hold Ctrl-C and SIGTERM back for a few steps that must not be cut in half; they arrive after.
+    """Hold Ctrl-C, SIGTERM and SIGHUP back for a few steps that must not be cut in half; they arrive after.
 
     The handlers are swapped rather than the signals blocked: a blocked signal is delivered to another thread
     (there are some: the speech pool's), whose Python handler still interrupts the main thread. Outside the
@@ -149,7 +149,7 @@ def signals_held() -> Iterator[None]:
         return
     caught: list[int] = []
     kept = {sig: signal.signal(sig, lambda number, frame: caught.append(number))
-            for sig in (signal.SIGINT, signal.SIGTERM)}
+            for sig in (signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else []))}
     try:
         yield
     finally:

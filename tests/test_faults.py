@@ -58,6 +58,8 @@ CASES = [("pyttsx3", sig, delay) for sig in (signal.SIGINT, signal.SIGTERM, sign
          for delay in random.Random(11).sample([0.05, 0.3, 0.8, 1.5, 2.5, 3.5, 5.0], 4)]
 # piper (the default voice) renders in the command's own process: these land while it speaks, cold
 CASES += [("piper", signal.SIGINT, 1.5), ("piper", signal.SIGTERM, 2.2), ("piper", signal.SIGINT, 3.0)]
+# a closed terminal: SIGHUP to the whole process group, speech workers included
+CASES += [("pyttsx3", signal.SIGHUP, 0.8), ("pyttsx3", signal.SIGHUP, 3.5), ("piper", signal.SIGHUP, 2.0)]
 
 
 @pytest.mark.parametrize("engine, sig, delay", CASES, ids=[f"{e}-{s.name}-{d}s" for e, s, d in CASES])
@@ -73,14 +75,15 @@ def test_a_signal_at_any_moment_of_a_build(tmp_path, clip_cache, engine, sig, de
     time.sleep(delay)
     finished = proc.poll() is not None
     if not finished:
-        os.kill(proc.pid, sig)
+        (os.killpg if sig == signal.SIGHUP else os.kill)(proc.pid, sig)
     stdout, stderr = proc.communicate(timeout=120)
     time.sleep(1.5)  # what dies with its parent has died by now
     assert still_running(mark) == []
     if finished or proc.returncode == 0:
         assert_whole_or_absent(out, "thoracic-mobility-12m")
         return
-    expected = {signal.SIGINT: (130, "Interrupted.\n"), signal.SIGTERM: (143, "Terminated.\n")}
+    expected = {signal.SIGINT: (130, "Interrupted.\n"), signal.SIGTERM: (143, "Terminated.\n"),
+                signal.SIGHUP: (129, "Hung up.\n")}
     if sig in expected:
         assert (proc.returncode, stderr) == expected[sig] and "Traceback" not in stderr
         assert not out.exists() or leftovers(out) == []
@@ -287,3 +290,25 @@ def test_a_damaged_session_is_left_out_of_the_feed_with_one_warning(tmp_path, da
     else:
         assert done.stderr.startswith("Warning: skipped ") and done.stderr.count("\n") == 1
         assert "desk-reset-3m.mp3" not in xml and "desk-reset-4m.mp3" in xml
+
+
+def test_closing_the_terminal_mid_build_ends_it_cleanly(tmp_path):
+    """The build's own terminal closes (the window is shut) while its progress bar draws: SIGHUP, a dead
+    terminal to write to, and speech workers in the same process group. Exit 129, nothing left behind."""
+    import pty
+    out = tmp_path / "out"
+    mark = f"{os.getpid()}-hangup"
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: a session of its own with this terminal as its controlling one
+        os.environ["AUDIOGUIDE_FAULT_RUN"] = mark
+        os.execv(sys.executable, [sys.executable, "-m", "audioguide", "build", "thoracic-mobility", "-m", "12",
+                                  "-o", str(out), "--engine", "pyttsx3", "--cache-dir", str(tmp_path / "cold")])
+    screen = b""
+    while b"speech (clips)" not in screen:  # the bar is drawing while the workers speak
+        screen += os.read(terminal, 4096)
+    os.close(terminal)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 129
+    time.sleep(1.5)
+    assert still_running(mark) == []
+    assert not out.exists() or leftovers(out) == [] and list(out.iterdir()) == []

@@ -22,6 +22,7 @@ class Exit(IntEnum):
     OK = 0
     ERROR = 1
     USAGE = 2
+    HUNG_UP = 129
     INTERRUPTED = 130
     TERMINATED = 143
 
@@ -38,10 +39,12 @@ class Group(click.Group):
             for line in str(e).splitlines():
                 click.echo(f"Error: {line}", err=True)
             ctx.exit(Exit.ERROR)
-        except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM (audioguide.__main__.Terminated)
-            terminated = type(e).__name__ == "Terminated"
-            click.echo("Terminated." if terminated else "Interrupted.", err=True)
-            ctx.exit(Exit.TERMINATED if terminated else Exit.INTERRUPTED)
+        except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM and SIGHUP (audioguide.__main__.Terminated, HungUp)
+            try:
+                click.echo(getattr(e, "said", "Interrupted."), err=True)
+            except OSError:  # no terminal left to say it on (SIGHUP)
+                pass
+            ctx.exit(getattr(e, "exit_code", Exit.INTERRUPTED))
 
 
 class Bar:
@@ -59,8 +62,16 @@ class Bar:
         self.offset = self.last = 0   # speech rendered in earlier rounds; the last count seen
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
-            return
+        if self.enabled:
+            self._drawing(self._show, stage, done, total)
+
+    def _drawing(self, draw, *args) -> None:
+        try:
+            draw(*args)
+        except OSError:  # the terminal went away (its window closed): the work goes on without a bar
+            self.enabled, self.bar = False, None
+
+    def _show(self, stage: str, done: int, total: int) -> None:
         if stage != self.stage or done < self.last:
             if stage == self.stage == "speech":          # another round of clips for the plan
                 self.offset += self.last
@@ -87,14 +98,15 @@ class Bar:
 
     def _close(self) -> None:
         if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
+            bar, self.bar = self.bar, None
+            self._drawing(bar.__exit__, None, None, None)
 
     def summary(self, line: str) -> None:
         """The last line: what was made, and how long it took."""
         self._close()
         if self.enabled:
-            click.echo(f"{line}; {time.monotonic() - self.started:.1f} s", err=True)
+            said = f"{line}; {time.monotonic() - self.started:.1f} s"
+            self._drawing(lambda: click.echo(said, err=True))
 
     def __enter__(self) -> Bar:
         return self

@@ -71,6 +71,8 @@ _worker_engine: Engine | None = None
 def _worker_init(spec: EngineSpec) -> None:
     global _worker_engine
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends the pool
+    if hasattr(signal, "SIGHUP"):
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)  # so is a closed terminal
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _die_with_parent()
     _worker_engine = make_engine(spec)
