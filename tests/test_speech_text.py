@@ -21,6 +21,10 @@ from audioguide.speech import normalise
     ("10 reps x 3 sets, box breathing x4.", "10 reps times 3 sets, box breathing times 4."),
     ("Relax, flex, max effort.", "Relax, flex, max effort."),  # an x in a word stays
     ("Hold 1:30, then 0:45, then 2:00.", "Hold 1 minute 30 seconds, then 45 seconds, then 2 minutes."),
+    ("Great job 💪 keep going!", "Great job keep going!"),          # not "flexed biceps"
+    ("Well done 👏🏽, rest now ❤️.", "Well done, rest now."),        # skin tones, variation selectors
+    ("→ Next: arms at 90°.", "Next: arms at 90 degrees."),          # not "right arrow"
+    ("Stretch\u00ading, zero\u200bwidth.", "Stretching, zerowidth."),  # invisible joins stay joined
 ])
 def test_text_is_normalised_for_speech(text, spoken):
     assert normalise(text) == spoken
