@@ -1,6 +1,7 @@
 """Defaults from the config file and AUDIOGUIDE_* variables: flag > environment > config file > built-in."""
 
 import json
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -46,6 +47,27 @@ def test_the_config_file_is_found_in_the_xdg_folder_and_named_by_config(tmp_path
     assert result.exit_code == 0
     assert f"Config file: {folder / 'audioguide' / 'config.toml'}" in result.output
     assert f"config {folder / 'audioguide' / 'config.toml'}:1" in result.output
+
+
+def test_the_config_file_beside_user_definitions_is_not_read_as_one(tmp_path, monkeypatch):
+    """~/.config/audioguide holds both the config file and the user's definition files."""
+    folder = tmp_path / "xdg" / "audioguide"
+    folder.mkdir(parents=True)
+    (folder / "config.toml").write_text('engine = "tone"\nminutes = 2\n')
+    (folder / "mine.toml").write_text((DATA / "short.toml").read_text())
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    monkeypatch.delenv("AUDIOGUIDE_CONFIG", raising=False)
+    listed = run("list")
+    assert listed.exit_code == 0, listed.output
+    assert re.search(r"short +Short test routine +\[user", listed.output), listed.output
+    built = run("build", "short", "-o", str(tmp_path / "out"))
+    assert built.exit_code == 0, built.output
+    assert (tmp_path / "out" / "short-2m.mp3").is_file()  # minutes and engine from the config file
+    (folder / "settings.toml").write_text('minutes = 1.5\n')  # a config file named by AUDIOGUIDE_CONFIG there too
+    again = run("build", "short", "-o", str(tmp_path / "out"), env={"AUDIOGUIDE_CONFIG": str(folder / "settings.toml"),
+                                                                     "AUDIOGUIDE_ENGINE": "tone"})
+    assert again.exit_code == 0, again.output
+    assert (tmp_path / "out" / "short-1m30s.mp3").is_file()
 
 
 def test_a_build_lands_where_flag_then_environment_then_config_say(config_file, tmp_path):

@@ -10,6 +10,7 @@ from pathlib import Path
 from .. import files
 from ..errors import DefinitionError, DefinitionErrors, UnknownNameError, did_you_mean
 from ..model import Exercise, Item, Program, Range, Routine
+from . import config
 from .programs import read_program
 from .reader import ID_PATTERN, Reader
 from .where import join, kind
@@ -51,8 +52,12 @@ def builtin_files() -> list[Path]:
 
 
 def user_files() -> list[Path]:
+    """The definition files of the user folder: every .toml in it but the config file (which lives there too)."""
     folder = files.config_dir()
-    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    settings = {config.default_path().resolve()} | ({found.resolve()} if (found := config.path()) else set())
+    return sorted(p for p in folder.glob("*.toml") if p.resolve() not in settings)
 
 
 def load_library(paths: list[str | Path] = (), include_user: bool = True) -> Library:
