@@ -209,3 +209,20 @@ def test_sessions_made_from_the_page_take_the_servers_mix_and_tags(tmp_path):
     stream = ffprobe(made, "-show_entries", "stream=channels,bit_rate")["streams"][0]
     assert stream["channels"] == 2 and int(stream["bit_rate"]) == 128_000
     assert abs(ebur128(made)[0] - -20) <= 1.0
+
+
+@pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_stopping_the_server_mid_build_abandons_the_build_cleanly(tmp_path, sig, code):
+    """A build runs in a thread, which nothing can interrupt: the server asks it to stop at its next progress
+    report, so it ends now (not when the session is done) and leaves nothing half-made."""
+    proc, port, _ = _serve(tmp_path, tmp_path / "cache")
+    status, job = call(port, "POST", "/api/builds", {"routine": "thoracic-mobility", "minutes": 60})
+    assert status == 202
+    deadline = time.monotonic() + 60
+    while call(port, "GET", f"/api/builds/{job['id']}", token=None)[1]["progress"] == 0:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == code and "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("thoracic", ".audioguide"))) == []

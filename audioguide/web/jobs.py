@@ -25,6 +25,12 @@ class AlreadyAsked(Exception):
     """The same session is queued or being built already."""
 
 
+class Stopped(BaseException):
+    """The server is stopping: the build running in its thread ends at its next progress report, cleaning up
+    as it unwinds (a thread cannot be interrupted otherwise, and the server would wait for the whole build).
+    Not an Exception, so that nothing on the way converts it into a build error."""
+
+
 @dataclass
 class Job:
     """One build: what was asked, and how far it has come."""
@@ -65,12 +71,14 @@ class Builds:
         self.ids = itertools.count(1)
         self.worker: asyncio.Task | None = None
         self.on_done: list[Callable[[Job], None]] = []
+        self.stopping = threading.Event()
 
     def start(self) -> None:
         self.queue = asyncio.Queue()
         self.worker = asyncio.create_task(self._work())
 
     async def stop(self) -> None:
+        self.stopping.set()
         if self.worker:
             self.worker.cancel()
 
@@ -98,8 +106,13 @@ class Builds:
         while True:
             job = await self.queue.get()
             job.state = "running"
+
+            def report(stage: str, done: int, total: int, job: Job = job) -> None:
+                if self.stopping.is_set():
+                    raise Stopped()
+                job.report(stage, done, total)
             try:
-                job.file = await asyncio.to_thread(job.run, job.report)
+                job.file = await asyncio.to_thread(job.run, report)
                 job.progress, job.state = 1.0, "done"
             except AudioguideError as e:
                 job.error, job.state = str(e).splitlines()[0], "failed"
