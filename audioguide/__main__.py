@@ -36,7 +36,7 @@ def _terminate(signum, frame) -> None:
     raise _RAISED[signum]()
 
 
-def say_last(line: str) -> None:
+def _say_last(line: str) -> None:
     """The command's last line on stderr; nothing when there is no terminal left to say it on (SIGHUP)."""
     try:
         print(line, file=sys.stderr, flush=True)
@@ -51,7 +51,7 @@ def run() -> None:
         from .cli import main
         main()
     except KeyboardInterrupt as e:  # before the command line took over (during start-up), or after it let go
-        say_last(getattr(e, "said", "Interrupted."))
+        _say_last(getattr(e, "said", "Interrupted."))
         sys.exit(getattr(e, "exit_code", 130))
     finally:
         # The command has ended (its exit code stands): a signal while the interpreter tears down (numpy and

@@ -22,9 +22,7 @@ class Exit(IntEnum):
     OK = 0
     ERROR = 1
     USAGE = 2
-    HUNG_UP = 129
-    INTERRUPTED = 130
-    TERMINATED = 143
+    INTERRUPTED = 130   # Ctrl-C; SIGTERM 143 and SIGHUP 129 come with their exceptions (audioguide.__main__)
 
 
 class Group(click.Group):
@@ -212,7 +210,8 @@ class BaseUrl(click.ParamType):
             parts.port  # noqa: B018 (a port out of range raises here)
         except ValueError:
             parts = None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in text):
+        usable = parts is not None and parts.scheme in ("http", "https") and parts.hostname
+        if not usable or any(c.isspace() for c in text):
             self.fail(f"expected an address such as http://192.168.1.20:8000/, found {value!r}", param, ctx)
         return text
 

@@ -8,6 +8,8 @@ import unicodedata
 _UNITS = {"s": "second", "sec": "second", "secs": "second", "min": "minute", "mins": "minute", "h": "hour",
           "hr": "hour", "hrs": "hour", "kg": "kilogram", "lb": "pound", "lbs": "pound", "cm": "centimetre",
           "m": "metre"}
+
+
 def _minutes_and_seconds(match: re.Match) -> str:
     minutes, seconds = int(match.group(1)), int(match.group(2))
     said = [f"{minutes} minute{'' if minutes == 1 else 's'}"] if minutes else []
@@ -36,8 +38,7 @@ def normalise(text: str) -> str:
     Ranges ("8-12") become "8 to 12", units after numbers ("5 s", "10 min") are spelt out, "L/R" becomes
     "left and right", "2x" and "x 3" are said as "twice" and "times 3", a length "1:30" as "1 minute 30
     seconds", "90°" as "90 degrees", common abbreviations are expanded and ellipses become a pause; emoji and
-    arrows are not read out. A text without a letter or
-    a digit says nothing: it normalises to "".
+    arrows are not read out. A text without a letter or a digit says nothing: it normalises to "".
     """
     text = re.sub(r"<[^>]*>", " ", text)
     text = "".join(c for c in text if c.isspace() or unicodedata.category(c) not in ("Cc", "Cf"))  # zero-widths
