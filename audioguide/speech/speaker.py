@@ -6,6 +6,7 @@ is the parent's to handle: it cancels the queue and terminates the workers at on
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import gc
 import multiprocessing
@@ -13,7 +14,7 @@ import os
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -66,6 +67,22 @@ def render_clip(engine: Engine, cache: ClipCache, text: str) -> tuple[np.ndarray
 
 
 _worker_engine: Engine | None = None
+
+
+@contextlib.contextmanager
+def _hangups_blocked() -> Iterator[None]:
+    """SIGHUP blocked in this thread while helper processes start. They inherit the block: multiprocessing's
+    resource tracker keeps it for life, and the workers ignore SIGHUP once started. A closed terminal sends
+    SIGHUP to the whole process group; like Ctrl-C it is the parent's to handle (a tracker killed by it is
+    relaunched with warnings and tracebacks)."""
+    if not hasattr(signal, "SIGHUP") or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    kept = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGHUP})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, kept)
 
 
 def _worker_init(spec: EngineSpec) -> None:
@@ -189,7 +206,7 @@ class Speaker:
         pool = self._workers()
         out = {}
         try:
-            with files.signals_held():  # a worker interrupted while it is being started prints a traceback
+            with files.signals_held(), _hangups_blocked():  # a worker interrupted while starting prints a traceback
                 futures = [pool.submit(_worker_render, (str(self.cache.root), text)) for text in texts]
             for i, future in enumerate(as_completed(futures), 1):
                 text, clip, unstored = future.result()
@@ -208,6 +225,9 @@ class Speaker:
         """The worker processes, started once for this run (each loads its voice once)."""
         if self._pool is None:
             context = multiprocessing.get_context("spawn")  # pyttsx3 hangs after fork
+            with _hangups_blocked():
+                from multiprocessing import resource_tracker
+                resource_tracker.ensure_running()
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=context, initializer=_worker_init,
                                              initargs=(self.spec,))
         return self._pool
