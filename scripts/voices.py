@@ -256,6 +256,8 @@ CHOICES = """## What was chosen
   length per phoneme (an extra Mul before its duration Ceil, onnx): vowels 1.15x longer and consonants 0.85x
   0.784, the reverse 0.808, stressed vowels 1.2x 0.785, word gaps 1.5x 0.770; consonants 3 dB louder (by the
   model's own alignment) 0.808. Finer rates: 115 0.771, 108 0.786, 104 0.814, 100 0.824, 96 0.802, 93 0.754.
+  Generator noise 0.1 to 0.5 with noise_w 0 (three renders each): 0.80 to 0.78; a pause before the first word
+  0.75-0.78; pitch moved a semitone up or down, or the tempo by 10 %, after rendering (rubberband): 0.65-0.79.
   The default is a narrow peak: every change moves recall back towards 0.78-0.80.
 - What stands in the way of 0.85: two short commands the recogniser never hears at any rate ("Breathe in."
   heard as "murray then", "Eyes closed." as "nice clothes": 0.036 of the mean between them), and three words
