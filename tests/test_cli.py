@@ -369,6 +369,22 @@ def test_an_unreadable_session_is_left_out_with_one_warning(tmp_path):
     assert "short-2m.mp3" in xml and "short-1m30s.mp3" not in xml and "music.mp3" not in xml
 
 
+@pytest.mark.parametrize("plan, reason", [
+    ("[1, 2]", "expected a JSON object, found list"),
+    ("null", "expected a JSON object, found null"),
+    ('{"session": 5}', "session: expected a JSON object, found int"),
+    ('{"session": {"date": "2026-01-01"}}', "missing 'episode'"),
+])
+def test_a_plan_file_of_the_wrong_shape_is_skipped_with_its_reason(tmp_path, plan, reason):
+    built = CliRunner().invoke(cli, ["build", "short", "-d", str(DATA / "short.toml"), "-m", "2", "-o", str(tmp_path),
+                                     "--engine", "tone", "--cache-dir", str(tmp_path / "c")])
+    assert built.exit_code == 0, built.output
+    (tmp_path / "short-2m.plan.json").write_text(plan)
+    result = CliRunner().invoke(cli, ["feed", "-o", str(tmp_path)])
+    assert result.exit_code == 0
+    assert result.stderr == f"Warning: skipped {tmp_path / 'short-2m.plan.json'}: not a readable plan file: {reason}\n"
+
+
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://host/", "http://", "not a url", "http://h:99999/",
                                  "http://host/a b/"])
 def test_a_base_url_podcast_apps_could_not_fetch_is_a_usage_error(tmp_path, url):

@@ -136,14 +136,15 @@ def _read(path: Path) -> Episode:
 def _plan(path: Path) -> dict:
     """What the plan beside the MP3 says of the session: its routine, and a program's session info."""
     try:
-        plan = json.loads(path.read_text(encoding="utf-8"))
+        plan = _object(json.loads(path.read_text(encoding="utf-8")))
         session = plan.get("session")
         if session is not None:
+            _object(session, "session")
             dt.date.fromisoformat(session["date"])
             int(session["episode"]), int(session["week"]), str(session["program"]), str(session["program_title"])
         return {"routine": plan.get("routine", ""), "title": plan.get("title", ""), "session": session}
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as e:
-        raise FeedError(f"{path}: not a readable plan file: {e}") from e
+        raise FeedError(f"{path}: not a readable plan file: {_reason(e)}") from e
 
 
 def _chapters(path: Path) -> tuple[tuple[float, str], ...]:
@@ -151,7 +152,18 @@ def _chapters(path: Path) -> tuple[tuple[float, str], ...]:
     if not path.exists():
         return ()
     try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc = _object(json.loads(path.read_text(encoding="utf-8")))
         return tuple((float(c["startTime"]), str(c["title"])) for c in doc.get("chapters", []))
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as e:
-        raise FeedError(f"{path}: not a readable chapters file: {e}") from e
+        raise FeedError(f"{path}: not a readable chapters file: {_reason(e)}") from e
+
+
+def _object(doc: object, key: str = "") -> dict:
+    if not isinstance(doc, dict):
+        found = type(doc).__name__ if doc is not None else "null"
+        raise TypeError(f"{key + ': ' if key else ''}expected a JSON object, found {found}")
+    return doc
+
+
+def _reason(error: Exception) -> str:
+    return f"missing {error}" if isinstance(error, KeyError) else str(error)
