@@ -53,6 +53,14 @@ def test_a_name_with_a_slash_stays_in_the_output_folder(tmp_path):
     assert result.output.strip() == str(tmp_path / "short-2m.mp3") and not (tmp_path.parent / "short").exists()
 
 
+def test_a_long_name_is_cut_to_fit_a_file_name_in_bytes_not_characters(tmp_path):
+    result = build(tmp_path, "--name", "é" * 190 + "{length}", "--split")  # 380 bytes of UTF-8 before the cut
+    assert result.exit_code == 0, result.output
+    names = [p.name for p in tmp_path.iterdir()]
+    assert f"{'é' * 100}.mp3" in names and max(len(n.encode()) for n in names) <= 255
+    assert all(len(p.name.encode()) <= 255 for p in (tmp_path / ("é" * 100)).iterdir())
+
+
 def test_program_sessions_take_the_day_and_program_in_their_name(tmp_path):
     args = ["program", "build", "thoracic-four-weeks", "--start", "2026-12-01", "--days", "2", "-o", str(tmp_path),
             "--engine", "tone", "--name", "{program}-{day}-{date}-{routine}"]

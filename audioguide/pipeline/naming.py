@@ -9,6 +9,7 @@ from ..errors import PlanError
 
 ROUTINE_FIELDS = ("routine", "length", "date")
 PROGRAM_FIELDS = ("program", "routine", "length", "date", "day")
+MAX_STEM_BYTES = 200
 
 
 def check(template: str, fields: tuple[str, ...]) -> None:
@@ -33,7 +34,9 @@ def stem(template: str, values: dict[str, str]) -> str:
     """The file name (without .mp3) the template makes: no folders, no control characters, no leading dot."""
     name = template.format(**values)
     name = re.sub(r"[/\\\x00-\x1f\x7f]+", "-", name).strip(" .-")
-    return name[:200]
+    # at most 200 bytes, whole characters: with its longest suffix a name stays under the 255 bytes a file
+    # name may have (200 characters of 'é' were 400 bytes, refused only when the MP3 was written)
+    return name.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore").rstrip(" .-")
 
 
 def distinct(stems: list[str], why: str) -> list[str]:

@@ -19,7 +19,8 @@ from .tags import TrackInfo
 
 
 def slug(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "part"
+    """A chapter's title as a file name: ASCII letters and digits, at most 100 of them and their dashes."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:100].strip("-") or "part"
 
 
 def write(session: Path, timeline: Timeline, info: TrackInfo, album: str) -> list[str]:
