@@ -38,6 +38,11 @@ def test_each_value_comes_from_the_nearest_source(config_file):
     assert got["output-dir"]["environment"] == "AUDIOGUIDE_OUTPUT_DIR"
 
 
+def test_a_config_file_saved_with_a_byte_order_mark_keeps_its_line_numbers(config_file):
+    config_file.write_bytes("\ufeffrate = 120\n".encode())
+    assert settings()["rate"]["source"] == f"config {config_file}:1"
+
+
 def test_the_config_file_is_found_in_the_xdg_folder_and_named_by_config(tmp_path, monkeypatch):
     folder = tmp_path / "xdg"
     (folder / "audioguide").mkdir(parents=True)

@@ -76,11 +76,11 @@ def load() -> Config:
         raise DefinitionError(f"no such file (named by ${FILE_VARIABLE})", found)
     if not found.is_file():
         raise DefinitionError("expected a TOML file, found a folder or a special file", found)
-    text = files.read_text(found, "config file")
+    text = files.read_text(found, "config file").removeprefix("\ufeff")  # a byte order mark is allowed
     if len(text) > MAX_BYTES:
         raise DefinitionError(f"expected a config file of at most {MAX_BYTES // 1024} KB", found)
     try:
-        data = tomllib.loads(text.lstrip("\ufeff"))
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         at = re.search(r"\(at line (\d+)", str(e))
         raise DefinitionError(f"not valid TOML: {str(e).split(' (at ')[0]}", found, None,
