@@ -60,7 +60,6 @@ def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, d
     if options.name:
         naming.check(options.name, naming.PROGRAM_FIELDS)
     program, notices = _program(name, options)
-    studio = Studio(options, progress, tuple(notices))
     wanted_days = set(days) if days is not None else None
     everything = sessions(program, start)
     wanted = [s for s in everything if (wanted_days is None or s.day in wanted_days)
@@ -69,6 +68,7 @@ def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, d
         raise PlanError(_nothing_asked(program, start, wanted_days, through))
     stems = naming.distinct([_stem(options.name, program, s) for s in wanted],
                             f"{options.name!r} gives several sessions the same file name; put {{day}} or {{date}} in it")
+    studio = Studio(options, progress, tuple(notices))  # what was asked holds up: now the tools and the folder
     identity = studio.speaker.engine.identity()
     outcomes: dict[int, Outcome] = {}
     todo = []
