@@ -41,6 +41,7 @@ def encode(blocks: Iterable[np.ndarray], path: Path, n_samples: int, settings: E
            "-write_xing", "1", "-id3v2_version", "0", "-write_id3v1", "0", "-map_metadata", "-1",
            "-f", "mp3", str(path)]
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stderr is not None
     done = 0
     try:
         for block in blocks:

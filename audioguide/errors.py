@@ -55,6 +55,11 @@ class LengthError(AudioguideError, ValueError):
     """A session length that is malformed or outside what a routine can fill."""
 
 
+class UsageError(AudioguideError, ValueError):
+    """An option's value that cannot be used, found only once its meaning is known (a --name template):
+    a usage mistake, exit 2 like click's own."""
+
+
 class PlanError(AudioguideError, ValueError):
     """A routine that cannot be laid out: a cue that does not fit the slot it must be spoken in."""
 

@@ -94,7 +94,7 @@ def sweep(folder: Path) -> list[Path]:
     """Remove what an audioguide process that no longer runs left in folder (a SIGKILL, a power cut)."""
     import shutil
 
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(Path(folder).iterdir())
     except OSError:

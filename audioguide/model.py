@@ -186,6 +186,8 @@ class _Span:
     """A start and an end in samples, also readable in seconds."""
 
     __slots__ = ()
+    start: int
+    end: int
 
     @property
     def start_s(self) -> float:
@@ -233,7 +235,7 @@ class Timeline:
 
     def texts(self) -> list[str]:
         """Distinct speech texts, in order of first appearance."""
-        return list(dict.fromkeys(e.text for e in self.events if e.kind == SPEECH))
+        return list(dict.fromkeys(e.text for e in self.events if e.kind == SPEECH and e.text is not None))
 
     def to_dict(self) -> dict:
         """The plan as plain data (the --json form and the .plan.json sidecar)."""

@@ -2,11 +2,10 @@
 
 import numpy as np
 import pytest
+from clarity import cue_texts, cues_heard, heard, music_bed, numbers_heard, recall, sentences, transcribe
 
 from audioguide import definitions, speech
 from audioguide.model import SAMPLE_RATE
-
-from clarity import cue_texts, cues_heard, heard, music_bed, numbers_heard, recall, sentences, transcribe
 
 pytestmark = pytest.mark.slow
 
@@ -55,8 +54,9 @@ def test_the_espeak_default_is_understood_at_least_somewhat(texts, clip_cache):
 def test_the_finished_mp3_still_says_what_the_plan_says(tmp_path, clip_cache):
     """Cut each planned cue out of the decoded MP3 and let the recogniser listen: the cues are there, at
     their planned times, and still understandable after levelling, limiting and MP3 encoding."""
-    from audioguide import pipeline
     from conftest import DATA, decode
+
+    from audioguide import pipeline
     options = pipeline.BuildOptions(length_s=120, output_dir=tmp_path, engine=speech.EngineSpec("piper"),
                                     cache_dir=clip_cache, definition_paths=(DATA / "short.toml",))
     result = pipeline.build("short", options)
@@ -70,9 +70,10 @@ def test_a_spoken_countdown_is_heard_in_the_mp3(tmp_path, clip_cache):
     """countdown = "spoken": listening for the count's numbers (one to three), the recogniser hears three, two,
     one in that order at the end of each hold in the finished MP3. (With its full language model it hears lone
     number words badly: "Two." alone is "ten" at any rate; among one to ten, "One." is sometimes "five".)"""
+    from conftest import decode
+
     from audioguide import pipeline
     from audioguide.model import HOLD
-    from conftest import decode
     routine = tmp_path / "plank.toml"
     routine.write_text('[exercises.plank]\ntitle = "Plank"\nreps = 2\ncount = "none"\n'
                        '[[exercises.plank.phases]]\ncue = "Hold a plank."\nhold = 8\ncountdown = "spoken"\n'
@@ -105,8 +106,9 @@ def test_cues_under_the_default_music_bed_keep_nine_tenths_of_their_recall(tmp_p
     """The same session built dry and with a music bed at the default level and ducking; each cue cut out of
     the decoded MP3 at its planned place. With the music kept at full level under speech (duck 0) the recall
     falls well below 0.9 of the dry build's (0.81 at -18 dB, docs/voices.md), so this holds the ducking."""
-    from audioguide import pipeline
     from conftest import decode
+
+    from audioguide import pipeline
     base = {"length_s": 360, "engine": speech.EngineSpec("piper"), "cache_dir": clip_cache}
     dry = pipeline.build("thoracic-mobility", pipeline.BuildOptions(output_dir=tmp_path / "dry", **base))
     wet = pipeline.build("thoracic-mobility", pipeline.BuildOptions(output_dir=tmp_path / "wet",

@@ -5,11 +5,10 @@ import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA
 
 from audioguide.cli import cli
 from audioguide.speech import engines
-
-from conftest import DATA
 
 
 def run(*args):

@@ -3,12 +3,11 @@
 import json
 
 from click.testing import CliRunner
+from conftest import DATA
 
 from audioguide import definitions
 from audioguide.cli import cli
 from audioguide.publish import tags
-
-from conftest import DATA
 
 ONE_EXERCISE = '''
 [exercises.wall-angel]

@@ -6,12 +6,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from conftest import DATA, ebur128, ffprobe
 from mutagen.id3 import ID3
 
 from audioguide.cli import cli
 from audioguide.publish import tags
-
-from conftest import DATA, ebur128, ffprobe
 
 SHORT = ["-d", str(DATA / "short.toml"), "--engine", "tone"]
 
@@ -38,13 +37,13 @@ def test_name_template_names_the_session_and_its_sidecars(tmp_path):
 ])
 def test_a_bad_name_template_is_one_line_before_any_work(tmp_path, template, message):
     result = build(tmp_path / "out", "--name", template)
-    assert result.exit_code == 1 and message in result.output and result.output.startswith("Error: --name: ")
+    assert result.exit_code == 2 and message in result.output and result.output.startswith("Error: --name: ")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_several_lengths_need_the_length_in_the_name(tmp_path):
     result = CliRunner().invoke(cli, ["build", "short", "-m", "2,3", "-o", str(tmp_path), *SHORT, "--name", "x"])
-    assert result.exit_code == 1 and "several lengths need {length}" in result.output
+    assert result.exit_code == 2 and "several lengths need {length}" in result.output
 
 
 def test_a_name_with_a_slash_stays_in_the_output_folder(tmp_path):
@@ -74,7 +73,7 @@ def test_program_sessions_take_the_day_and_program_in_their_name(tmp_path):
 def test_program_sessions_named_alike_are_refused_before_any_work(tmp_path):
     result = CliRunner().invoke(cli, ["program", "build", "thoracic-four-weeks", "--start", "2026-12-01", "--days",
                                       "1-3", "-o", str(tmp_path / "o"), "--engine", "tone", "--name", "{program}"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output == ("Error: --name: '{program}' gives several sessions the same file name; put {day} or "
                              "{date} in it\n")
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
@@ -138,14 +137,14 @@ def test_split_parts_are_not_episodes_of_the_feed(tmp_path):
 
 
 def test_removing_a_split_session_takes_its_parts_and_leaves_other_folders(tmp_path):
-    from audioguide.publish import split
+    from audioguide.publish import session
     assert build(tmp_path, "--split").exit_code == 0
-    split.remove(tmp_path / "short-2m.mp3")
+    session.remove_parts(tmp_path / "short-2m.mp3")
     assert not (tmp_path / "short-2m").exists() and not (tmp_path / "short-2m.m3u8").exists()
     mine = tmp_path / "mine"
     mine.mkdir()
     (mine / "notes.txt").write_text("keep")
-    split.remove(tmp_path / "mine.mp3")
+    session.remove_parts(tmp_path / "mine.mp3")
     assert (mine / "notes.txt").read_text() == "keep"
 
 

@@ -5,10 +5,9 @@ import re
 
 import pytest
 from click.testing import CliRunner
+from conftest import DATA
 
 from audioguide.cli import cli
-
-from conftest import DATA
 
 
 @pytest.fixture

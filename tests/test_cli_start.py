@@ -5,9 +5,9 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
-from pathlib import Path
 
 HEAVY = ("numpy", "scipy", "pydub", "mutagen", "aiohttp", "PIL", "onnxruntime", "pyttsx3")
 

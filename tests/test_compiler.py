@@ -2,6 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import FakeDurations, fake_measure
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -10,8 +11,6 @@ from audioguide.compiler.layout import BEEP_GAP_S, GAP_S, LEAD_IN_S
 from audioguide.compiler.plan import MAX_PASSES
 from audioguide.errors import LengthError, PlanError
 from audioguide.model import HOLD, SAMPLE_RATE, SOUND_KINDS, SPEECH, Exercise, Item, Phase, Range, Reminder, Routine
-
-from conftest import FakeDurations, fake_measure
 
 
 @pytest.fixture

@@ -3,12 +3,11 @@
 from dataclasses import replace
 
 import pytest
+from conftest import FakeDurations, fake_durations
 
 from audioguide import compiler
 from audioguide.compiler.layout import SHORT_GAP_S
 from audioguide.model import HOLD, SAMPLE_RATE, SPEECH, Exercise, Item, Phase, Range, Routine
-
-from conftest import FakeDurations, fake_durations
 
 
 def _hold_routine(countdown=3, spoken=True, hold=Range(8, 10, 12)):

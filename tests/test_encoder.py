@@ -1,11 +1,10 @@
 import numpy as np
 import pytest
+from conftest import decode, ffprobe
 
 from audioguide import encoder, files
 from audioguide.errors import EncodeError
 from audioguide.model import SAMPLE_RATE
-
-from conftest import decode, ffprobe
 
 
 def _tone(seconds):

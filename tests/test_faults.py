@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from audioguide.publish import sidecars
+from audioguide.publish import session
 
 pytestmark = pytest.mark.slow
 
-SESSION_FILES = [".mp3", *sidecars.SUFFIXES]
+SESSION_FILES = [".mp3", *session.SIDECARS]
 
 
 def audioguide(*args, **kwargs):

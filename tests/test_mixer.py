@@ -4,7 +4,8 @@ import numpy as np
 from scipy import signal
 
 from audioguide import mixer
-from audioguide.mixer import loudness, music as bed
+from audioguide.mixer import loudness
+from audioguide.mixer import music as bed
 from audioguide.mixer.mixing import BLOCK_S
 from audioguide.model import SAMPLE_RATE, Chapter, Event, Timeline
 

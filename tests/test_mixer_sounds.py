@@ -43,7 +43,9 @@ def test_user_sounds_replace_builtins(tmp_path):
 
 def test_user_sounds_in_other_formats_and_bad_files(tmp_path):
     import subprocess
+
     import pytest
+
     from audioguide.errors import AudioguideError
     subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine=frequency=500:duration=1", "-ar", "48000",
                     str(tmp_path / "tick.ogg")], check=True)
@@ -55,6 +57,7 @@ def test_user_sounds_in_other_formats_and_bad_files(tmp_path):
 
 def test_the_sounds_folder_matches_the_code():
     from pathlib import Path
+
     from audioguide.audio import read_wav
     folder = Path(__file__).parent.parent / "sounds"
     for kind in SOUND_KINDS:

@@ -5,13 +5,12 @@ import subprocess
 
 import numpy as np
 import pytest
+from conftest import DATA, decode, ebur128, ffprobe, loudness_of, rms_db
 
 from audioguide import pipeline
-from audioguide.publish import tags
 from audioguide.model import HOLD, SAMPLE_RATE, SOUND_KINDS, SPEECH
+from audioguide.publish import tags
 from audioguide.speech import EngineSpec
-
-from conftest import DATA, decode, ebur128, ffprobe, loudness_of, rms_db
 
 pytestmark = pytest.mark.slow
 
@@ -149,6 +148,7 @@ def test_music_bed_in_stereo(tmp_path, clip_cache):
 
 def test_everything_in_the_tag_reads_back(short_build):
     import io
+
     from mutagen.id3 import ID3
     from PIL import Image
     id3 = ID3(short_build.path)

@@ -7,15 +7,14 @@ import subprocess
 import podcastparser
 import pytest
 from click.testing import CliRunner
+from conftest import decode, ffprobe
 from mutagen.id3 import ID3
 
 from audioguide import pipeline
 from audioguide.cli import cli
 from audioguide.errors import LengthError
-from audioguide.web import page
 from audioguide.speech import EngineSpec
-
-from conftest import decode, ffprobe
+from audioguide.web import page
 
 PROGRAM = "thoracic-four-weeks"
 START = "2026-12-01"
@@ -127,7 +126,7 @@ def test_a_three_day_slice_end_to_end(tmp_path, clip_cache):
     assert parsed["title"] == "Four weeks to a freer upper back" and parsed["type"] == "serial"
     episodes = parsed["episodes"]
     assert [e["number"] for e in episodes] == [1, 2, 3] and {e["season"] for e in episodes} == {1}
-    assert [dt.datetime.fromtimestamp(e["published"], dt.timezone.utc).date().isoformat() for e in episodes] == [
+    assert [dt.datetime.fromtimestamp(e["published"], dt.UTC).date().isoformat() for e in episodes] == [
         "2026-12-01", "2026-12-02", "2026-12-03"]
     xml = (out / "feed.xml").read_text()
     assert '<podcast:season name="Week 1">1</podcast:season>' in xml and "<podcast:episode>3</podcast:episode>" in xml

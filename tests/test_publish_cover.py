@@ -1,7 +1,6 @@
 import io
 
 import numpy as np
-
 from PIL import Image
 
 from audioguide.publish import cover

@@ -10,13 +10,12 @@ import xml.etree.ElementTree as ET
 import feedparser
 import podcastparser
 import pytest
+from conftest import DATA
 
 from audioguide import pipeline
 from audioguide.publish import feed
-from audioguide.web import page
 from audioguide.speech import EngineSpec
-
-from conftest import DATA
+from audioguide.web import page
 
 pytestmark = pytest.mark.slow
 BASE = "http://192.0.2.10:8000/"

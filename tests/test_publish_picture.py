@@ -1,10 +1,10 @@
 import xml.etree.ElementTree as ET
 
-from audioguide import compiler
-from audioguide.publish import picture
-from audioguide.model import HOLD, SOUND_KINDS, SPEECH
-
 from conftest import FakeDurations
+
+from audioguide import compiler
+from audioguide.model import HOLD, SOUND_KINDS, SPEECH
+from audioguide.publish import picture
 
 NS = "{http://www.w3.org/2000/svg}"
 

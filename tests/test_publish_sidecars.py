@@ -2,11 +2,11 @@ import html
 import json
 import re
 
-from audioguide import compiler
-from audioguide.publish import sidecars
-from audioguide.model import SPEECH
-
 from conftest import FakeDurations
+
+from audioguide import compiler
+from audioguide.model import SPEECH
+from audioguide.publish import sidecars
 
 STAMP = r"(\d\d):(\d\d):(\d\d)[.,](\d\d\d)"
 
@@ -64,6 +64,7 @@ def test_transcript_has_every_chapter_and_cue(library):
 def test_texts_that_would_break_a_format_are_made_safe():
     """What a parser would misread is escaped or dropped: every file still parses, and says the same words."""
     import xml.etree.ElementTree as ET
+
     from audioguide.model import Chapter, Event, Timeline
     from audioguide.publish import picture
     odd = "Slowly --> then <b>up</b> & hold\x07\x1b"

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import ffprobe
 from mutagen.id3 import ID3
 
 from audioguide import encoder
-from audioguide.publish import tags
 from audioguide.model import SAMPLE_RATE, Chapter, Timeline
-
-from conftest import ffprobe
+from audioguide.publish import tags
 
 ROOT = Path(__file__).parent.parent
 
@@ -89,8 +88,9 @@ def test_chapters_are_written_last_in_playing_order_on_every_supported_mutagen(v
 
 def test_the_supported_mutagen_releases_are_the_pinned_ones():
     from importlib.metadata import version
-    from packaging.specifiers import SpecifierSet
+
     from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     pin = next(Requirement(r) for r in project["project"]["dependencies"] if r.startswith("mutagen"))
     assert all(v in pin.specifier for v in SUPPORTED_MUTAGEN)

@@ -4,14 +4,13 @@ import datetime as dt
 import os
 
 import pytest
+from conftest import fake_measure
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from audioguide import compiler, definitions, schedule
 from audioguide.model import SAMPLE_RATE
 from audioguide.pipeline.programs import plan_sessions
-
-from conftest import fake_measure
 
 START = dt.date(2026, 12, 1)  # a Tuesday
 
@@ -106,7 +105,7 @@ def test_any_program_keeps_its_promises(tmp_path_factory, text, start):
     path.write_text(text)
     program = definitions.load_library([path], include_user=False).program("random")
     days = schedule.calendar(program, start)
-    for day, date, session in days:  # rest days are exactly the days not listed, and have no session
+    for _, date, session in days:  # rest days are exactly the days not listed, and have no session
         assert (session is None) == (date.weekday() not in program.weekdays)
     found = [s for _, _, s in days if s is not None]
     planned = plan_sessions(found, fake_measure)
@@ -119,7 +118,7 @@ def test_any_program_keeps_its_promises(tmp_path_factory, text, start):
             for item in s.routine.items:
                 got = compiler.amounts(item.exercise, fitted.level)
                 assert item.exercise.reps.min <= got.reps <= item.exercise.reps.max
-        for (a, fa), (b, fb) in zip(ok, ok[1:]):  # never less than the day before, within the week
+        for (_, fa), (b, fb) in zip(ok, ok[1:]):  # never less than the day before, within the week
             assert fb.rounds == fa.rounds
             for item in b.routine.items:
                 x, y = compiler.amounts(item.exercise, fa.level), compiler.amounts(item.exercise, fb.level)

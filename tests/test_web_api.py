@@ -102,8 +102,9 @@ def test_make_poll_play_and_delete_a_session(server):
 def test_deleting_a_split_session_takes_its_parts_and_playlist(server):
     folder, port, _ = server
     from click.testing import CliRunner
-    from audioguide.cli import cli
     from conftest import DATA
+
+    from audioguide.cli import cli
     made = CliRunner().invoke(cli, ["build", "short", "-d", str(DATA / "short.toml"), "-m", "2", "--engine", "tone",
                                     "--split", "-o", str(folder)])
     assert made.exit_code == 0 and (folder / "short-2m").is_dir() and (folder / "short-2m.m3u8").is_file()
@@ -193,9 +194,8 @@ def test_one_build_at_a_time_a_bounded_queue_and_no_duplicates(tmp_path):
 
 
 def test_sessions_made_from_the_page_take_the_servers_mix_and_tags(tmp_path):
-    from mutagen.id3 import ID3
-
     from conftest import ebur128, ffprobe
+    from mutagen.id3 import ID3
     env = {**os.environ, "AUDIOGUIDE_ARTIST": "Sam Lee"}  # from the environment (or the config file) as well
     proc, port, _ = _serve(tmp_path, tmp_path / "cache", "--loudness", "-20", "--bitrate", "128", "--stereo", env=env)
     try:

@@ -10,12 +10,11 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from conftest import DATA
 
 from audioguide import pipeline
-from audioguide.web import server
 from audioguide.speech import EngineSpec
-
-from conftest import DATA
+from audioguide.web import server
 
 pytestmark = pytest.mark.slow
 

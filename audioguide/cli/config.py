@@ -5,7 +5,9 @@ from __future__ import annotations
 import click
 
 from . import settings
-from .common import cli, echo_json, json_option
+from .app import cli
+from .options import json_option
+from .report import echo_json
 
 
 @cli.command(name="config")
@@ -22,7 +24,7 @@ def config_(as_json):
         audioguide config
         AUDIOGUIDE_RATE=120 audioguide config --json
     """
-    from ..definitions import config
+    from ..pipeline import settings as config
     loaded, rows = settings.in_force(cli)
     where = str(loaded.path) if loaded.path else f"{config.default_path()} (not there)"
     if as_json:

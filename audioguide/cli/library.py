@@ -6,23 +6,11 @@ from pathlib import Path
 
 import click
 
-from .. import definitions, pipeline
-from ..definitions import starters
-from ..errors import DefinitionErrors
-from .common import (
-    Bar,
-    Exit,
-    cli,
-    definitions_option,
-    engine_options,
-    echo_json,
-    engine_spec,
-    json_option,
-    names,
-    notes,
-    output_dir_option,
-    quiet_option,
-)
+from .app import Exit, cli
+from .completion import names
+from .options import definitions_option, engine_options, engine_spec, json_option, output_dir_option, quiet_option
+from .progress import Bar
+from .report import echo_json, notes
 
 
 @cli.command(name="list")
@@ -36,19 +24,17 @@ def list_(definition_paths, as_json):
         audioguide list
         audioguide list --json
     """
-    library = definitions.load_library(list(definition_paths))
-    notes(library.notices)
+    from ..pipeline import catalogue
+    found, notices = catalogue.entries(tuple(definition_paths))
+    notes(notices)
     if as_json:
-        echo_json({section: [{"id": key, "title": found.title, "source": library.source(key, section)}
-                             for key, found in sorted(getattr(library, section).items())]
-                   for section in ("routines", "exercises", "programs")})
+        echo_json({section: [{"id": e.id, "title": e.title, "source": e.source} for e in found if e.section == section]
+                   for section in catalogue.SECTIONS})
         return
-    click.echo("Routines:")
-    for rid, r in sorted(library.routines.items()):
-        click.echo(f"  {rid:<28} {r.title}  [{library.source(rid)}]")
-    click.echo("Exercises:")
-    for eid, e in sorted(library.exercises.items()):
-        click.echo(f"  {eid:<28} {e.title}  [{library.source(eid)}]")
+    for section in ("routines", "exercises"):
+        click.echo(f"{section.capitalize()}:")
+        for entry in (e for e in found if e.section == section):
+            click.echo(f"  {entry.id:<28} {entry.title}  [{entry.source}]")
 
 
 @cli.command()
@@ -69,13 +55,15 @@ def show(name, definition_paths, engine, voice, rate, cache_dir, as_json, quiet)
         audioguide show thoracic-mobility --json
         audioguide show ./wall-angels.toml
     """
-    options = pipeline.BuildOptions(engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
-                                    definition_paths=tuple(definition_paths))
+    from ..pipeline import routines
+    from ..pipeline.options import BuildOptions
+    options = BuildOptions(engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
+                           definition_paths=tuple(definition_paths))
     with Bar(quiet) as bar:
         if as_json:
-            echo_json(pipeline.facts(name, options, bar))
+            echo_json(routines.facts(name, options, bar))
             return
-        lines, notices = pipeline.describe(name, options, bar)
+        lines, notices = routines.describe(name, options, bar)
     notes(notices)
     click.echo("\n".join(lines))
 
@@ -92,23 +80,19 @@ def validate(paths):
     Example:
         audioguide validate my-exercises.toml my-routine.toml
     """
-    try:
-        library = definitions.load_files(list(paths))
-    except DefinitionErrors as e:
-        bad = {err.path for err in e.errors}
-        for path in paths:
-            if str(path) not in bad:
-                click.echo(f"{path}: ok")
-        for err in e.errors:
-            click.echo(str(err))
-        raise click.exceptions.Exit(Exit.ERROR)
-    notes(library.notices)
-    for path in paths:
+    from ..pipeline import catalogue
+    good, mistakes, notices = catalogue.validate(list(paths))
+    for path in good:
         click.echo(f"{path}: ok")
+    for line in mistakes:
+        click.echo(line)
+    notes(notices)
+    if mistakes:
+        raise click.exceptions.Exit(Exit.ERROR)
 
 
 @cli.command()
-@click.argument("kind", type=click.Choice(starters.KINDS))
+@click.argument("kind", type=click.Choice(("exercise", "routine")))
 @click.argument("name")
 @output_dir_option("Where to write NAME.toml.", Path("."))
 def new(kind, name, output_dir):
@@ -119,4 +103,5 @@ def new(kind, name, output_dir):
         audioguide new exercise wall-angels
         audioguide new routine morning-back --output-dir ~/.config/audioguide
     """
-    click.echo(str(starters.write(kind, name, output_dir)))
+    from ..pipeline import catalogue
+    click.echo(str(catalogue.write_starter(kind, name, output_dir)))

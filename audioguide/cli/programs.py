@@ -7,22 +7,20 @@ import re
 
 import click
 
-from .. import defaults, definitions, pipeline, times
-from .common import (
-    Bar,
-    Exit,
-    cli,
+from .. import defaults, times
+from .app import Exit, cli
+from .completion import names
+from .options import (
     definitions_option,
     engine_options,
     engine_spec,
-    made,
     mix_options,
-    names,
-    notes,
     output_dir_option,
     publish_options,
     quiet_option,
 )
+from .progress import Bar
+from .report import error, made, notes
 
 _start = click.option("--start", type=click.DateTime(["%Y-%m-%d"]), default=None,
                       help="The program's first day, YYYY-MM-DD [default: today].")
@@ -47,9 +45,9 @@ def _start_date(start) -> dt.date:
     return start.date() if start else dt.date.today()
 
 
-def _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix=None, publish=None) \
-        -> pipeline.BuildOptions:
-    return pipeline.BuildOptions(output_dir=output_dir, engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
+def _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix=None, publish=None):
+    from ..pipeline.options import BuildOptions
+    return BuildOptions(output_dir=output_dir, engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
                                  definition_paths=tuple(definition_paths), **(mix or {}), **(publish or {}))
 
 
@@ -73,10 +71,11 @@ def list_programs(definition_paths):
     Example:
         audioguide program list
     """
-    library = definitions.load_library(list(definition_paths))
-    notes(library.notices)
-    for pid, found in sorted(library.programs.items()):
-        click.echo(f"  {pid:<28} {found.title} ({found.n_weeks} weeks)  [{library.source(pid, 'programs')}]")
+    from ..pipeline import catalogue
+    found, notices = catalogue.entries(tuple(definition_paths))
+    notes(notices)
+    for entry in (e for e in found if e.section == "programs"):
+        click.echo(f"  {entry.id:<28} {entry.title} ({entry.weeks} weeks)  [{entry.source}]")
 
 
 @program.command(name="show")
@@ -97,7 +96,8 @@ def show_program(name, start, definition_paths, engine, voice, rate, cache_dir, 
     """
     options = _options(defaults.OUTPUT_DIR, engine, voice, rate, cache_dir, definition_paths)
     with Bar(quiet) as bar:
-        found, days, notices = pipeline.program_calendar(name, _start_date(start), options, bar)
+        from ..pipeline.programs import program_calendar
+        found, days, notices = program_calendar(name, _start_date(start), options, bar)
     notes(notices)
     click.echo(f"{found.title}  [{found.id}]")
     if found.description:
@@ -106,7 +106,7 @@ def show_program(name, start, definition_paths, engine, voice, rate, cache_dir, 
         head = f"{day.date}  {day.date:%a}  day {day.day:>2}"
         if day.session is None:
             click.echo(f"{head}  rest day")
-        elif day.error is not None:
+        elif day.plan is None:
             click.echo(f"{head}  {day.session.routine.title}: cannot be planned: {day.error}")
         else:
             length = times.label(day.plan.timeline.duration_s)
@@ -140,16 +140,19 @@ def build_program(name, start, days, through, output_dir, mix, publish, definiti
         audioguide program build thoracic-four-weeks --start 2026-12-01 --through 2026-12-14
     """
     options = _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix, publish)
+    from ..pipeline.requests import BuildRequest
+    from ..pipeline.requests import build as make
+    asked = BuildRequest(name, start=_start_date(start), days=frozenset(days) if days is not None else None,
+                         through=through.date() if through else None)
     with Bar(quiet) as bar:
-        _, outcomes = pipeline.build_program(name, _start_date(start), options, days,
-                                             through.date() if through else None, bar)
+        outcomes = make(asked, options, bar)
         if outcomes:
             bar.summary(made(outcomes))
     failed = 0
     for outcome in outcomes:
         if outcome.error is not None:
             failed += 1
-            click.echo(f"Error: {outcome.label}: {outcome.error}", err=True)
+            error(outcome.error, f"{outcome.label}: ")
         else:
             click.echo(f"{outcome.path}" + ("  (up to date)" if outcome.up_to_date else ""))
     if failed:
@@ -174,7 +177,8 @@ def today(name, start, output_dir, mix, publish, definition_paths, engine, voice
     """
     options = _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix, publish)
     with Bar(quiet) as bar:
-        day, outcome = pipeline.today(name, _start_date(start), options, bar)
+        from ..pipeline.programs import today as todays
+        day, outcome = todays(name, _start_date(start), options, bar)
     if outcome is None:
         click.echo(f"Day {day} is a rest day.", err=True)
         return

@@ -6,10 +6,9 @@ import sys
 
 import click
 
-from .. import pipeline
-from .common import (
+from .app import cli
+from .options import (
     base_url_option,
-    cli,
     engine_options,
     engine_spec,
     feed_title_option,
@@ -17,11 +16,7 @@ from .common import (
     publish_options,
     sessions_dir_option,
 )
-
-
-def _warn(skipped: list[str]) -> None:
-    for line in skipped:
-        click.echo(f"Warning: skipped {line}", err=True)
+from .report import skipped, warning
 
 
 @cli.command(name="feed")
@@ -38,8 +33,8 @@ def feed_command(output_dir, base_url, title):
         audioguide feed --output-dir output --base-url http://192.168.1.20:8000/
     """
     from ..web import page
-    target, skipped = page.write_site(output_dir, base_url, title)
-    _warn(skipped)
+    target, left_out = page.write_site(output_dir, base_url, title)
+    skipped(left_out)
     click.echo(str(target))
 
 
@@ -67,8 +62,9 @@ def serve_command(output_dir, host, port, token, title, engine, voice, rate, cac
     """
     import secrets
 
+    from ..pipeline.options import BuildOptions
     from ..web import server  # aiohttp is only needed here: keep it out of every other command's start-up
-    options = pipeline.BuildOptions(engine=engine_spec(engine, voice, rate), cache_dir=cache_dir, **mix, **publish)
+    options = BuildOptions(engine=engine_spec(engine, voice, rate), cache_dir=cache_dir, **mix, **publish)
 
     def ready(listening: server.Listening) -> None:
         click.echo(listening.reach)
@@ -79,4 +75,12 @@ def serve_command(output_dir, host, port, token, title, engine, voice, rate, cac
             segno.make(listening.page_url, error="m").terminal(out=sys.stdout, compact=True)
         sys.stdout.flush()
 
-    server.serve(output_dir, host, port, title, ready, options, token or secrets.token_urlsafe(12))
+    server.serve(output_dir, host, port, title, ready, options, token or secrets.token_urlsafe(12), _flushed(warning))
+
+
+def _flushed(say):
+    """say, then flush stderr: a server's warnings must not wait in a buffer."""
+    def said(line: str) -> None:
+        say(line)
+        sys.stderr.flush()
+    return said

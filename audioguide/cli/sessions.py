@@ -6,25 +6,23 @@ from pathlib import Path
 
 import click
 
-from .. import pipeline, times
-from .common import (
-    Bar,
-    Exit,
+from .. import times
+from .app import Exit, cli
+from .completion import names
+from .options import (
     base_url_option,
-    cli,
     engine_options,
     engine_spec,
     length_options,
     lengths,
-    made,
     mix_options,
-    names,
-    notes,
     one_length,
     output_dir_option,
     publish_options,
     quiet_option,
 )
+from .progress import Bar
+from .report import error, made, notes, skipped
 
 
 @cli.command()
@@ -53,18 +51,20 @@ def build(routine, minutes, length, seed, definition_paths, output_dir, engine, 
         audioguide build thoracic-mobility -m 20 --music calm.mp3 --stereo
         audioguide build thoracic-mobility -m 10 --name "{routine}-{date}" --artist Sam --split
     """
-    asked = lengths(minutes, length)
-    options = pipeline.BuildOptions(output_dir=output_dir, engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
-                                    definition_paths=tuple(definition_paths), seed=seed, **mix, **publish)
+    from ..pipeline.options import BuildOptions
+    from ..pipeline.requests import BuildRequest
+    from ..pipeline.requests import build as make
+    asked = BuildRequest(routine, tuple(lengths(minutes, length)))
+    options = BuildOptions(output_dir=output_dir, engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
+                           definition_paths=tuple(definition_paths), seed=seed, **mix, **publish)
     with Bar(quiet) as bar:
-        outcomes = pipeline.build_many(routine, asked, options, bar)
+        outcomes = make(asked, options, bar)
         bar.summary(made(outcomes))
     built = [o.result for o in outcomes if o.result]
     notes(built[0].notices if built else ())
     for outcome in outcomes:
-        if outcome.error is not None:
-            prefix = f"{outcome.label}: " if len(outcomes) > 1 else ""
-            click.echo("\n".join(f"Error: {prefix}{line}" for line in str(outcome.error).splitlines()), err=True)
+        if outcome.result is None:
+            error(outcome.error, f"{outcome.label}: " if len(outcomes) > 1 else "")
             continue
         click.echo(str(outcome.result.path))
         if show_chapters:
@@ -72,9 +72,8 @@ def build(routine, minutes, length, seed, definition_paths, output_dir, engine, 
                 click.echo(f"  {times.clock(chapter.start_s)}  {chapter.title}")
     if refresh_feed and built:
         from ..web import page
-        target, skipped = page.write_site(output_dir, base_url)
-        for line in skipped:
-            click.echo(f"Warning: skipped {line}", err=True)
+        target, left_out = page.write_site(output_dir, base_url)
+        skipped(left_out)
         click.echo(str(target))
     if len(built) < len(outcomes):
         raise click.exceptions.Exit(Exit.ERROR)
@@ -99,12 +98,13 @@ def plan(routine, minutes, length, seed, definition_paths, engine, voice, rate, 
         audioguide plan thoracic-mobility --length 12m30s --json > plan.json
         audioguide plan thoracic-mobility --minutes 20 --svg plan.svg
     """
-    options = pipeline.BuildOptions(length_s=one_length(minutes, length), engine=engine_spec(engine, voice, rate),
-                                    cache_dir=cache_dir, definition_paths=tuple(definition_paths), seed=seed)
+    from ..pipeline import routines
+    from ..pipeline.options import BuildOptions
+    options = BuildOptions(length_s=one_length(minutes, length), engine=engine_spec(engine, voice, rate),
+                           cache_dir=cache_dir, definition_paths=tuple(definition_paths), seed=seed)
     with Bar(quiet) as bar:
-        timeline, notices = pipeline.plan(routine, options, bar)
+        timeline, notices = routines.plan(routine, options, bar)
     notes(notices)
-    from ..publish import picture, sidecars
     if svg_path:
-        picture.write(svg_path, timeline)
-    click.echo(sidecars.plan_json(timeline) if as_json else sidecars.plan_text(timeline), nl=False)
+        routines.draw(timeline, svg_path)
+    click.echo(routines.plan_text(timeline, as_json), nl=False)

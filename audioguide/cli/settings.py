@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from typing import Any
 
 import click
 
@@ -65,9 +66,9 @@ def _name_the_variable(param: click.Option) -> None:
             return original(ctx, value)
         except click.BadParameter as e:
             if ctx.get_parameter_source(param.name) == click.core.ParameterSource.ENVIRONMENT:
-                e.message = f"{e.message} (from ${param.envvar})"
+                e.message = f"{e.message} (from ${param.envvar})"  # type: ignore[misc]  # click reads it when printing
             raise
-    param.process_value = process_value
+    param.process_value = process_value  # type: ignore[method-assign]
 
 
 def _expected(param: click.Option) -> str:
@@ -89,7 +90,7 @@ def _expected(param: click.Option) -> str:
 def checked(group: click.Group, loaded) -> dict[str, object]:
     """The config file's values (a config.Config) by long name, each checked against its option; the first
     mistake is raised as a DefinitionError (file, line, key: expected, found)."""
-    from ..definitions.where import kind
+    from ..pipeline.settings import kind
     known = options(group)
     values = {}
     for name, setting in loaded.settings.items():
@@ -133,13 +134,14 @@ def default_map(group: click.Group, values: dict[str, object]) -> dict:
 def in_force(group: click.Group):
     """The config in force, and each setting's value and where it came from: environment, config file or
     built-in (no flags here)."""
-    from ..definitions import config
+    from ..pipeline import settings as config
     loaded = config.load()
     values = checked(group, loaded)
     rows = []
     ctx = click.Context(group)
     for name, param in sorted(options(group).items()):
         variable = env_name(name)
+        value: Any
         if os.environ.get(variable):
             value, source = os.environ[variable], f"environment {variable}"
             try:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
-from .common import cache_dir_option, cli, echo_json, engine_options, engine_spec, json_option
+from .app import cli
+from .options import cache_dir_option, engine_options, engine_spec, json_option
+from .report import echo_json
 
 
 @cli.command()
@@ -22,12 +24,12 @@ def voices(engine, as_json):
         audioguide voices --engine pyttsx3
         audioguide voices --json
     """
-    from .. import speech
-    listed = speech.catalogue(engine)
+    from ..pipeline import catalogue
+    auto, listed = catalogue.engines(engine)
     if as_json:
-        echo_json({"auto": speech.resolve("auto"), "engines": [dataclasses.asdict(found) for found in listed]})
+        echo_json({"auto": auto, "engines": [dataclasses.asdict(found) for found in listed]})
         return
-    click.echo("\n".join([f"auto -> {speech.resolve('auto')}", *(line for found in listed for line in found.lines())]))
+    click.echo("\n".join([f"auto -> {auto}", *(line for found in listed for line in found.lines())]))
 
 
 def _wav_name(ctx, param, path: Path) -> Path:
@@ -48,8 +50,8 @@ def say(text, output, engine, voice, rate, cache_dir):
     Example:
         audioguide say "Lift your arms off the wall." --output lift.wav --engine pyttsx3 --voice gmw/en-us
     """
-    from .. import speech
-    seconds, used = speech.say(text, output, engine_spec(engine, voice, rate), speech.ClipCache(cache_dir))
+    from ..pipeline import speaking
+    seconds, used = speaking.say(text, output, engine_spec(engine, voice, rate), cache_dir)
     click.echo(f"{output} ({seconds:.2f} s, {used})")
 
 
@@ -75,13 +77,12 @@ def info(cache_dir, as_json):
         audioguide cache info
         audioguide cache info --json
     """
-    from ..speech import ClipCache
-    store = ClipCache(cache_dir)
-    count, size = store.info()
+    from ..pipeline import speaking
+    root, count, size = speaking.cache_info(cache_dir)
     if as_json:
-        echo_json({"path": str(store.root), "clips": count, "bytes": size})
+        echo_json({"path": str(root), "clips": count, "bytes": size})
         return
-    click.echo(f"{store.root}: {count} clips, {size / 1e6:.1f} MB")
+    click.echo(f"{root}: {count} clips, {size / 1e6:.1f} MB")
 
 
 @cache.command()
@@ -93,6 +94,6 @@ def clear(cache_dir):
     Example:
         audioguide cache clear
     """
-    from ..speech import ClipCache
-    store = ClipCache(cache_dir)
-    click.echo(f"removed {store.clear()} clips from {store.root}")
+    from ..pipeline import speaking
+    root, removed = speaking.cache_clear(cache_dir)
+    click.echo(f"removed {removed} clips from {root}")

@@ -96,7 +96,7 @@ def _configs(routine: Routine) -> list[tuple[int, frozenset[int]]]:
 def _fit(layouts: Layouts, target: int, configs: list[tuple[int, frozenset[int]]], floor: float) -> Fitted:
     """Choose items, rounds and level for target; optional items are dropped only when nothing else fits."""
     fitting: list[tuple[bool, int, float, Fitted]] = []
-    fallback = None
+    fallback: Fitted | None = None
     for rounds, dropped in configs:
         low = layouts(rounds, dropped, floor)
         if low.n_samples > target:
@@ -110,6 +110,7 @@ def _fit(layouts: Layouts, target: int, configs: list[tuple[int, frozenset[int]]
         level, timeline = _search(layouts, rounds, dropped, target, floor)
         fitting.append((bool(dropped), len(dropped), abs(level - 0.5), Fitted(timeline, rounds, level)))
     if not fitting:
+        assert fallback is not None  # configs is never empty
         return _pad(fallback, target)
     complete = [f for f in fitting if not f[0]]
     if complete:  # every item kept: the rounds whose level is nearest the defaults

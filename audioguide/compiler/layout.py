@@ -14,8 +14,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..errors import PlanError
-from ..model import (COUNTDOWN_WORDS, HOLD, REST, SAMPLE_RATE, SOUND_LENGTH_S, SPEECH, Chapter, Event, Exercise,
-                     Phase, Range, Routine, Timeline)
+from ..model import (
+    COUNTDOWN_WORDS,
+    HOLD,
+    REST,
+    SAMPLE_RATE,
+    SOUND_LENGTH_S,
+    SPEECH,
+    Chapter,
+    Event,
+    Exercise,
+    Phase,
+    Range,
+    Routine,
+    Timeline,
+)
 
 GAP_S = 0.35          # silence after a spoken cue
 SHORT_GAP_S = 0.2     # silence after a short cue before a movement or beep
@@ -318,6 +331,7 @@ def _where(ex: Exercise, phase: int, reminder: int) -> str:
 def _room_for_halfway(w: _Writer, ex: Exercise, index: int, hold: float, values: dict) -> float:
     """Lengthen the hold (within its max) when a half-time reminder would not fit before the count-down."""
     phase = ex.phases[index]
+    assert phase.hold_s is not None  # reminders come with a hold (checked when the definitions are read)
     for number, reminder in enumerate(phase.reminders):
         if not reminder.at_half:
             continue

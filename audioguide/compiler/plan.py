@@ -45,7 +45,8 @@ def plan_many(routine: Routine, lengths_s: Sequence[float], measure: Measure, se
     """Plans for several lengths of one routine at once, each text measured once for all of them: for each
     length the fitted plan, or the error that length met (the others are planned all the same)."""
     def attempt(layouts: Layouts) -> tuple[list, Iterable[str]]:
-        outcomes, used = [], []
+        outcomes: list[Fitted | LengthError | PlanError] = []
+        used: list[str] = []
         for length_s in lengths_s:
             try:
                 fitted = layouts.fit(length_s, rounds, floor)

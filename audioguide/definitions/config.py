@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import files
-from .where import find_line, join, kind
 from ..errors import DefinitionError
+from .where import find_line, join, kind
 
 FILE_VARIABLE = "AUDIOGUIDE_CONFIG"   # another config file than the usual one ("" for none)
 MAX_BYTES = 1 << 20

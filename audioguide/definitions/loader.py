@@ -60,7 +60,7 @@ def user_files() -> list[Path]:
     return sorted(p for p in folder.glob("*.toml") if p.resolve() not in settings)
 
 
-def load_library(paths: list[str | Path] = (), include_user: bool = True) -> Library:
+def load_library(paths: list[str | Path] | tuple = (), include_user: bool = True) -> Library:
     """Load the built-ins, then the user folder, then paths; later files override earlier ids."""
     found = [(p, "built-in") for p in builtin_files()]
     if include_user:

@@ -9,9 +9,25 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DefinitionError, did_you_mean
-from ..model import (COUNT_MODES, DEFAULT_REST_S, DEFAULT_ROUND_CUE, DEFAULT_SET_REST_S, DEFAULT_SIDE_CUE,
-                     DEFAULT_SIDE_NAMES, DEFAULT_START_CUE, DEFAULT_SWITCH_CUE, DEFAULT_TRANSITION, PHASE_BEEPS,
-                     SIDE_MODES, Exercise, Item, Phase, Range, Reminder, Routine)
+from ..model import (
+    COUNT_MODES,
+    DEFAULT_REST_S,
+    DEFAULT_ROUND_CUE,
+    DEFAULT_SET_REST_S,
+    DEFAULT_SIDE_CUE,
+    DEFAULT_SIDE_NAMES,
+    DEFAULT_START_CUE,
+    DEFAULT_SWITCH_CUE,
+    DEFAULT_TRANSITION,
+    PHASE_BEEPS,
+    SIDE_MODES,
+    Exercise,
+    Item,
+    Phase,
+    Range,
+    Reminder,
+    Routine,
+)
 from ..times import MAX_SESSION_S
 from .bounds import longest_estimate_s, reminder_misfit, speaks
 from .where import find_line, join, kind, plain, quoted
@@ -131,7 +147,7 @@ class Reader:
         return value
 
     def number(self, table: dict, key: str, where: str, lo: float, hi: float, default: float | None = None,
-               integer: bool = False, required: bool = False) -> float | None:
+               integer: bool = False, required: bool = False) -> Any:  # float, or None only without a default
         if key not in table:
             if required:
                 self.fail(join(where, key), "missing; expected a number")
@@ -158,8 +174,8 @@ class Reader:
             return default
         return value
 
-    def range(self, table: dict, key: str, where: str, lo: float, hi: float, default: Range,
-              seconds: bool = False) -> Range:
+    def range(self, table: dict, key: str, where: str, lo: float, hi: float, default: Range | None,
+              seconds: bool = False) -> Any:  # a Range, or the default given (None for no hold)
         """A fixed number, or a table {min, default, max} (with _s suffixes for seconds)."""
         if key not in table:
             return default
@@ -245,7 +261,7 @@ class Reader:
         if len(names) != 2:
             self.fail(join(where, "side_names"), f"expected two names, found {len(names)}")
             return DEFAULT_SIDE_NAMES
-        return names  # type: ignore[return-value]
+        return names[0], names[1]
 
     def phase(self, raw: dict, where: str, tempo: float | None) -> Phase | None:
         self.check_keys(raw, PHASE_KEYS, where)

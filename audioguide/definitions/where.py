@@ -53,7 +53,7 @@ def find_line(lines: list[str], key: str) -> int | None:
         return None
     line, found_any, header = 0, False, []
     for part in re.split(r"\.(?![^\[]*\])", key):
-        name, index = re.match(r"^(.*?)(?:\[(\d+)\])?$", part).groups()
+        name, index = re.fullmatch(r"(.*?)(?:\[(\d+)\])?", part).groups()  # type: ignore[union-attr]  # always matches
         header.append(name)
         dotted = r"\s*\.\s*".join(re.escape(h) for h in header)
         if index is not None:

@@ -76,23 +76,23 @@ def back_to_back_energies(energies: list[np.ndarray], lengths: list[int], at_lea
     return integrated(steps)
 
 
-def add_energy(steps: np.ndarray, starts: np.ndarray, cumulative: np.ndarray, weight: float = 1.0) -> None:
+def add_energy(steps: np.ndarray, starts: np.ndarray | list[int], cumulative: np.ndarray, weight: float = 1.0) -> None:
     """Add a clip's K-weighted energy (from k_energy) into 100 ms steps, once for each sample in starts."""
-    starts = np.asarray(starts, dtype=np.int64)
+    at = np.asarray(starts, dtype=np.int64)
     n = (len(cumulative) - 1) * GRAIN
-    first = starts // STEP
-    last = np.minimum((starts + n - 1) // STEP, len(steps) - 1)
+    first = at // STEP
+    last = np.minimum((at + n - 1) // STEP, len(steps) - 1)
     keep = first <= last
-    starts, first, last = starts[keep], first[keep], last[keep]
-    if starts.size == 0:
+    at, first, last = at[keep], first[keep], last[keep]
+    if at.size == 0:
         return
     counts = last - first + 2                      # step edges per placement
     offsets = np.repeat(np.cumsum(counts) - counts, counts)
     edge_steps = np.repeat(first, counts) + (np.arange(counts.sum()) - offsets)
-    edges = np.clip(edge_steps * STEP - np.repeat(starts, counts), 0, n) / GRAIN
+    edges = np.clip(edge_steps * STEP - np.repeat(at, counts), 0, n) / GRAIN
     energy = np.interp(edges, np.arange(len(cumulative)), cumulative)
     inside = np.ones(len(edges), dtype=bool)
-    inside[np.cumsum(counts) - 1] = False           # the last edge of a placement starts no step
+    inside[np.cumsum(counts) - 1] = False           # the last edge of a placement at no step
     np.add.at(steps, edge_steps[inside], weight * (energy[1:] - energy[:-1])[inside[:-1]])
 
 

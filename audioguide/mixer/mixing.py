@@ -16,7 +16,8 @@ import numpy as np
 
 from .. import defaults
 from ..model import SAMPLE_RATE, SOUND_KINDS, SPEECH, Timeline
-from . import loudness, music as bed
+from . import loudness
+from . import music as bed
 
 BLOCK_S = 10.0
 TARGET_LUFS = defaults.LOUDNESS_LUFS
@@ -75,6 +76,7 @@ class Mix:
                     voice[lo - b0:hi - b0] += audio[lo - start:hi - start]
             out = voice if self.settings.channels == 1 else np.repeat(voice[:, None], self.settings.channels, 1)
             if self.music is not None:
+                assert ducks is not None
                 music = bed.block(self.music, ducks, b0, b1, n_total, self.settings.duck_db)
                 out = out + (music[:, 0] if self.settings.channels == 1 else music)
             # Each source is limited alone; where they overlap (a beep on a word, the music under both) their
@@ -99,7 +101,7 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
     starts: dict[tuple[str, str], list[int]] = defaultdict(list)
     for e in sorted(timeline.events, key=lambda e: e.start):
         if e.kind == SPEECH or e.kind in SOUND_KINDS:
-            starts[("speech", e.text) if e.kind == SPEECH else ("sound", e.kind)].append(e.start)
+            starts[("speech", e.text or "") if e.kind == SPEECH else ("sound", e.kind)].append(e.start)
     voices = [name for kind, name in starts if kind == "speech"]
     beeps = {name: sounds[name].astype(np.float32) for kind, name in starts if kind == "sound"}
     own_lufs = {name: loudness.back_to_back([x]) for name, x in beeps.items()}

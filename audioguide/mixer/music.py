@@ -115,7 +115,8 @@ def energy(music: Music, timeline: Timeline, duck_db: float) -> np.ndarray:
         cumulative = loudness.k_energy(np.tile(music.loop[:, channel], 2))
         grains = np.arange(len(cumulative)) * loudness.GRAIN
 
-        def upto(p: np.ndarray) -> np.ndarray:  # energy before p in the second period, where the filter has settled
+        def upto(p: np.ndarray, grains: np.ndarray = grains, cumulative: np.ndarray = cumulative) -> np.ndarray:
+            # energy before p in the second period, where the filter has settled
             return np.interp(period + p, grains, cumulative) - np.interp(period, grains, cumulative)
 
         per_loop = upto(np.array([period]))[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import string
 
-from ..errors import PlanError
+from ..errors import UsageError
 
 ROUTINE_FIELDS = ("routine", "length", "date")
 PROGRAM_FIELDS = ("program", "routine", "length", "date", "day")
@@ -13,11 +13,11 @@ MAX_STEM_BYTES = 200
 
 
 def check(template: str, fields: tuple[str, ...]) -> None:
-    """PlanError unless template is a usable name template with only these fields (checked before any work)."""
+    """UsageError unless template is a usable name template with only these fields (checked before any work)."""
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as e:
-        raise PlanError(f"--name: expected a template such as '{{routine}}-{{length}}', found {template!r} ({e})") \
+        raise UsageError(f"--name: expected a template such as '{{routine}}-{{length}}', found {template!r} ({e})") \
             from None
     for _, field, spec, conversion in parsed:
         if field is None:
@@ -25,9 +25,9 @@ def check(template: str, fields: tuple[str, ...]) -> None:
         if field not in fields or spec or conversion:
             known = ", ".join(f"{{{f}}}" for f in fields)
             where = "a program's sessions" if "day" in fields else "a routine's sessions ({day} is a program's)"
-            raise PlanError(f"--name: expected placeholders among {known} for {where}, found {{{field}}}")
+            raise UsageError(f"--name: expected placeholders among {known} for {where}, found {{{field}}}")
     if not stem(template, {f: "x" for f in fields}):
-        raise PlanError(f"--name: expected a template that makes a file name, found {template!r}")
+        raise UsageError(f"--name: expected a template that makes a file name, found {template!r}")
 
 
 def stem(template: str, values: dict[str, str]) -> str:
@@ -41,7 +41,7 @@ def stem(template: str, values: dict[str, str]) -> str:
 
 def distinct(stems: list[str], why: str) -> list[str]:
     """stems, unless two sessions of one build would get the same file name (the later would replace the
-    earlier): then PlanError, saying why."""
+    earlier): then UsageError, saying why."""
     if len(set(stems)) < len(stems):
-        raise PlanError(f"--name: {why}")
+        raise UsageError(f"--name: {why}")
     return stems

@@ -16,7 +16,8 @@ from pathlib import Path
 from .. import __version__, compiler, definitions, times
 from ..errors import AudioguideError, LengthError, PlanError
 from ..model import Program
-from ..publish import cover, sidecars, tags
+from ..publish import cover, tags
+from ..publish import session as session_files
 from ..schedule import Session, calendar, last_day, sessions
 from . import naming
 from .options import DEFAULTS, BuildOptions, Outcome, Progress
@@ -42,13 +43,14 @@ def program_calendar(name: str, start: dt.date, options: BuildOptions = DEFAULTS
     studio = Studio(options, progress, tuple(notices), output=False)  # plans only: no folder needed
     with studio.speaker:
         planned = _plan(studio, program, sessions(program, start))
-    days, before = [], None
+    days: list[CalendarDay] = []
+    before: tuple[Session, compiler.Fitted] | None = None
     for day, date, session in calendar(program, start):
         plan = planned.get(session.number) if session else None
         fitted = plan if isinstance(plan, compiler.Fitted) else None
         days.append(CalendarDay(day, date, session, fitted, plan if isinstance(plan, AudioguideError) else None,
                                 _progressed(before, session, fitted) if session else ()))
-        if fitted is not None:
+        if fitted is not None and session is not None:
             before = (session, fitted)
     return program, days, notices
 
@@ -66,13 +68,12 @@ def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, d
               and (through is None or s.date <= through)]
     if not wanted:
         raise PlanError(_nothing_asked(program, start, wanted_days, through))
-    stems = naming.distinct([_stem(options.name, program, s) for s in wanted],
-                            f"{options.name!r} gives several sessions the same file name; put {{day}} or {{date}} in it")
+    names = stems(options.name, program, wanted)
     studio = Studio(options, progress, tuple(notices))  # what was asked holds up: now the tools and the folder
     identity = studio.speaker.engine.identity()
     outcomes: dict[int, Outcome] = {}
     todo = []
-    for session, stem in zip(wanted, stems):
+    for session, stem in zip(wanted, names):
         target = studio.folder / f"{stem}.mp3"
         digest = _inputs(session, start, options, identity)
         if _built(target, digest):
@@ -114,6 +115,12 @@ def today(name: str, start: dt.date, options: BuildOptions = DEFAULTS, progress:
         return day, None
     _, outcomes = build_program(name, start, options, days=[day], progress=progress)
     return day, outcomes[0]
+
+
+def stems(template: str | None, program: Program, chosen: list[Session]) -> list[str]:
+    """The file names (without .mp3) of the chosen sessions of the program."""
+    return naming.distinct([_stem(template, program, s) for s in chosen],
+                           f"{template!r} gives several sessions the same file name; put {{day}} or {{date}} in it")
 
 
 def _stem(template: str | None, program: Program, session: Session) -> str:
@@ -208,10 +215,10 @@ def _stamp(path: Path) -> list:
 
 def _built(target: Path, digest: str) -> bool:
     """True when target and all its sidecars exist and were made from these inputs."""
-    if not target.exists() or not all(sidecars.beside(target, s).exists() for s in sidecars.SUFFIXES):
+    if not session_files.is_whole(target):
         return False
     try:
-        made = json.loads(sidecars.beside(target, ".plan.json").read_text(encoding="utf-8"))
+        made = json.loads(session_files.beside(target, session_files.PLAN).read_text(encoding="utf-8"))
         return made.get("inputs") == digest
     except (OSError, ValueError, AttributeError):
         return False

@@ -11,7 +11,7 @@ from .. import compiler, definitions, times
 from ..definitions import describe as describing
 from ..errors import MissingToolError, UnknownNameError, did_you_mean
 from ..model import Routine, Timeline
-from ..publish import cover, tags
+from ..publish import cover, picture, sidecars, tags
 from ..schedule import seed_of
 from ..speech import ClipCache, Speaker
 from . import naming
@@ -26,6 +26,7 @@ def build(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None
     outcome = build_many(name, [options.length_s], options, progress)[0]
     if outcome.error is not None:
         raise outcome.error
+    assert outcome.result is not None
     return outcome.result
 
 
@@ -33,16 +34,12 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
                progress: Progress | None = None) -> list[Outcome]:
     """Build the routine at several lengths in one go: every distinct text is measured and rendered once, in
     worker processes; a length that fails does not stop the others."""
-    template = options.name or DEFAULT_NAME
-    naming.check(template, naming.ROUTINE_FIELDS)
+    naming.check(options.name or DEFAULT_NAME, naming.ROUTINE_FIELDS)
     if progress:
         progress("definitions", 0, 0)
     routine, notices = definitions.find_routine(name, options.definition_paths)
     today = dt.date.today()
-    stems = naming.distinct([naming.stem(template, {"routine": routine.id, "length": times.label(length_s),
-                                                    "date": today.isoformat()}) for length_s in lengths_s],
-                            f"several lengths need {{length}} in the name, or each would replace the last: "
-                            f"found {template!r}")
+    stems = _stems(routine.id, lengths_s, options.name, today)
     studio = Studio(options, progress, tuple(notices))
     seed = options.seed if options.seed is not None else seed_of(routine.id)
     if progress:
@@ -64,6 +61,19 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
     return outcomes
 
 
+def stems(routine_id: str, lengths_s: Sequence[float], template: str | None = None) -> list[str]:
+    """The file names (without .mp3) of the routine's sessions at these lengths, made today."""
+    return _stems(routine_id, lengths_s, template, dt.date.today())
+
+
+def _stems(routine_id: str, lengths_s: Sequence[float], template: str | None, today: dt.date) -> list[str]:
+    template = template or DEFAULT_NAME
+    made = [naming.stem(template, {"routine": routine_id, "length": times.label(length_s), "date": today.isoformat()})
+            for length_s in lengths_s]
+    return naming.distinct(made, f"several lengths need {{length}} in the name, or each would replace the last: "
+                                 f"found {template!r}")
+
+
 def plan(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> tuple[Timeline, list[str]]:
     """The timeline a build of the routine called name would have, with the definitions' notices."""
     check_tools(options.engine)
@@ -71,6 +81,16 @@ def plan(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None 
     seed = options.seed if options.seed is not None else seed_of(routine.id)
     with Speaker(options.engine, ClipCache(options.cache_dir)) as speaker:
         return compiler.plan(routine, options.length_s, measure_with(speaker, progress), seed), notices
+
+
+def plan_text(timeline: Timeline, as_json: bool = False) -> str:
+    """The timeline as 'plan' prints it: one line per event, or the plan's JSON."""
+    return sidecars.plan_json(timeline) if as_json else sidecars.plan_text(timeline)
+
+
+def draw(timeline: Timeline, path: Path) -> None:
+    """The session as an SVG picture in the file path."""
+    picture.write(path, timeline)
 
 
 def describe(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> tuple[list[str], list[str]]:

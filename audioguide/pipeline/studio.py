@@ -11,9 +11,10 @@ from .. import audio, compiler, encoder, files, mixer
 from ..errors import AudioguideError
 from ..mixer import sounds
 from ..model import SAMPLE_RATE, EngineSpec, Timeline
-from ..publish import sidecars, split, tags
+from ..publish import session, sidecars, split, tags
 from ..speech import ClipCache, Speaker, require_espeak, resolve
 from .options import BuildOptions, BuildResult, Outcome, Progress
+
 
 def check_tools(engine: EngineSpec) -> None:
     """MissingToolError now, before any work, when ffmpeg or the voice's own program is not installed."""
@@ -36,8 +37,8 @@ class Studio:
         self.options = options
         self.progress = progress
         self.notices = notices
-        self.folder = files.ensure_folder(options.output_dir, "output folder") if output else None
-        if self.folder is not None:
+        self.folder = files.ensure_folder(options.output_dir, "output folder") if output else Path(options.output_dir)
+        if output:
             files.sweep(self.folder)
         self.speaker = Speaker(options.engine, ClipCache(options.cache_dir))
         self.measure = measure_with(self.speaker, progress)
@@ -70,7 +71,8 @@ class Studio:
         prepared = mixer.prepare(timeline, {t: clips[t] for t in timeline.texts()}, self._sounds, settings,
                                  self._music)
         rate = SAMPLE_RATE
-        report = (lambda done, total: self.progress("mix+encode", done // rate, total // rate)) if self.progress else None
+        progress = self.progress
+        report = (lambda done, total: progress("mix+encode", done // rate, total // rate)) if progress else None
         with files.staging(target.parent) as stage:  # made whole out of sight, then moved into place at once
             staged = stage / target.name
             try:
@@ -81,9 +83,7 @@ class Studio:
                 parts = split.write(staged, timeline, info, options.album or info.title) if options.split else []
             except AudioguideError as e:  # name the files where the user will look for them
                 raise type(e)(str(e).replace(f"{stage}/", f"{target.parent}/")) from e
-            plan = sidecars.beside(target, ".plan.json").name   # last: with it, the session is there
-            names = [*parts, *(sidecars.beside(target, s).name for s in sidecars.SUFFIXES if s != ".plan.json")]
             with files.lock(target.parent):
-                files.commit(stage, target.parent, [*names, target.name, plan])
-        return BuildResult(target, sidecars.beside(target, ".plan.json"), timeline, self.speaker.rendered,
+                files.commit(stage, target.parent, session.commit_names(target, parts))
+        return BuildResult(target, session.beside(target, session.PLAN), timeline, self.speaker.rendered,
                            (*self.notices, *self.speaker.notices))

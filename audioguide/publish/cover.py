@@ -22,7 +22,9 @@ def _palette(key: str) -> tuple[tuple[int, int, int], tuple[int, int, int], int]
     hue = int.from_bytes(digest[:2], "big") / 65536
     dark = colorsys.hls_to_rgb(hue, 0.22, 0.55)
     light = colorsys.hls_to_rgb((hue + 0.08) % 1, 0.42, 0.6)
-    return tuple(round(c * 255) for c in dark), tuple(round(c * 255) for c in light), digest[2]
+    def rgb(c: tuple[float, float, float]) -> tuple[int, int, int]:
+        return round(c[0] * 255), round(c[1] * 255), round(c[2] * 255)
+    return rgb(dark), rgb(light), digest[2]
 
 
 def render(routine_id: str, title: str, length: str) -> bytes:
@@ -32,7 +34,7 @@ def render(routine_id: str, title: str, length: str) -> bytes:
     draw = ImageDraw.Draw(image)
     for i in range(SIZE):  # a vertical gradient from dark to light
         t = i / SIZE
-        draw.line([(0, i), (SIZE, i)], fill=tuple(round(d + (l - d) * t) for d, l in zip(dark, light)))
+        draw.line([(0, i), (SIZE, i)], fill=tuple(round(d + (b - d) * t) for d, b in zip(dark, light)))
     cx, cy = SIZE * (0.55 + (seed % 7) / 40), SIZE * 0.78
     for r in range(180 + seed % 90, SIZE * 2, 70 + seed % 30):  # rings, like sound spreading
         draw.ellipse([cx - r, cy - r, cx + r, cy + r], outline=tuple(min(255, c + 28) for c in light), width=4)

@@ -12,6 +12,7 @@ import json
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mutagen import MutagenError
 from mutagen.id3 import ID3, ID3NoHeaderError
@@ -19,7 +20,8 @@ from mutagen.mp3 import MP3
 
 from .. import defaults, times
 from ..errors import FeedError
-from . import sidecars
+from . import session as session_files
+from .session import PLAN, beside
 
 GUID_NAMESPACE = uuid.UUID("1b7e6a4e-7d0c-4d6b-9f59-2a6d5b1c0a11")  # audioguide's own: guids are uuid5(name)
 DEFAULT_TITLE = defaults.FEED_TITLE
@@ -50,7 +52,7 @@ class Episode:
         return str(uuid.uuid5(GUID_NAMESPACE, self.path.name))
 
     def sidecar(self, suffix: str) -> Path:
-        return sidecars.beside(self.path, suffix)
+        return beside(self.path, suffix)
 
     def description(self) -> str:
         lines = [f"{times.clock(start)} {title}" for start, title in self.chapters]
@@ -64,22 +66,15 @@ def episodes(folder: Path, skipped: list[str] | None = None) -> list[Episode]:
     """
     found = []
     for path in sorted(Path(folder).glob("*.mp3")):
-        if not is_session(path):
+        if not session_files.is_session(path):
             continue
         try:
-            found.append(_read_cached(path, *_stamp(path), *_stamp(sidecars.beside(path, ".plan.json")),
-                                      *_stamp(sidecars.beside(path, ".chapters.json"))))
+            found.append(_read_cached(path, *_stamp(path), *_stamp(beside(path, PLAN)),
+                                      *_stamp(beside(path, ".chapters.json"))))
         except FeedError as e:
             if skipped is not None:
                 skipped.append(str(e))
     return sorted(found, key=lambda e: (e.published, e.path.name), reverse=True)
-
-
-def is_session(path: Path) -> bool:
-    """True for an MP3 that audioguide built in its folder: a plain file with its plan beside it (hidden files
-    are builds in progress; links could lead out of the folder)."""
-    return (path.suffix == ".mp3" and not path.name.startswith(".") and not path.is_symlink() and path.is_file()
-            and sidecars.beside(path, ".plan.json").is_file())
 
 
 def _stamp(path: Path) -> tuple[int, int]:
@@ -113,10 +108,11 @@ def heading(found: list[Episode], title: str | None = None) -> tuple[str, str]:
 
 def _read(path: Path) -> Episode:
     try:
-        audio = MP3(str(path))
-        published = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+        audio: Any = MP3(str(path))
+        published = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     except (MutagenError, OSError) as e:
         raise FeedError(f"{path}: not a readable MP3: {e}") from e
+    tags: ID3 | dict = {}
     try:
         tags = ID3(str(path))
     except ID3NoHeaderError:
@@ -124,12 +120,12 @@ def _read(path: Path) -> Episode:
     except (MutagenError, OSError) as e:
         raise FeedError(f"{path}: not a readable MP3 tag: {e}") from e
     title = str(tags["TIT2"]) if "TIT2" in tags else path.stem
-    plan = _plan(sidecars.beside(path, ".plan.json"))
+    plan = _plan(beside(path, PLAN))
     session = plan.get("session")
     if session is not None:
         published = dt.datetime.combine(dt.date.fromisoformat(session["date"]), dt.time(SESSION_HOUR_UTC),
-                                        dt.timezone.utc)
-    return Episode(path, title, audio.info.length, published, _chapters(sidecars.beside(path, ".chapters.json")),
+                                        dt.UTC)
+    return Episode(path, title, audio.info.length, published, _chapters(beside(path, ".chapters.json")),
                    session, str(plan.get("routine", "")), str(plan.get("title", "")))
 
 

@@ -6,8 +6,8 @@ from html import escape as _escape
 from pathlib import Path
 
 from .. import files, times
-from . import safe
 from ..model import HOLD, SPEECH, Timeline
+from . import safe
 
 WIDTH = 1200
 LEFT = 70
@@ -38,7 +38,8 @@ def render(timeline: Timeline) -> str:
                    f'height="{ROWS[HOLD] - ROWS["chapter"] + 28}" fill="{BAND_COLOURS[i % len(BAND_COLOURS)]}">'
                    f"<title>{escape(chapter.title)} ({times.clock(chapter.start_s, 1)})</title></rect>")
         if x1 - x0 > 40:
-            out.append(f'<text x="{x0 + 3:.2f}" y="{ROWS["chapter"] + 4}" textLength="{min(x1 - x0 - 6, 7 * len(chapter.title)):.0f}" '
+            fitted = min(x1 - x0 - 6, 7 * len(chapter.title))
+            out.append(f'<text x="{x0 + 3:.2f}" y="{ROWS["chapter"] + 4}" textLength="{fitted:.0f}" '
                        f'lengthAdjust="spacingAndGlyphs">{escape(chapter.title)}</text>')
     for event in timeline.events:
         x0, x1 = x(event.start), x(event.end)

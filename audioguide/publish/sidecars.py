@@ -11,14 +11,9 @@ from pathlib import Path
 from .. import files, times
 from ..model import HOLD, SPEECH, Timeline
 from . import picture, safe
+from .session import COVER, PLAN, SIDECARS, beside
 
 VTT_LINE = 65
-SUFFIXES = (".vtt", ".srt", ".chapters.json", ".plan.json", ".svg", ".jpg")
-
-
-def beside(mp3: Path, suffix: str) -> Path:
-    """The path of a file beside the MP3 with the same base name: session.mp3 -> session.vtt."""
-    return mp3.with_name(mp3.stem + suffix)
 
 
 def _stamp(seconds: float, comma: bool = False) -> str:
@@ -29,7 +24,7 @@ def _stamp(seconds: float, comma: bool = False) -> str:
 def cues(timeline: Timeline) -> list[tuple[float, float, str]]:
     """Every spoken cue as (start_s, end_s, text), in time order."""
     spoken = sorted((e for e in timeline.events if e.kind == SPEECH), key=lambda e: e.start)
-    return [(e.start_s, e.end_s, e.text) for e in spoken]
+    return [(e.start_s, e.end_s, e.text or "") for e in spoken]
 
 
 def vtt(timeline: Timeline) -> str:
@@ -76,16 +71,19 @@ def plan_text(timeline: Timeline) -> str:
 def write(mp3: Path, timeline: Timeline, extra: dict | None = None, cover_jpeg: bytes = b"") -> None:
     """Write every sidecar beside the MP3: transcripts, chapters, the plan (with extra in it), its picture, and
     the cover (the page and the lock screen show it)."""
-    made = (vtt(timeline), srt(timeline), chapters_json(timeline), plan_json(timeline, extra), picture.render(timeline))
-    for suffix, text in zip(SUFFIXES, made):
-        files.write_text(beside(mp3, suffix), text)
-    files.write_bytes(beside(mp3, ".jpg"), cover_jpeg)
+    made = {".vtt": vtt(timeline), ".srt": srt(timeline), ".chapters.json": chapters_json(timeline),
+            PLAN: plan_json(timeline, extra), ".svg": picture.render(timeline)}
+    for suffix in SIDECARS:
+        if suffix == COVER:
+            files.write_bytes(beside(mp3, suffix), cover_jpeg)
+        else:
+            files.write_text(beside(mp3, suffix), made[suffix])
 
 
 def transcript(timeline: Timeline) -> str:
     """The whole text, chapter by chapter (the MP3's unsynchronised lyrics)."""
     parts = []
-    for index, chapter in enumerate(timeline.chapters):
+    for chapter in timeline.chapters:
         said = [t for s, e, t in cues(timeline) if chapter.start_s <= s < chapter.end_s]
         parts.append("\n".join([chapter.title.upper(), *said]))
     return "\n\n".join(parts) + "\n"

@@ -49,19 +49,3 @@ def _cut(source: Path, target: Path, start_s: float, end_s: float) -> None:
                            "-write_xing", "1", "-id3v2_version", "0", str(target)], capture_output=True, text=True)
     if done.returncode != 0:
         raise EncodeError(f"cannot cut {target.name} out of {source.name}: {done.stderr.strip()[-300:]}")
-
-
-def remove(session: Path) -> None:
-    """Remove the parts and playlist split from session, if any; a folder of the same name holding anything
-    else than parts is left alone."""
-    folder, playlist = session.with_suffix(""), session.with_suffix(".m3u8")
-    playlist.unlink(missing_ok=True)
-    if folder.is_dir() and not folder.is_symlink():
-        parts = list(folder.iterdir())
-        if all(_PART.fullmatch(p.name) and p.is_file() for p in parts):
-            for part in parts:
-                part.unlink()
-            folder.rmdir()
-
-
-_PART = re.compile(r"\d{2,}-[a-z0-9-]+\.mp3")

@@ -7,8 +7,25 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mutagen import MutagenError
-from mutagen.id3 import (APIC, CHAP, COMM, CTOC, ID3, SYLT, TALB, TCON, TDRC, TIT2, TLEN, TPE1, TRCK, USLT,
-                         CTOCFlags, Encoding, PictureType)
+from mutagen.id3 import (
+    APIC,
+    CHAP,
+    COMM,
+    CTOC,
+    ID3,
+    SYLT,
+    TALB,
+    TCON,
+    TDRC,
+    TIT2,
+    TLEN,
+    TPE1,
+    TRCK,
+    USLT,
+    CTOCFlags,
+    Encoding,
+    PictureType,
+)
 from mutagen.id3._tags import save_frame
 
 from .. import times

@@ -5,8 +5,17 @@ cache.py the clips on disk, speaker.py the rendering (in worker processes where 
 """
 
 from .cache import ClipCache
-from .engines import (ENGINES, EngineSpec, EngineVoices, Voice, catalogue, make_engine, piper_available,
-                      require_espeak, resolve)
+from .engines import (
+                      ENGINES,
+                      EngineSpec,
+                      EngineVoices,
+                      Voice,
+                      catalogue,
+                      make_engine,
+                      piper_available,
+                      require_espeak,
+                      resolve,
+)
 from .speaker import Speaker, say
 from .text import normalise
 

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -93,8 +93,8 @@ class Pyttsx3Engine:
     def __init__(self, spec: EngineSpec):
         require_espeak()
         self.spec = spec
-        self._engine = None
-        self._identity = None
+        self._engine: Any = None
+        self._identity: dict | None = None
         self.voice = spec.voice or self.DEFAULT_VOICE
         self.rate = spec.rate or self.DEFAULT_RATE
 
@@ -193,8 +193,8 @@ class PiperEngine:
         self.spec = spec
         self.model = self._model_path(spec.voice)
         self.rate = spec.rate or self.DEFAULT_RATE
-        self._voice = None
-        self._identity = None
+        self._voice: Any = None           # piper's PiperVoice, loaded on the first text
+        self._identity: dict | None = None
 
     @staticmethod
     def _model_path(voice: str | None) -> Path:

@@ -110,6 +110,7 @@ def _die_with_parent() -> None:
 
 def _worker_render(job: tuple[str, str]) -> tuple[str, np.ndarray, str]:
     root, text = job
+    assert _worker_engine is not None, "a worker renders only after _worker_start"
     clip, unstored = render_clip(_worker_engine, ClipCache(Path(root)), text)
     return text, clip, unstored
 

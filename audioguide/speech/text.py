@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 _UNITS = {"s": "second", "sec": "second", "secs": "second", "min": "minute", "mins": "minute", "h": "hour",
           "hr": "hour", "hrs": "hour", "kg": "kilogram", "lb": "pound", "lbs": "pound", "cm": "centimetre",
@@ -17,7 +18,7 @@ def _minutes_and_seconds(match: re.Match) -> str:
     return " ".join(said)
 
 
-_WORDS = [(r"\bL\s*/\s*R\b", "left and right"), (r"\bR\s*/\s*L\b", "right and left"),
+_WORDS: list[tuple[str, Any]] = [(r"\bL\s*/\s*R\b", "left and right"), (r"\bR\s*/\s*L\b", "right and left"),
           (r"\be\.g\.", "for example"), (r"\bi\.e\.", "that is"), (r"\betc\.", "and so on"),
           (r"\bapprox\.", "approximately"), (r"\bvs\.?", "versus"),
           (r"&", " and "), (r"(\d)\s*%", r"\1 percent"), (r"(\d)\s*[x×]\s*(\d)", r"\1 times \2"),

@@ -66,11 +66,10 @@ class Builds:
     def __init__(self, size: int = QUEUE_SIZE):
         self.size = size
         self.jobs: dict[str, Job] = {}
-        self.queue: asyncio.Queue[Job] | None = None
+        self.queue: asyncio.Queue[Job] = asyncio.Queue()  # made again in start(), in the server's loop
         self.lock = threading.Lock()
         self.ids = itertools.count(1)
         self.worker: asyncio.Task | None = None
-        self.on_done: list[Callable[[Job], None]] = []
         self.stopping = threading.Event()
 
     def start(self) -> None:
@@ -118,5 +117,4 @@ class Builds:
                 job.error, job.state = str(e).splitlines()[0], "failed"
             except Exception as e:  # a bug: the job fails, the server goes on
                 job.error, job.state = f"internal error: {type(e).__name__}: {e}", "failed"
-            for callback in self.on_done:
-                callback(job)
+

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import functools
-import io
 import re
 import shutil
 import socket
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -25,58 +22,44 @@ from pathlib import Path
 
 from aiohttp import web
 
-from .. import pipeline
 from ..errors import ServeError
-from ..publish import episodes, feed
+from ..pipeline.folder import Folder, feed_url, icon_png
+from ..pipeline.options import DEFAULTS, BuildOptions
 from . import page
 from .api import Api
 
-SESSION_FILES = {".mp3": "audio/mpeg", ".vtt": "text/vtt", ".srt": "application/x-subrip",
-                 ".chapters.json": "application/json+chapters", ".plan.json": "application/json",
-                 ".svg": "image/svg+xml", ".jpg": "image/jpeg"}
 ICON_SIZES = (192, 512)
 
 
-def make_app(folder: Path, title: str | None = None, options: pipeline.BuildOptions = pipeline.DEFAULTS,
-             token: str | None = None) -> web.Application:
-    """The server for folder; without a token, the page and feed are there but nothing can be made or deleted."""
-    root = Path(folder).resolve()
-    api = Api(root, options, token, title)
+def make_app(folder: Path, title: str | None = None, options: BuildOptions = DEFAULTS, token: str | None = None,
+             warn: Callable[[str], None] | None = None) -> web.Application:
+    """The server for folder; without a token, the page and feed are there but nothing can be made or deleted.
+    warn(line) says what the server skipped (a session it cannot read), once each."""
+    served = Folder(Path(folder).resolve(), title, warn)
+    api = Api(served, options, token)
     app = web.Application(client_max_size=64 * 1024)
-    warned: set[str] = set()
-
-    def found() -> list[episodes.Episode]:
-        skipped: list[str] = []
-        listed = episodes.episodes(root, skipped)
-        for line in skipped:
-            if line not in warned:  # one line per unreadable session, not one per request
-                warned.add(line)
-                print(f"Warning: skipped {line}", file=sys.stderr, flush=True)
-        return listed
 
     def base_url(request: web.Request) -> str:
         return f"{request.scheme}://{request.host}/"
 
     async def feed_xml(request: web.Request) -> web.Response:
-        text = feed.rss(await asyncio.to_thread(found), base_url(request), title)
+        text = await asyncio.to_thread(served.rss, base_url(request))
         return web.Response(text=text, content_type="application/rss+xml", charset="utf-8")
 
     async def index(request: web.Request) -> web.Response:
-        listed = await asyncio.to_thread(found)
-        text = await asyncio.to_thread(page.render, listed, f"{base_url(request)}feed.xml", title, True)
+        listing = await asyncio.to_thread(served.listing)
+        text = await asyncio.to_thread(page.render, listing, feed_url(base_url(request)), True)
         return web.Response(text=text, content_type="text/html", charset="utf-8")
 
     async def feed_cover(request: web.Request) -> web.Response:
-        listed = await asyncio.to_thread(found)
-        key = ((episodes.one_program(listed) or {}).get("program"), episodes.heading(listed, title)[0])
-        art = await asyncio.to_thread(_cover, key, lambda: feed.cover_art(listed, title))
-        return web.Response(body=art, content_type="image/jpeg")
+        return web.Response(body=await asyncio.to_thread(served.cover_art), content_type="image/jpeg")
 
     async def manifest(request: web.Request) -> web.Response:
-        name = episodes.heading(await asyncio.to_thread(found), title)[0]
+        name = (await asyncio.to_thread(served.heading))[0]
         return web.json_response({
             "name": name, "short_name": "audioguide", "start_url": "./", "scope": "./", "display": "standalone",
-            "background_color": "#ffffff", "theme_color": "#0b5cad", "description": "Voice-guided exercise sessions",
+            "background_color": "#ffffff", "theme_color": page.constants()["THEME_COLOR"],
+            "description": "Voice-guided exercise sessions",
             "icons": [{"src": f"icon-{size}.png", "sizes": f"{size}x{size}", "type": "image/png", "purpose": "any"}
                       for size in ICON_SIZES]}, content_type="application/manifest+json")
 
@@ -84,17 +67,26 @@ def make_app(folder: Path, title: str | None = None, options: pipeline.BuildOpti
         size = int(request.match_info["size"])
         if size not in ICON_SIZES:
             raise web.HTTPNotFound()
-        return web.Response(body=await asyncio.to_thread(_icon, size), content_type="image/png")
+        return web.Response(body=await asyncio.to_thread(icon_png, size), content_type="image/png")
 
     async def service_worker(request: web.Request) -> web.Response:
         text = resources.files("audioguide.web").joinpath("static", "sw.js").read_text(encoding="utf-8")
         return web.Response(text=text, content_type="text/javascript", charset="utf-8",
                             headers={"Cache-Control": "no-cache"})
 
-    async def file(request: web.Request) -> web.StreamResponse:
-        path, kind = _session_file(root, request.match_info["name"])
-        if path is None:
+    async def page_file(request: web.Request) -> web.Response:
+        name = request.match_info["name"]
+        body = page.asset(name)
+        if body is None:
             raise web.HTTPNotFound()
+        kind = "text/css" if name.endswith(".css") else "text/javascript"
+        return web.Response(body=body, content_type=kind, charset="utf-8", headers={"Cache-Control": "no-cache"})
+
+    async def file(request: web.Request) -> web.StreamResponse:
+        found = served.served(request.match_info["name"])
+        if found is None:
+            raise web.HTTPNotFound()
+        path, kind = found
         try:
             info = path.stat()
         except OSError:
@@ -114,21 +106,8 @@ def make_app(folder: Path, title: str | None = None, options: pipeline.BuildOpti
     app.add_routes([*api.routes(), web.get("/", index), web.get("/index.html", index), web.get("/feed.xml", feed_xml),
                     web.get("/feed-cover.jpg", feed_cover), web.get("/manifest.webmanifest", manifest),
                     web.get("/sw.js", service_worker), web.get(r"/icon-{size:\d+}.png", icon),
-                    web.get("/{name}", file)])
+                    web.get(f"/{page.PAGE_FOLDER}/{{name}}", page_file), web.get("/{name}", file)])
     return app
-
-
-def _session_file(root: Path, name: str) -> tuple[Path | None, str]:
-    """A session's MP3, or a file beside it, directly inside root; (None, '') for anything else."""
-    if "/" in name or "\\" in name or name.startswith("."):
-        return None, ""
-    for suffix, kind in SESSION_FILES.items():
-        if name.endswith(suffix):
-            mp3 = root / f"{name[:-len(suffix)]}.mp3"
-            candidate = root / name
-            if episodes.is_session(mp3) and candidate.is_file() and not candidate.is_symlink():
-                return candidate, kind
-    return None, ""
 
 
 def _ranges_per_rfc9110(request: web.Request, info) -> web.Request:
@@ -174,28 +153,6 @@ def parsedate_to_datetime_or_none(text: str):
         return None
 
 
-_covers: dict[tuple, bytes] = {}
-
-
-def _cover(key: tuple, make: Callable[[], bytes]) -> bytes:
-    if key not in _covers:
-        _covers.clear()
-        _covers[key] = make()
-    return _covers[key]
-
-
-@functools.cache
-def _icon(size: int) -> bytes:
-    """The app's icon: audioguide's own cover look, square, as PNG."""
-    from PIL import Image
-
-    from ..publish import cover
-    image = Image.open(io.BytesIO(cover.render("audioguide", "audioguide", ""))).resize((size, size))
-    out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
-    return out.getvalue()
-
-
 def lan_addresses() -> list[str]:
     """This machine's IPv4 addresses on its networks (what a phone on the same network would use)."""
     ip = shutil.which("ip")
@@ -237,11 +194,11 @@ class Listening:
 
 
 def serve(folder: Path, host: str, port: int, title: str | None = None,
-          ready: Callable[[Listening], None] | None = None, options: pipeline.BuildOptions = pipeline.DEFAULTS,
-          token: str | None = None) -> None:
+          ready: Callable[[Listening], None] | None = None, options: BuildOptions = DEFAULTS,
+          token: str | None = None, warn: Callable[[str], None] | None = None) -> None:
     """Serve until interrupted: the folder's feed, page and cover are written for the address a phone would use,
     then ready(listening) is called. ServeError when the address cannot be listened on."""
-    app = make_app(folder, title, options, token)
+    app = make_app(folder, title, options, token, warn)
 
     async def main() -> None:
         runner = web.AppRunner(app, access_log=None)

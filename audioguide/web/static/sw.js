@@ -1,9 +1,10 @@
 /* audioguide's service worker: the page opens without a network (the last copy of it), and the sessions a
    person marked "Keep offline" play from the device, byte ranges included (players seek with them). */
-"use strict";
-const SHELL = "audioguide-shell-v1";
-const OFFLINE = "audioguide-offline-v1";
-const SHELL_FILES = ["./", "manifest.webmanifest", "icon-192.png", "icon-512.png", "feed-cover.jpg"];
+import { OFFLINE_CACHE as OFFLINE, PAGE_FILES, SHELL_CACHE as SHELL } from "./page/constants.js";
+import { byteRange } from "./page/format.js";
+
+const SHELL_FILES = ["./", "manifest.webmanifest", "icon-192.png", "icon-512.png", "feed-cover.jpg",
+                     ...PAGE_FILES.map((name) => "page/" + name)];
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(SHELL_FILES)).then(() => self.skipWaiting()));
@@ -19,7 +20,8 @@ self.addEventListener("fetch", (event) => {
   const page = request.mode === "navigate" || url.pathname === scope || url.pathname === scope + "index.html";
   if (page) {
     event.respondWith(networkFirst(request, new URL("./", self.registration.scope).href));
-  } else if (url.pathname.startsWith(scope + "api/") && !url.pathname.startsWith(scope + "api/builds")) {
+  } else if (url.pathname.startsWith(scope + "page/")
+             || (url.pathname.startsWith(scope + "api/") && !url.pathname.startsWith(scope + "api/builds"))) {
     event.respondWith(networkFirst(request, url.href));  // fresh when online; the last answer when not
   } else {
     event.respondWith(fromOfflineOrNetwork(request));
@@ -50,14 +52,10 @@ async function fromOfflineOrNetwork(request) {
 async function slice(response, range) {
   // A kept copy is whole; an audio element asks for ranges: answer 206 with the part, as the server would.
   const body = await response.blob();
-  const match = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
   const size = body.size;
-  let start = 0, end = size - 1;
-  if (match && match[1] !== "") { start = Number(match[1]); if (match[2] !== "") end = Math.min(Number(match[2]), size - 1); }
-  else if (match && match[2] !== "") { start = Math.max(0, size - Number(match[2])); }
-  if (!match || start >= size || start > end) {
-    return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${size}` } });
-  }
+  const part = byteRange(range, size);
+  if (!part) return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${size}` } });
+  const [start, end] = part;
   return new Response(body.slice(start, end + 1), { status: 206, headers: {
     "Content-Type": response.headers.get("Content-Type") || "audio/mpeg",
     "Content-Range": `bytes ${start}-${end}/${size}`, "Content-Length": String(end - start + 1),

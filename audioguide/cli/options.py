@@ -1,132 +1,16 @@
-"""What every command shares: the group, the one place errors become "Error:" lines, the progress bar, and the
-options several commands take."""
+"""The options several commands share, their types, and the lengths they ask for. Each bundle hands a command
+its values ready for BuildOptions."""
 
 from __future__ import annotations
 
 import functools
-import sys
-import time
-import traceback
-from enum import IntEnum
 from pathlib import Path
 
 import click
 
-from .. import __version__, defaults, times
-from ..errors import AudioguideError
+from .. import defaults, times
 
 DEFAULT_BASE_URL = defaults.BASE_URL
-
-
-class Exit(IntEnum):
-    OK = 0
-    ERROR = 1
-    USAGE = 2
-    INTERRUPTED = 130   # Ctrl-C; SIGTERM 143 and SIGHUP 129 come with their exceptions (audioguide.__main__)
-
-
-class Group(click.Group):
-    """Turns AudioguideError into one line on stderr and exit 1; Ctrl-C into exit 130."""
-
-    def invoke(self, ctx):
-        try:
-            return super().invoke(ctx)
-        except AudioguideError as e:
-            if ctx.meta.get("traceback"):
-                traceback.print_exc()
-            for line in str(e).splitlines():
-                click.echo(f"Error: {line}", err=True)
-            ctx.exit(Exit.ERROR)
-        except KeyboardInterrupt as e:  # Ctrl-C, or SIGTERM and SIGHUP (audioguide.__main__.Terminated, HungUp)
-            try:
-                click.echo(getattr(e, "said", "Interrupted."), err=True)
-            except OSError:  # no terminal left to say it on (SIGHUP)
-                pass
-            ctx.exit(getattr(e, "exit_code", Exit.INTERRUPTED))
-
-
-class Bar:
-    """Progress on stderr when it is a terminal (silent when piped or with --quiet): each stage as it starts,
-    with click's progress bar where the stage has a count (speech clips, mixed-and-encoded seconds): count,
-    elapsed time and ETA. Rounds of speech rendered while planning add up in one count."""
-
-    UNITS = {"speech": "clips", "mix+encode": "seconds"}
-
-    def __init__(self, quiet: bool):
-        self.enabled = not quiet and sys.stderr.isatty()
-        self.started = time.monotonic()
-        self.stage: str | None = None
-        self.bar = None
-        self.offset = self.last = 0   # speech rendered in earlier rounds; the last count seen
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if self.enabled:
-            self._drawing(self._show, stage, done, total)
-
-    def _drawing(self, draw, *args) -> None:
-        try:
-            draw(*args)
-        except OSError:  # the terminal went away (its window closed): the work goes on without a bar
-            self.enabled, self.bar = False, None
-
-    def _show(self, stage: str, done: int, total: int) -> None:
-        if stage != self.stage or done < self.last:
-            if stage == self.stage == "speech":          # another round of clips for the plan
-                self.offset += self.last
-            else:
-                self._close()
-                self.stage, self.offset = stage, 0
-                if not total:
-                    click.echo(f"{stage}...", err=True)
-            self.last = 0
-        if total:
-            if self.bar is None or self.bar.length != self.offset + total:
-                self._close()
-                label = f"{stage} ({self.UNITS[stage]})" if stage in self.UNITS else stage
-                self.bar = click.progressbar(length=self.offset + total, label=f"{label:<19}", show_eta=True,
-                                             show_pos=True, show_percent=True, width=24, file=sys.stderr,
-                                             item_show_func=lambda item: item)
-                self.bar.__enter__()
-                self.bar.update(self.offset, self._elapsed())
-            self.bar.update(done - self.last, self._elapsed())
-        self.last = done
-
-    def _elapsed(self) -> str:
-        return f"{time.monotonic() - self.started:.1f} s"
-
-    def _close(self) -> None:
-        if self.bar is not None:
-            bar, self.bar = self.bar, None
-            self._drawing(bar.__exit__, None, None, None)
-
-    def summary(self, line: str) -> None:
-        """The last line: what was made, and how long it took."""
-        self._close()
-        if self.enabled:
-            said = f"{line}; {time.monotonic() - self.started:.1f} s"
-            self._drawing(lambda: click.echo(said, err=True))
-
-    def __enter__(self) -> Bar:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._close()
-
-
-def made(outcomes) -> str:
-    """The summary line of a build: sessions and their lengths, megabytes written, speech rendered vs cached."""
-    built = [o for o in outcomes if o.result is not None]
-    kept = sum(o.up_to_date for o in outcomes)
-    failed = len(outcomes) - len(built) - kept
-    if not built:
-        return f"nothing built ({failed} failed)" if failed else f"nothing to build ({kept} up to date)"
-    texts = {t for o in built for t in o.result.timeline.texts()}
-    rendered = max(o.result.rendered_clips for o in built)
-    size = sum(o.result.path.stat().st_size for o in built if o.result.path.exists()) / 1e6
-    lengths = ", ".join(times.label(o.result.timeline.duration_s) for o in built)
-    others = (f", {kept} up to date" if kept else "") + (f", {failed} failed" if failed else "")
-    return (f"made {len(built)} session{'s' if len(built) > 1 else ''} ({lengths}){others}, {size:.1f} MB; speech: "
-            f"{min(rendered, len(texts))} clips rendered, {max(0, len(texts) - rendered)} from the cache")
 
 
 def lengths(minutes: str | None, length: str | None) -> list[float]:
@@ -161,29 +45,6 @@ definitions_option = click.option("--definitions", "-d", "definition_paths", mul
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
-
-def echo_json(data) -> None:
-    """data as indented JSON on stdout (paths and dates as strings)."""
-    import json
-    click.echo(json.dumps(data, indent=1, ensure_ascii=False, default=str))
-
-
-def names(*sections: str, files: bool = False):
-    """Shell completion for an argument naming something in the library ('routines', 'exercises', 'programs'):
-    the names that start with what is typed; a path's files when files are accepted and no name matches."""
-    def complete(ctx: click.Context, param: click.Parameter, incomplete: str):
-        from click.shell_completion import CompletionItem
-
-        from .. import definitions
-        try:
-            library = definitions.load_library(list(ctx.params.get("definition_paths") or ()))
-            found = sorted(n for s in sections for n in getattr(library, s) if n.startswith(incomplete))
-        except AudioguideError:
-            found = []  # a broken file: offer no names rather than print an error mid-command-line
-        if files and not found:
-            return [CompletionItem(incomplete, type="file")]
-        return found
-    return complete
 
 class Folder(click.Path):
     """A folder's path; an empty one is refused (it would quietly mean the current folder)."""
@@ -318,32 +179,3 @@ def length_options(f):
     f = click.option("--seed", type=click.IntRange(0), default=None,
                      help="Which phrasings and tips are said where [default: from the routine].")(f)
     return definitions_option(f)
-
-
-@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--traceback", is_flag=True, help="Show the full traceback on errors.")
-@click.version_option(__version__, prog_name="audioguide")
-@click.pass_context
-def cli(ctx, traceback):
-    """Turn exercise definitions into voice-guided MP3 sessions of the length you choose.
-
-    \b
-    Example:
-        audioguide build thoracic-mobility --minutes 10 --output-dir output
-    """
-    ctx.meta["traceback"] = traceback
-    if not ctx.resilient_parsing:   # the config file's values become the options' defaults (see settings.py)
-        from ..definitions import config
-        from . import settings
-        values = settings.checked(ctx.command, config.load())
-        if values:
-            ctx.default_map = settings.default_map(ctx.command, values)
-
-
-def notes(notices) -> None:
-    for notice in notices:
-        click.echo(f"Note: {notice}", err=True)
-
-
-def main() -> None:
-    cli(prog_name="audioguide")

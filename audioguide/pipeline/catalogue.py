@@ -1,0 +1,161 @@
+"""What can be made, as both doors show it: routines (with the lengths they can fill), programs, exercises and
+where each comes from, the voices, and checking or starting definition files. The doors ask here; none of them
+reads the definitions or the speech engines itself."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import definitions
+from ..definitions import starters
+from ..errors import DefinitionErrors, MissingToolError
+from ..model import EngineSpec, Routine
+from ..schedule import last_day
+from .options import DEFAULTS, BuildOptions, Progress
+
+if TYPE_CHECKING:
+    from ..speech.engines import EngineVoices
+
+SECTIONS = ("routines", "exercises", "programs")
+STARTER_KINDS = starters.KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One routine, exercise or program of the library, with where it comes from."""
+
+    section: str            # routines, exercises, programs
+    id: str
+    title: str
+    source: str             # built-in, user, or a file's path
+    description: str = ""
+    weeks: int = 0          # a program's
+
+
+@dataclass(frozen=True, slots=True)
+class RoutineChoice:
+    id: str
+    title: str
+    description: str
+    shortest_s: float
+    longest_s: float
+    estimated: bool         # no usable voice: the range is estimated, not measured
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramChoice:
+    id: str
+    title: str
+    description: str
+    weeks: int
+    days: int
+    shortest_minutes: float
+    longest_minutes: float
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceChoice:
+    engine: str
+    voice: str
+    label: str
+
+
+def entries(definition_paths: tuple[Path, ...] = ()) -> tuple[list[Entry], list[str]]:
+    """Every routine, exercise and program that can be used, by section and id, with the definitions' notices."""
+    library = definitions.load_library(list(definition_paths))
+    found = [Entry(section, key, item.title, library.source(key, section), getattr(item, "description", "") or "",
+                   getattr(item, "n_weeks", 0))
+             for section in SECTIONS for key, item in sorted(getattr(library, section).items())]
+    return found, library.notices
+
+
+def names(sections: tuple[str, ...], definition_paths: tuple[Path, ...] = ()) -> list[str]:
+    """The ids in these sections (for shell completion)."""
+    library = definitions.load_library(list(definition_paths))
+    return sorted(n for s in sections for n in getattr(library, s))
+
+
+class Catalogue:
+    """What the page can make with the server's options; ranges measured once per routine as defined."""
+
+    def __init__(self, options: BuildOptions = DEFAULTS):
+        self.options = options
+        self._ranges: dict[str, tuple[float, float, bool]] = {}
+        self._voices: list[VoiceChoice] | None = None
+
+    def routines(self, progress: Progress | None = None) -> list[RoutineChoice]:
+        library = definitions.load_library(list(self.options.definition_paths))
+        out = []
+        for routine in sorted(library.routines.values(), key=lambda r: r.title):
+            low, high, estimated = self._range(routine, progress)
+            out.append(RoutineChoice(routine.id, routine.title, routine.description, low, high, estimated))
+        return out
+
+    def _range(self, routine: Routine, progress: Progress | None) -> tuple[float, float, bool]:
+        key = repr(routine)
+        if key not in self._ranges:
+            from ..compiler.plan import estimated_range
+            from .routines import length_range  # the voice and numpy: only when a range is asked for
+            try:
+                self._ranges[key] = (*length_range(routine, self.options, progress), False)
+            except MissingToolError:
+                self._ranges[key] = (*estimated_range(routine), True)
+        return self._ranges[key]
+
+    def programs(self) -> list[ProgramChoice]:
+        library = definitions.load_library(list(self.options.definition_paths))
+        out = []
+        for program in sorted(library.programs.values(), key=lambda p: p.title):
+            minutes = [m for rules in program.weeks for m in (rules.first_minutes, rules.last_minutes)]
+            out.append(ProgramChoice(program.id, program.title, program.description, program.n_weeks,
+                                     last_day(program), min(minutes), max(minutes)))
+        return out
+
+    def default_engine(self) -> str:
+        from ..speech.engines import resolve
+        return resolve(self.options.engine.name)
+
+    def voices(self) -> list[VoiceChoice]:
+        """Every usable voice, the default engine's first."""
+        if self._voices is None:
+            from ..speech.engines import catalogue
+            chosen = self.default_engine()
+            self._voices = [VoiceChoice(found.engine, voice.id, f"{found.engine}: {voice.name}")
+                            for found in sorted(catalogue(), key=lambda f: f.engine != chosen)
+                            if not found.unavailable for voice in found.voices]
+        return self._voices
+
+    def engine_for(self, engine: str | None, voice: str | None) -> EngineSpec:
+        """The voice a request asks for, checked against the list (never a path to a model file): an unknown
+        engine or voice is a ValueError naming the field."""
+        from ..speech.engines import ENGINES, resolve
+        if engine is not None and engine not in ("auto", *ENGINES):
+            raise ValueError(f"engine: expected auto or one of {', '.join(ENGINES)}, found {engine!r}")
+        name = resolve(engine or self.options.engine.name)
+        if voice is not None and all((v.engine, v.voice) != (name, voice) for v in self.voices()):
+            raise ValueError(f"voice: expected a {name} voice from GET /api/voices, found {voice!r}")
+        chosen = voice if voice is not None else (self.options.engine.voice if engine is None else None)
+        return EngineSpec(name, chosen, self.options.engine.rate)
+
+
+def engines(only: str | None = None) -> tuple[str, list[EngineVoices]]:
+    """What 'auto' picks, and every engine (or the one named) with its voices."""
+    from ..speech.engines import catalogue, resolve
+    return resolve("auto"), catalogue(only)
+
+
+def validate(paths: list[Path]) -> tuple[list[str], list[str], list[str]]:
+    """Check definition files together: (the paths that are good, one line per mistake, notices)."""
+    try:
+        library = definitions.load_files(list(paths))
+    except DefinitionErrors as e:
+        bad = {err.path for err in e.errors}
+        return [str(p) for p in paths if str(p) not in bad], [str(err) for err in e.errors], []
+    return [str(p) for p in paths], [], library.notices
+
+
+def write_starter(kind: str, name: str, folder: Path) -> Path:
+    """A commented starter file NAME.toml for an exercise or a routine, that validates as written."""
+    return starters.write(kind, name, folder)

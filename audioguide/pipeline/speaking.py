@@ -1,0 +1,27 @@
+"""Speech on its own, as the doors ask for it: trying a voice on a text, and the clip cache."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..model import EngineSpec
+from ..speech.cache import ClipCache
+from ..speech.speaker import say as render
+
+
+def say(text: str, output: Path, spec: EngineSpec, cache_dir: Path | None = None) -> tuple[float, str]:
+    """Render text into the WAV file output; its length in seconds and the engine that spoke it."""
+    return render(text, output, spec, ClipCache(cache_dir))
+
+
+def cache_info(cache_dir: Path | None = None) -> tuple[Path, int, int]:
+    """Where the clip cache is, how many clips it holds, and their bytes."""
+    store = ClipCache(cache_dir)
+    count, size = store.info()
+    return store.root, count, size
+
+
+def cache_clear(cache_dir: Path | None = None) -> tuple[Path, int]:
+    """Remove every cached clip: where the cache is, and how many were removed."""
+    store = ClipCache(cache_dir)
+    return store.root, store.clear()

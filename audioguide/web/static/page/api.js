@@ -1,0 +1,27 @@
+// The server's API: the key that lets the page make and delete sessions, and calls with it.
+import { TOKEN_KEY } from "./constants.js";
+
+/** The key comes once in the page's address (?token=...): keep it, and take it out of the address bar. */
+export function takeToken() {
+  const params = new URLSearchParams(location.search);
+  if (params.get("token")) {
+    localStorage.setItem(TOKEN_KEY, params.get("token"));
+    params.delete("token");
+    history.replaceState(null, "", location.pathname + (params.toString() ? "?" + params : "") + location.hash);
+  }
+}
+
+export const token = () => localStorage.getItem(TOKEN_KEY);
+
+/** A call with the key; the server's one-line error becomes the Error's message. */
+export async function call(method, path, body) {
+  const headers = { "Authorization": "Bearer " + (token() || "") };
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let answer = {};
+  try { answer = await response.json(); } catch (error) { answer = {}; }
+  if (!response.ok) throw new Error(answer.error || response.status + " " + response.statusText);
+  return answer;
+}
+
+export const get = (path) => fetch(path).then((r) => r.json());

@@ -1,0 +1,87 @@
+// Making a session: the form (a routine and its length, or a program's day; voice; music), the build's
+// progress polled from the server, and the new session played when it is done.
+import { call, get, token } from "./api.js";
+import { POLL_MS } from "./constants.js";
+import { el, byId } from "./dom.js";
+import { lengthBounds, progressText } from "./format.js";
+
+/** made(file) is called with the new session's file once it is built. */
+export async function makeForm(made) {
+  const form = byId("make-form"), what = byId("what"), minutes = byId("minutes");
+  const shown = byId("minutes-shown"), status = byId("build-stage");
+  const bar = byId("build-progress"), submit = byId("make-button");
+  const [routines, programs, voices, music] = await Promise.all(
+    ["api/routines", "api/programs", "api/voices", "api/music"].map(get));
+  const options = [];
+  routines.routines.forEach((r) => options.push(el("option", { value: "routine:" + r.id, dataset: {
+    min: r.shortest_minutes, max: r.longest_minutes } }, r.title)));
+  programs.programs.forEach((p) => options.push(el("option", { value: "program:" + p.id }, p.title + " (a day of it)")));
+  what.replaceChildren(...options);
+  byId("voice").replaceChildren(...voices.voices.map((v) => el("option", { value: v.engine + ":" + v.voice }, v.label)));
+  byId("music").replaceChildren(el("option", { value: "" }, "No music"), ...music.music.map((m) => el("option", { value: m }, m)));
+  const sync = () => {
+    const chosen = what.selectedOptions[0];
+    const program = what.value.startsWith("program:");
+    byId("program-day").hidden = !program;
+    byId("length").hidden = program;
+    if (!program && chosen) {
+      const bounds = lengthBounds(Number(chosen.dataset.min), Number(chosen.dataset.max), Number(minutes.value));
+      minutes.min = bounds.min;
+      minutes.max = bounds.max;
+      minutes.value = bounds.value;
+    }
+    shown.textContent = minutes.value;
+  };
+  what.addEventListener("change", sync);
+  minutes.addEventListener("input", () => { shown.textContent = minutes.value; });
+  document.querySelectorAll(".presets button").forEach((b) => b.addEventListener("click", () => {
+    minutes.value = b.dataset.minutes; shown.textContent = minutes.value;
+  }));
+  byId("start").value = new Date().toISOString().slice(0, 10);
+  sync();
+  if (!token()) {
+    byId("no-token").hidden = false;
+    submit.disabled = true;
+  }
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const [kind, id] = what.value.split(/:(.*)/s);
+    const [engine, voice] = byId("voice").value.split(/:(.*)/s);
+    const body = kind === "program"
+      ? { program: id, day: Number(byId("day").value), start: byId("start").value }
+      : { routine: id, minutes: Number(minutes.value) };
+    Object.assign(body, { engine, voice });
+    if (byId("music").value) body.music = byId("music").value;
+    submit.disabled = true;
+    byId("build").hidden = false;
+    bar.value = 0;
+    status.textContent = "Queued";
+    status.classList.remove("error");
+    try {
+      const job = await call("POST", "api/builds", body);
+      const done = await watch(job.id, bar, status);
+      await made(done.file);
+    } catch (error) {
+      status.textContent = error.message;
+      status.classList.add("error");
+    } finally {
+      submit.disabled = false;
+    }
+  });
+}
+
+function watch(id, bar, status) {
+  return new Promise((resolve, reject) => {
+    const tick = async () => {
+      try {
+        const job = await get("api/builds/" + id);
+        bar.value = job.progress;
+        status.textContent = progressText(job);
+        if (job.state === "done") return resolve(job);
+        if (job.state === "failed") return reject(new Error(job.error));
+        setTimeout(tick, POLL_MS);
+      } catch (error) { reject(error); }
+    };
+    tick();
+  });
+}

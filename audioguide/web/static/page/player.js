@@ -1,0 +1,84 @@
+// The sessions: a card each (player, timeline, chapters), the chapter playing followed, and the lock screen
+// (Media Session) showing the exercise playing now with next and previous chapter.
+import { BANDS } from "./constants.js";
+import { el, byId } from "./dom.js";
+import { chapterAt, clock, href, jumpTarget } from "./format.js";
+
+let active = null;  // the session whose player plays now: { session, audio }
+
+export function render(groups, extras) {
+  const root = byId("sessions");
+  root.replaceChildren();
+  if (!groups.length) {
+    root.append(el("p", { class: "note" }, "No sessions yet: make one above, or run audioguide build."));
+    return;
+  }
+  for (const group of groups) {
+    root.append(el("section", { class: "group", "aria-label": group.title },
+      el("h2", {}, group.title), group.sessions.map((s) => card(s, extras))));
+  }
+}
+
+/** extras(session, node) gives the card's actions (keep offline, delete). */
+function card(session, extras) {
+  const audio = el("audio", { controls: true, preload: "metadata", src: href(session.file),
+                              "aria-label": "Play " + session.title });
+  const seek = (start) => () => { audio.currentTime = start; audio.play(); };
+  const segments = session.chapters.map((c, i) => el("button", {
+    type: "button", title: c.title, "aria-label": "Go to " + c.title + " at " + clock(c.start_s),
+    style: `flex-grow:${Math.max(c.end_s - c.start_s, 0.001)};flex-basis:0;background:${BANDS[i % BANDS.length]}`,
+    on: { click: seek(c.start_s) } }, ""));
+  const items = session.chapters.map((c) => el("li", {}, el("button", { type: "button", dataset: { seek: c.start_s },
+    on: { click: seek(c.start_s) } }, el("span", { class: "at" }, clock(c.start_s)), el("span", {}, c.title))));
+  const actions = el("div", { class: "row actions" });
+  const node = el("article", { class: "card session", id: "session-" + session.file, dataset: { file: session.file } },
+    el("h3", {}, session.title),
+    el("p", { class: "meta" }, clock(session.duration_s) + " · " + session.date),
+    audio,
+    el("div", { class: "timeline", role: "group", "aria-label": "Timeline of " + session.title }, segments),
+    el("ol", { class: "chapters", "aria-label": "Chapters of " + session.title }, items),
+    actions);
+  actions.append(...extras(session, node));
+  let current = -1;
+  const buttons = items.map((li) => li.firstChild);
+  const follow = () => {
+    const index = chapterAt(session.chapters, audio.currentTime);
+    if (index === current) return;
+    current = index;
+    [buttons, segments].forEach((list) => list.forEach((b, i) => {
+      b.classList.toggle("current", i === index);
+      if (i === index) b.setAttribute("aria-current", "true"); else b.removeAttribute("aria-current");
+    }));
+    if (active && active.audio === audio) showOnLockScreen(session, index);
+  };
+  audio.addEventListener("play", () => {
+    document.querySelectorAll("audio").forEach((other) => { if (other !== audio) other.pause(); });
+    active = { session, audio };
+    current = -1;
+    follow();
+  });
+  audio.addEventListener("timeupdate", follow);
+  return node;
+}
+
+function showOnLockScreen(session, index) {
+  if (!("mediaSession" in navigator)) return;
+  navigator.mediaSession.metadata = new MediaMetadata({
+    title: session.chapters[index] ? session.chapters[index].title : session.title,
+    artist: session.group_title, album: session.title,
+    artwork: [{ src: session.cover ? href(session.cover) : "feed-cover.jpg", sizes: "1400x1400", type: "image/jpeg" }] });
+}
+
+function jump(step) {
+  if (!active) return;
+  const { session, audio } = active;
+  audio.currentTime = session.chapters[jumpTarget(session.chapters, audio.currentTime, step)].start_s;
+}
+
+export function lockScreenControls() {
+  if (!("mediaSession" in navigator)) return;
+  navigator.mediaSession.setActionHandler("nexttrack", () => jump(1));
+  navigator.mediaSession.setActionHandler("previoustrack", () => jump(-1));
+  navigator.mediaSession.setActionHandler("play", () => active && active.audio.play());
+  navigator.mediaSession.setActionHandler("pause", () => active && active.audio.pause());
+}
