@@ -1,4 +1,9 @@
-"""The API, for real: a server process on loopback speaking with the tone voice, driven over HTTP."""
+"""The API, driven over HTTP with the tone voice: each endpoint against the app in this process (quick: the same
+aiohttp application on a loopback port, its event loop in a thread), and again against a real server process
+(slow), with the tests that need a process of their own (queues, signals, the server's options)."""
+
+import asyncio
+import threading
 
 import http.client
 import json
@@ -11,7 +16,6 @@ import time
 
 import pytest
 
-pytestmark = pytest.mark.slow  # real server processes
 TOKEN = "test-token-123"
 
 
@@ -25,10 +29,42 @@ def _serve(folder, cache, *more, env=None):
     return proc, int(match.group(1)), lines
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+class InProcess:
+    """The server's application in this process, on a loopback port, its event loop in a thread."""
+
+    def __init__(self, folder, cache):
+        from aiohttp import web
+
+        from audioguide.model import EngineSpec
+        from audioguide.pipeline.options import BuildOptions
+        from audioguide.web.server import make_app
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        app = make_app(folder, None, BuildOptions(engine=EngineSpec("tone"), cache_dir=cache), TOKEN)
+        self.runner = web.AppRunner(app)
+        self.call(self.runner.setup())
+        self.call(web.TCPSite(self.runner, "127.0.0.1", 0).start())
+        self.port = self.runner.addresses[0][1]
+
+    def call(self, coroutine):
+        return asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=60)
+
+    def close(self):
+        self.call(self.runner.cleanup())
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module", params=["in-process", pytest.param("process", marks=pytest.mark.slow)])
+def server(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("served")
     (folder / "calm.ogg").write_bytes(b"OggS not really music")  # music files are offered by name
+    if request.param == "in-process":
+        app = InProcess(folder, tmp_path_factory.mktemp("cache"))
+        yield folder, app.port, None
+        app.close()
+        return
     proc, port, lines = _serve(folder, tmp_path_factory.mktemp("cache"))
     yield folder, port, lines
     proc.send_signal(signal.SIGINT)
@@ -62,6 +98,8 @@ def wait(port, job, seconds=60):
 
 def test_the_page_address_carries_the_token(server):
     _, port, lines = server
+    if lines is None:
+        pytest.skip("what 'serve' prints is a process's")
     assert lines[2] == f"Page: http://127.0.0.1:{port}/?token={TOKEN}\n"
 
 
@@ -135,6 +173,7 @@ def test_a_failed_build_carries_its_one_line_error(server):
     ([1, 2], 400, "expected a JSON object, found list"),
     ({"routine": "nope", "minutes": 5}, 404, "no routine 'nope'"),
     ({"routine": "../../etc/passwd", "minutes": 5}, 404, "no routine"),
+    ({"routine": "pyproject.toml", "minutes": 5}, 404, "no routine"),  # a file of the server's folder: never read
     ({"program": "nope", "day": 1, "start": "2026-12-01"}, 404, "no program 'nope'"),
     ({"routine": "desk-reset", "minutes": "ten"}, 400, "length: expected minutes"),
     ({"routine": "desk-reset", "minutes": -5}, 400, "length: must be more than 0"),
@@ -174,6 +213,7 @@ def test_unknown_build_is_404(server):
     assert call(port, "GET", "/api/builds/nope", token=None)[0] == 404
 
 
+@pytest.mark.slow
 def test_one_build_at_a_time_a_bounded_queue_and_no_duplicates(tmp_path):
     (tmp_path / "out").mkdir()
     proc, port, _ = _serve(tmp_path / "out", tmp_path / "cache")
@@ -193,6 +233,7 @@ def test_one_build_at_a_time_a_bounded_queue_and_no_duplicates(tmp_path):
         proc.communicate(timeout=30)
 
 
+@pytest.mark.slow
 def test_sessions_made_from_the_page_take_the_servers_mix_and_tags(tmp_path):
     from conftest import ebur128, ffprobe
     from mutagen.id3 import ID3
@@ -211,6 +252,7 @@ def test_sessions_made_from_the_page_take_the_servers_mix_and_tags(tmp_path):
     assert abs(ebur128(made)[0] - -20) <= 1.0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig, code", [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
 def test_stopping_the_server_mid_build_abandons_the_build_cleanly(tmp_path, sig, code):
     """A build runs in a thread, which nothing can interrupt: the server asks it to stop at its next progress

@@ -201,7 +201,8 @@ def serve(folder: Path, host: str, port: int, title: str | None = None,
     app = make_app(folder, title, options, token, warn)
 
     async def main() -> None:
-        runner = web.AppRunner(app, access_log=None)
+        # a stopping server waits at most 2 s for open connections (a browser keeps idle ones open for minutes)
+        runner = web.AppRunner(app, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
         try:
             await web.TCPSite(runner, host, port).start()

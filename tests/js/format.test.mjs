@@ -1,0 +1,61 @@
+// The page's logic that needs no browser (web/static/page/format.js), run by scripts/test with node --test.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import { byteRange, chapterAt, clock, href, jumpTarget, lengthBounds, progressText } from
+  "../../audioguide/web/static/page/format.js";
+
+const chapters = [{ start_s: 0 }, { start_s: 30 }, { start_s: 95.5 }];
+
+test("clock shows minutes and seconds, hours from an hour on", () => {
+  assert.equal(clock(0), "00:00");
+  assert.equal(clock(59.6), "01:00");
+  assert.equal(clock(605), "10:05");
+  assert.equal(clock(3725), "01:02:05");
+  assert.equal(clock(-3), "00:00");
+});
+
+test("the chapter playing is the last one started, a seek's 50 ms early counted in", () => {
+  assert.equal(chapterAt(chapters, 0), 0);
+  assert.equal(chapterAt(chapters, 29.9), 0);
+  assert.equal(chapterAt(chapters, 29.96), 1);
+  assert.equal(chapterAt(chapters, 100), 2);
+});
+
+test("previous goes to the chapter's start after 3 s, else to the one before; next stops at the last", () => {
+  assert.equal(jumpTarget(chapters, 40, -1), 1);
+  assert.equal(jumpTarget(chapters, 31, -1), 0);
+  assert.equal(jumpTarget(chapters, 1, -1), 0);
+  assert.equal(jumpTarget(chapters, 40, 1), 2);
+  assert.equal(jumpTarget(chapters, 100, 1), 2);
+});
+
+test("a session's file name becomes a link that keeps # ? % and spaces", () => {
+  assert.equal(href("Sam's #1 & ?% día.mp3"), "Sam's%20%231%20%26%20%3F%25%20d%C3%ADa.mp3");
+});
+
+test("a build's state reads as a person would say it", () => {
+  assert.equal(progressText({ state: "queued" }), "Queued");
+  assert.equal(progressText({ state: "running", stage: "speech" }), "Making: speech");
+  assert.equal(progressText({ state: "failed", error: "too short" }), "too short");
+  assert.equal(progressText({ state: "done" }), "Done");
+});
+
+test("byte ranges as the server answers them: open-ended, suffix, clipped, and unsatisfiable", () => {
+  assert.deepEqual(byteRange("bytes=0-99", 1000), [0, 99]);
+  assert.deepEqual(byteRange("bytes=900-", 1000), [900, 999]);
+  assert.deepEqual(byteRange("bytes=-100", 1000), [900, 999]);
+  assert.deepEqual(byteRange("bytes=990-2000", 1000), [990, 999]);
+  assert.deepEqual(byteRange("bytes=-5000", 1000), [0, 999]);
+  assert.equal(byteRange("bytes=-0", 1000), null);
+  assert.equal(byteRange("bytes=1000-", 1000), null);
+  assert.equal(byteRange("bytes=5-3", 1000), null);
+  assert.equal(byteRange("bytes=-", 1000), null);
+  assert.equal(byteRange("items=0-1", 1000), null);
+});
+
+test("the length slider stays inside what the routine can fill, in half minutes", () => {
+  assert.deepEqual(lengthBounds(5.13, 61.9, 10), { min: 5.5, max: 61.5, value: 10 });
+  assert.deepEqual(lengthBounds(5.13, 61.9, 3), { min: 5.5, max: 61.5, value: 5.5 });
+  assert.deepEqual(lengthBounds(2, 17.7, 20), { min: 2, max: 17.5, value: 17.5 });
+});
