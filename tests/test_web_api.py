@@ -3,8 +3,6 @@ aiohttp application on a loopback port, its event loop in a thread), and again a
 (slow), with the tests that need a process of their own (queues, signals, the server's options)."""
 
 import asyncio
-import threading
-
 import http.client
 import json
 import os
@@ -12,6 +10,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
