@@ -7,13 +7,14 @@ from importlib import import_module
 
 __version__ = "0.1.0"  # the one place the version is written: pyproject.toml reads it from here
 
+# name -> the module that defines it (the package imports it when the name is first used)
 _PUBLIC = {"AudioguideError": "errors", "DefinitionError": "errors", "Chapter": "model", "Event": "model",
-           "Exercise": "model", "Routine": "model", "Program": "model", "Timeline": "model", "BuildOptions": "pipeline",
-           "build": "pipeline", "build_many": "pipeline", "build_program": "pipeline", "compile": "compiler",
-           "plan": "compiler", "load_library": "definitions", "parse_length": "times"}
+           "Exercise": "model", "Routine": "model", "Program": "model", "Timeline": "model",
+           "BuildOptions": "pipeline.options", "build": "pipeline.routines", "build_many": "pipeline.routines",
+           "build_program": "pipeline.programs", "compile_timeline": "compiler.fitting", "plan": "compiler.plan",
+           "load_library": "definitions.loader", "parse_length": "times"}
 
-__all__ = ["AudioguideError", "BuildOptions", "Chapter", "DefinitionError", "Event", "Exercise", "Program", "Routine",
-           "Timeline", "build", "build_many", "build_program", "compile", "load_library", "parse_length", "plan"]
+__all__ = sorted(_PUBLIC)
 
 
 def __getattr__(name: str):

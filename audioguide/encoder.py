@@ -14,7 +14,6 @@ from .audio import ffmpeg_path, to_pcm16
 from .errors import EncodeError
 from .model import SAMPLE_RATE
 
-BITRATES_KBPS = defaults.BITRATES_KBPS
 BITRATE_KBPS = defaults.BITRATE_KBPS
 # libmp3lame drops some of the high-frequency energy that K-weighting counts: measured on the built-in
 # routine, the encoded file reads 0.3 to 0.5 LU quieter than the mix (96 to 192 kbps). A mix aims this much

@@ -44,9 +44,10 @@ def many_lengths(lengths: list[float], work: Path) -> list[str]:
 
 
 def time_plan(minutes: float, cache: Path) -> float:
-    code = ("import time; from pathlib import Path; from audioguide import pipeline;"
-            f"o = pipeline.BuildOptions(length_s={minutes * 60}, cache_dir=Path({str(cache)!r}));"
-            f"t = time.perf_counter(); pipeline.plan({ROUTINE!r}, o); print(time.perf_counter() - t)")
+    code = ("import time; from pathlib import Path; "
+            "from audioguide.pipeline import options as pipeline_options, routines as pipeline_routines;"
+            f"o = pipeline_options.BuildOptions(length_s={minutes * 60}, cache_dir=Path({str(cache)!r}));"
+            f"t = time.perf_counter(); pipeline_routines.plan({ROUTINE!r}, o); print(time.perf_counter() - t)")
     return float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
 
 
@@ -63,11 +64,12 @@ import json, sys, time
 from pathlib import Path
 import numpy as np
 from pydub import AudioSegment
-from audioguide import pipeline
+from audioguide.pipeline import options as pipeline_options
+from audioguide.pipeline import routines as pipeline_routines
 from audioguide.mixer import sounds
 from audioguide.speech import ClipCache, EngineSpec, Speaker
 minutes, cache, out = float(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-timeline, _ = pipeline.plan("thoracic-mobility", pipeline.BuildOptions(length_s=minutes * 60, cache_dir=cache))
+timeline, _ = pipeline_routines.plan("thoracic-mobility", pipeline_options.BuildOptions(length_s=minutes * 60, cache_dir=cache))
 clips = Speaker(EngineSpec("auto"), ClipCache(cache)).clips(timeline.texts())
 beeps = {k: (v * 32767).astype(np.int16) for k, v in sounds.load().items()}
 def seg(a): return AudioSegment(a.astype("<i2").tobytes(), frame_rate=44100, sample_width=2, channels=1)

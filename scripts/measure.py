@@ -97,9 +97,10 @@ def time_encode(mp3: Path, work: Path, runs: int) -> float:
 FINAL_TEXTS = """
 import json, sys
 from pathlib import Path
-from audioguide import pipeline
-options = pipeline.BuildOptions(length_s=float(sys.argv[1]) * 60, cache_dir=Path(sys.argv[2]))
-timeline, _ = pipeline.plan(sys.argv[3], options)
+from audioguide.pipeline import options as pipeline_options
+from audioguide.pipeline import routines as pipeline_routines
+options = pipeline_options.BuildOptions(length_s=float(sys.argv[1]) * 60, cache_dir=Path(sys.argv[2]))
+timeline, _ = pipeline_routines.plan(sys.argv[3], options)
 print(json.dumps(sorted(set(timeline.texts()))))
 """
 

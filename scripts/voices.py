@@ -34,8 +34,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 from clarity import cue_texts, cues_heard, heard, music_bed, recall, sentences, words  # noqa: E402
 from conftest import decode, loudness_of  # noqa: E402
 
-from audioguide import defaults, definitions, pipeline, speech  # noqa: E402
+from audioguide import defaults, speech  # noqa: E402
+from audioguide.definitions import loader as definitions_loader  # noqa: E402
 from audioguide.model import SPEECH  # noqa: E402
+from audioguide.pipeline import options as pipeline_options  # noqa: E402
+from audioguide.pipeline import routines as pipeline_routines  # noqa: E402
 from audioguide.speech.engines import PiperEngine  # noqa: E402
 
 PIPER_NATIVE_RATE = PiperEngine.NATIVE_RATE
@@ -113,15 +116,15 @@ def _cue_recall(result) -> float:
 def music(work: Path, cache: Path) -> list[str]:
     bed = music_bed(work / "bed.wav")
     base = {"length_s": 360, "output_dir": work / "music-out", "cache_dir": cache}
-    dry = _cue_recall(pipeline.build("thoracic-mobility", pipeline.BuildOptions(**base)))
+    dry = _cue_recall(pipeline_routines.build("thoracic-mobility", pipeline_options.BuildOptions(**base)))
     rows = [f"Dry (no music): mean recall {dry:.3f} over the cues of three words or more.", "",
             "| music level (dB against the voice) | " + " | ".join(f"duck {d:g} dB" for d in MUSIC_DUCKS) + " |",
             "|---|" + "---|" * len(MUSIC_DUCKS)]
     for level in MUSIC_LEVELS:
         cells = []
         for duck in MUSIC_DUCKS:
-            options = pipeline.BuildOptions(**base, music=bed, music_level_db=level, music_duck_db=duck)
-            wet = _cue_recall(pipeline.build("thoracic-mobility", options))
+            options = pipeline_options.BuildOptions(**base, music=bed, music_level_db=level, music_duck_db=duck)
+            wet = _cue_recall(pipeline_routines.build("thoracic-mobility", options))
             cells.append(f"{wet / dry:.2f}")
         rows.append(f"| {level:g} | " + " | ".join(cells) + " |")
         print(rows[-1], flush=True)
@@ -129,9 +132,9 @@ def music(work: Path, cache: Path) -> list[str]:
 
 
 def levels(work: Path, cache: Path) -> list[str]:
-    options = pipeline.BuildOptions(length_s=120, output_dir=work / "levels-out", cache_dir=cache,
+    options = pipeline_options.BuildOptions(length_s=120, output_dir=work / "levels-out", cache_dir=cache,
                                     definition_paths=(ROOT / "tests" / "data" / "short.toml",))
-    result = pipeline.build("short", options)
+    result = pipeline_routines.build("short", options)
     audio, events = decode(result.path), result.timeline.events
     voice = loudness_of(audio, [(e.start, e.end) for e in events if e.kind == SPEECH], work)
     rows = ["| sound | loudness against the voice (LU) |", "|---|---|"]
@@ -178,7 +181,7 @@ def main() -> None:
     parser.add_argument("--write", type=Path, default=None, help="write the report to this markdown file")
     args = parser.parse_args()
     only = [s for s in args.only.split(",") if s]
-    library = cue_texts(definitions.load_library(include_user=False).routine("thoracic-mobility"))
+    library = cue_texts(definitions_loader.load_library(include_user=False).routine("thoracic-mobility"))
     outside = sentences()
     started = time.perf_counter()
     parts = [f"Measured {time.strftime('%Y-%m-%d')} by `scripts/voices`: {len(library)} library cues, "

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
-from audioguide import definitions
+from audioguide.definitions import loader as definitions_loader
 from audioguide.model import SAMPLE_RATE
 from audioguide.speech import engines
 
@@ -57,17 +57,13 @@ def clip_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def library():
-    return definitions.load_library([DATA / "short.toml"], include_user=False)
+    return definitions_loader.load_library([DATA / "short.toml"], include_user=False)
 
 
 def fake_durations(texts) -> dict[str, int]:
     """Deterministic stand-in for measured speech: 60 ms per character plus 200 ms."""
     return {t: round((0.2 + 0.06 * len(t)) * SAMPLE_RATE) for t in texts}
 
-
-def fake_measure(texts) -> dict[str, int]:
-    """A measure() for compiler.plan and compiler.length_range: the fake durations of the texts asked for."""
-    return fake_durations(texts)
 
 
 class FakeDurations(dict):

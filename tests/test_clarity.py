@@ -4,8 +4,11 @@ import numpy as np
 import pytest
 from clarity import cue_texts, cues_heard, heard, music_bed, numbers_heard, recall, sentences, transcribe
 
-from audioguide import definitions, speech
+from audioguide import speech
+from audioguide.definitions import loader as definitions_loader
 from audioguide.model import SAMPLE_RATE
+from audioguide.pipeline import options as pipeline_options
+from audioguide.pipeline import routines as pipeline_routines
 
 pytestmark = pytest.mark.slow
 
@@ -15,7 +18,7 @@ OUTSIDE_FLOOR = 0.75
 
 @pytest.fixture(scope="module")
 def texts():
-    return cue_texts(definitions.load_library(include_user=False).routine("thoracic-mobility"))
+    return cue_texts(definitions_loader.load_library(include_user=False).routine("thoracic-mobility"))
 
 
 def _mean_recall(spec, texts, cache):
@@ -56,10 +59,9 @@ def test_the_finished_mp3_still_says_what_the_plan_says(tmp_path, clip_cache):
     their planned times, and still understandable after levelling, limiting and MP3 encoding."""
     from conftest import DATA, decode
 
-    from audioguide import pipeline
-    options = pipeline.BuildOptions(length_s=120, output_dir=tmp_path, engine=speech.EngineSpec("piper"),
+    options = pipeline_options.BuildOptions(length_s=120, output_dir=tmp_path, engine=speech.EngineSpec("piper"),
                                     cache_dir=clip_cache, definition_paths=(DATA / "short.toml",))
-    result = pipeline.build("short", options)
+    result = pipeline_routines.build("short", options)
     got = cues_heard(decode(result.path), result.timeline.events)
     # Misplaced cues score near 0, so 0.5 tells a working mix from a broken one.
     assert len(got) >= 5 and float(np.mean([score for _, score in got])) >= 0.5, got
@@ -72,16 +74,15 @@ def test_a_spoken_countdown_is_heard_in_the_mp3(tmp_path, clip_cache):
     number words badly: "Two." alone is "ten" at any rate; among one to ten, "One." is sometimes "five".)"""
     from conftest import decode
 
-    from audioguide import pipeline
     from audioguide.model import HOLD
     routine = tmp_path / "plank.toml"
     routine.write_text('[exercises.plank]\ntitle = "Plank"\nreps = 2\ncount = "none"\n'
                        '[[exercises.plank.phases]]\ncue = "Hold a plank."\nhold = 8\ncountdown = "spoken"\n'
                        'release = "And rest."\n'
                        '[routines.plank-only]\ntitle = "Plank only"\nitems = [{ exercise = "plank" }]\n')
-    options = pipeline.BuildOptions(length_s=45, output_dir=tmp_path / "out", engine=speech.EngineSpec("piper"),
+    options = pipeline_options.BuildOptions(length_s=45, output_dir=tmp_path / "out", engine=speech.EngineSpec("piper"),
                                     cache_dir=clip_cache, definition_paths=(routine,))
-    result = pipeline.build("plank-only", options)
+    result = pipeline_routines.build("plank-only", options)
     audio = decode(result.path)
     for hold in (e for e in result.timeline.events if e.kind == HOLD):
         numbers = [e for e in result.timeline.events if e.kind == "speech" and hold.start < e.start < hold.end]
@@ -108,10 +109,9 @@ def test_cues_under_the_default_music_bed_keep_nine_tenths_of_their_recall(tmp_p
     falls well below 0.9 of the dry build's (0.81 at -18 dB, docs/voices.md), so this holds the ducking."""
     from conftest import decode
 
-    from audioguide import pipeline
     base = {"length_s": 360, "engine": speech.EngineSpec("piper"), "cache_dir": clip_cache}
-    dry = pipeline.build("thoracic-mobility", pipeline.BuildOptions(output_dir=tmp_path / "dry", **base))
-    wet = pipeline.build("thoracic-mobility", pipeline.BuildOptions(output_dir=tmp_path / "wet",
+    dry = pipeline_routines.build("thoracic-mobility", pipeline_options.BuildOptions(output_dir=tmp_path / "dry", **base))
+    wet = pipeline_routines.build("thoracic-mobility", pipeline_options.BuildOptions(output_dir=tmp_path / "wet",
                                                                     music=music_bed(tmp_path / "bed.wav"), **base))
     assert [e.text for e in dry.timeline.events] == [e.text for e in wet.timeline.events]
     dry_scores = cues_heard(decode(dry.path), dry.timeline.events)
@@ -122,7 +122,7 @@ def test_cues_under_the_default_music_bed_keep_nine_tenths_of_their_recall(tmp_p
 
 
 def _built_in_texts() -> list[str]:
-    library = definitions.load_library(include_user=False)
+    library = definitions_loader.load_library(include_user=False)
     texts = [t for routine in library.routines.values() for t in cue_texts(routine)]
     texts += [t for program in library.programs.values() for t in program.intro if "{" not in t]
     return list(dict.fromkeys(texts))

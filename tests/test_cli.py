@@ -427,10 +427,11 @@ def test_several_lengths_in_one_go_render_each_text_once_and_report_each(tmp_pat
 
 
 def test_several_lengths_render_each_distinct_text_once(tmp_path):
-    from audioguide import pipeline
+    from audioguide.pipeline import options as pipeline_options
+    from audioguide.pipeline import routines as pipeline_routines
     from audioguide.speech import ClipCache, EngineSpec
-    options = pipeline.BuildOptions(output_dir=tmp_path / "out", engine=EngineSpec("tone"), cache_dir=tmp_path / "c")
-    outcomes = pipeline.build_many("desk-reset", [180, 210, 240], options)
+    options = pipeline_options.BuildOptions(output_dir=tmp_path / "out", engine=EngineSpec("tone"), cache_dir=tmp_path / "c")
+    outcomes = pipeline_routines.build_many("desk-reset", [180, 210, 240], options)
     rendered = outcomes[-1].result.rendered_clips
     assert rendered == ClipCache(tmp_path / "c").info()[0]  # every render made a clip of its own: none twice
     said = {t for o in outcomes for t in o.result.timeline.texts()}

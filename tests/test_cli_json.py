@@ -5,8 +5,8 @@ import json
 from click.testing import CliRunner
 from conftest import DATA
 
-from audioguide import definitions
 from audioguide.cli import cli
+from audioguide.definitions import loader as definitions_loader
 from audioguide.publish import tags
 
 ONE_EXERCISE = '''
@@ -34,7 +34,7 @@ def run(*args):
 
 def test_list_json_matches_the_library():
     got = json.loads(run("list", "--json"))
-    library = definitions.load_library()
+    library = definitions_loader.load_library()
     assert [r["id"] for r in got["routines"]] == sorted(library.routines)
     assert [e["id"] for e in got["exercises"]] == sorted(library.exercises)
     assert [p["id"] for p in got["programs"]] == sorted(library.programs)

@@ -2,7 +2,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import FakeDurations, fake_measure
+from conftest import FakeDurations, fake_durations
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -20,7 +20,7 @@ def thoracic(library):
 
 @pytest.mark.parametrize("minutes", [5, 7.25, 10, 12.5, 20, 45])
 def test_duration_is_exact(thoracic, minutes):
-    timeline = compiler.compile(thoracic, minutes * 60, FakeDurations())
+    timeline = compiler.compile_timeline(thoracic, minutes * 60, FakeDurations())
     assert timeline.n_samples == round(minutes * 60 * SAMPLE_RATE)
     assert timeline.chapters[-1].end == timeline.n_samples
     assert max(e.end for e in timeline.events) <= timeline.n_samples
@@ -30,7 +30,7 @@ def test_duration_is_exact(thoracic, minutes):
 
 @pytest.mark.parametrize("minutes", [5, 10, 20])
 def test_speech_and_sounds_never_overlap(thoracic, minutes):
-    timeline = compiler.compile(thoracic, minutes * 60, FakeDurations())
+    timeline = compiler.compile_timeline(thoracic, minutes * 60, FakeDurations())
     audible = sorted((e for e in timeline.events if e.kind in (SPEECH, *SOUND_KINDS)), key=lambda e: e.start)
     for a, b in zip(audible, audible[1:]):
         assert a.end <= b.start, f"{a} overlaps {b}"
@@ -38,14 +38,14 @@ def test_speech_and_sounds_never_overlap(thoracic, minutes):
 
 @pytest.mark.parametrize("minutes", [5, 20])
 def test_nothing_sounds_in_the_lead_in(thoracic, minutes):
-    timeline = compiler.compile(thoracic, minutes * 60, FakeDurations())
+    timeline = compiler.compile_timeline(thoracic, minutes * 60, FakeDurations())
     first = min(e.start for e in timeline.events if e.kind in (SPEECH, *SOUND_KINDS))
     assert first >= round(LEAD_IN_S * SAMPLE_RATE) >= SAMPLE_RATE // 2
     assert timeline.chapters[0].start == 0
 
 
 def test_chapters_are_contiguous_and_cover_every_exercise(thoracic):
-    timeline = compiler.compile(thoracic, 600, FakeDurations())
+    timeline = compiler.compile_timeline(thoracic, 600, FakeDurations())
     titles = [c.title for c in timeline.chapters]
     assert titles == ["Intro", *[i.exercise.title for i in thoracic.items], "Outro"]
     assert timeline.chapters[0].start == 0
@@ -54,7 +54,7 @@ def test_chapters_are_contiguous_and_cover_every_exercise(thoracic):
 
 
 def test_every_hold_has_start_and_end_beeps(thoracic):
-    timeline = compiler.compile(thoracic, 600, FakeDurations())
+    timeline = compiler.compile_timeline(thoracic, 600, FakeDurations())
     starts = {e.start for e in timeline.events if e.kind == "hold_start"}
     ends = {e.start for e in timeline.events if e.kind == "hold_end"}
     holds = [e for e in timeline.events if e.kind == HOLD]
@@ -64,7 +64,7 @@ def test_every_hold_has_start_and_end_beeps(thoracic):
 
 
 def test_a_cue_announcing_a_hold_ends_before_it(thoracic):
-    timeline = compiler.compile(thoracic, 600, FakeDurations())
+    timeline = compiler.compile_timeline(thoracic, 600, FakeDurations())
     speech = [e for e in timeline.events if e.kind == SPEECH]
     for hold in (e for e in timeline.events if e.kind == HOLD):
         before = [s for s in speech if s.start < hold.start]
@@ -72,16 +72,16 @@ def test_a_cue_announcing_a_hold_ends_before_it(thoracic):
 
 
 def test_short_sessions_drop_the_optional_item_long_ones_add_rounds(thoracic):
-    short = compiler.compile(thoracic, 4.5 * 60, FakeDurations())
+    short = compiler.compile_timeline(thoracic, 4.5 * 60, FakeDurations())
     assert "Spinal elongation" not in [c.title for c in short.chapters]
-    full = compiler.compile(thoracic, 10 * 60, FakeDurations())
+    full = compiler.compile_timeline(thoracic, 10 * 60, FakeDurations())
     assert "Spinal elongation" in [c.title for c in full.chapters]
-    long = compiler.compile(thoracic, 45 * 60, FakeDurations())
+    long = compiler.compile_timeline(thoracic, 45 * 60, FakeDurations())
     assert any(c.title.startswith("Round 2: ") for c in long.chapters)
 
 
 def test_both_sides_get_the_same_reps(thoracic):
-    timeline = compiler.compile(thoracic, 600, FakeDurations())
+    timeline = compiler.compile_timeline(thoracic, 600, FakeDurations())
     chapter = [c.title for c in timeline.chapters].index("Thread the needle")
     events = [e for e in timeline.events if e.chapter == chapter]
     switch = next(e for e in events if e.text and e.text.startswith("Switch sides"))
@@ -91,12 +91,12 @@ def test_both_sides_get_the_same_reps(thoracic):
 
 
 def test_too_short_and_too_long_name_the_bound(thoracic):
-    low, high = compiler.length_range(thoracic, fake_measure)
+    low, high = compiler.length_range(thoracic, fake_durations)
     with pytest.raises(LengthError, match=r"thoracic-mobility needs at least [\d.]+ minutes, asked for 1"):
-        compiler.compile(thoracic, 60, FakeDurations())
+        compiler.compile_timeline(thoracic, 60, FakeDurations())
     with pytest.raises(LengthError, match=r"thoracic-mobility lasts at most [\d.]+ minutes"):
-        compiler.compile(thoracic, high + 120, FakeDurations())
-    assert compiler.compile(thoracic, low + 0.01, FakeDurations()).n_samples == round((low + 0.01) * SAMPLE_RATE)
+        compiler.compile_timeline(thoracic, high + 120, FakeDurations())
+    assert compiler.compile_timeline(thoracic, low + 0.01, FakeDurations()).n_samples == round((low + 0.01) * SAMPLE_RATE)
 
 
 def test_unmeasured_texts_are_reported_then_measured(thoracic):
@@ -104,7 +104,7 @@ def test_unmeasured_texts_are_reported_then_measured(thoracic):
 
     def measure(texts):
         asked.append(list(texts))
-        return fake_measure(texts)
+        return fake_durations(texts)
 
     timeline = compiler.plan(thoracic, 600, measure)
     measured = [t for batch in asked for t in batch]
@@ -118,11 +118,11 @@ def test_unmeasured_texts_are_reported_then_measured(thoracic):
 
 def test_the_plan_depends_on_the_voice_alone_not_on_what_was_measured_before(thoracic):
     """What a cache holds (here: every text of another length measured first) never changes a plan."""
-    fresh = compiler.plan(thoracic, 600, fake_measure)
+    fresh = compiler.plan(thoracic, 600, fake_durations)
     seen: dict[str, int] = {}
 
     def caching(texts):
-        seen.update(fake_measure(texts))
+        seen.update(fake_durations(texts))
         return {t: seen[t] for t in texts}
 
     compiler.plan(thoracic, 1500, caching)
@@ -149,7 +149,7 @@ GOLDEN = Path(__file__).parent / "golden"
 def test_golden_timelines(thoracic, minutes, regen_golden):
     """Regenerate with: scripts/test tests/test_compiler.py --regen-golden (then review the diff)."""
     path = GOLDEN / f"thoracic-mobility-{minutes}m.json"
-    plan = compiler.compile(thoracic, minutes * 60, FakeDurations()).to_dict()
+    plan = compiler.compile_timeline(thoracic, minutes * 60, FakeDurations()).to_dict()
     if regen_golden:
         path.write_text(json.dumps(plan, indent=1) + "\n")
     assert plan == json.loads(path.read_text())
@@ -204,9 +204,9 @@ def routines(draw):
 @given(routine=routines(), where=st.floats(0, 1))
 def test_properties_of_any_routine_at_any_feasible_length(routine, where):
     durations = FakeDurations()
-    low, high = compiler.length_range(routine, fake_measure)
+    low, high = compiler.length_range(routine, fake_durations)
     length = low + (high - low) * where
-    timeline = compiler.compile(routine, length, durations)
+    timeline = compiler.compile_timeline(routine, length, durations)
     sr = SAMPLE_RATE
     assert timeline.n_samples == round(length * sr)
     audible = sorted((e for e in timeline.events if e.kind in (SPEECH, *SOUND_KINDS)), key=lambda e: e.start)
@@ -264,7 +264,7 @@ def _timed(reminder, hold=Range(10, 20, 30), countdown=3):
 def test_a_halfway_reminder_lengthens_a_short_hold_within_its_max():
     long_text = "Halfway there. Keep breathing slowly and stay as tall as you can."
     routine = _timed(Reminder((long_text,), at_half=True))
-    timeline = compiler.compile(routine, compiler.length_range(routine, fake_measure)[0], FakeDurations())
+    timeline = compiler.compile_timeline(routine, compiler.length_range(routine, fake_durations)[0], FakeDurations())
     hold = next(e for e in timeline.events if e.kind == HOLD)
     needed = 2 * (FakeDurations()[long_text] / SAMPLE_RATE + 3 + BEEP_GAP_S + GAP_S)
     assert (hold.end - hold.start) / SAMPLE_RATE == min(30, int(needed) + 1) > 10
@@ -276,10 +276,10 @@ def test_a_reminder_that_cannot_fit_reports_by_how_much():
     with pytest.raises(PlanError, match=r"^exercises\.timed\.phases\[0\]\.reminders\[0\]: the reminder 'Only five "
                                         r"seconds .*' does not fit between 5 s before the end of the hold and the "
                                         r"count-down: \d+\.\d s too long"):
-        compiler.compile(routine, 60, FakeDurations())
+        compiler.compile_timeline(routine, 60, FakeDurations())
     impossible = _timed(Reminder(("Halfway. " * 12,), at_half=True), hold=Range(4, 4, 6))
     with pytest.raises(PlanError, match=r"needs a hold of [\d.]+ s, longer than the longest hold \(6 s\)"):
-        compiler.compile(impossible, 60, FakeDurations())
+        compiler.compile_timeline(impossible, 60, FakeDurations())
 
 
 def test_placeholders_are_filled_in_cues(library):
@@ -289,7 +289,7 @@ def test_placeholders_are_filled_in_cues(library):
     lift = replace(first.phases[0], cue=("Rep {rep} of {reps}, {remaining} to go, hold {seconds}.",))
     tipped = replace(first, phases=(lift, *first.phases[1:]), tips=("Then comes {next}.",), tip_every=1)
     routine = replace(routine, items=(replace(routine.items[0], exercise=tipped), *routine.items[1:]))
-    timeline = compiler.compile(routine, 600, FakeDurations())
+    timeline = compiler.compile_timeline(routine, 600, FakeDurations())
     said = [e.text for e in timeline.events if e.kind == SPEECH]
     cues = [t for t in said if t.startswith("Rep ")]
     reps = len(cues)

@@ -24,7 +24,7 @@ def _spoken_countdowns(timeline):
 
 
 def test_a_spoken_countdown_says_each_number_on_its_second():
-    timeline = compiler.compile(_hold_routine(), 45, FakeDurations())
+    timeline = compiler.compile_timeline(_hold_routine(), 45, FakeDurations())
     for hold, inside in _spoken_countdowns(timeline):
         assert [e.text for e in inside] == ["Three.", "Two.", "One."]
         assert [hold.end - e.start for e in inside] == [3 * SAMPLE_RATE, 2 * SAMPLE_RATE, SAMPLE_RATE]
@@ -39,7 +39,7 @@ def test_a_slow_voice_spaces_the_numbers_out_and_still_ends_with_the_hold():
         def __getitem__(self, text):
             return round(1.3 * SAMPLE_RATE) if text in ("Three.", "Two.", "One.") else fake_durations([text])[text]
 
-    timeline = compiler.compile(_hold_routine(hold=Range(10, 10, 12)), 45, Slow())
+    timeline = compiler.compile_timeline(_hold_routine(hold=Range(10, 10, 12)), 45, Slow())
     for hold, inside in _spoken_countdowns(timeline):
         assert [e.text for e in inside] == ["Three.", "Two.", "One."]
         for a, b in zip(inside, inside[1:]):
@@ -48,7 +48,7 @@ def test_a_slow_voice_spaces_the_numbers_out_and_still_ends_with_the_hold():
 
 
 def test_ticks_stay_ticks():
-    timeline = compiler.compile(_hold_routine(spoken=False), 45, FakeDurations())
+    timeline = compiler.compile_timeline(_hold_routine(spoken=False), 45, FakeDurations())
     for hold, inside in _spoken_countdowns(timeline):
         assert inside == []
         ticks = [e.start for e in timeline.events if e.kind == "tick" and hold.start <= e.start < hold.end]
@@ -60,7 +60,7 @@ def test_every_movement_gets_its_time_and_no_more_waiting_than_the_cue(library, 
     """A hold (or the next phase) starts move_s after the cue that asks for the movement began, or just after
     that cue ends when the cue is longer: never sooner (the person is still moving), never idly later."""
     routine = library.routine("thoracic-mobility")
-    timeline = compiler.compile(routine, minutes * 60, FakeDurations())
+    timeline = compiler.compile_timeline(routine, minutes * 60, FakeDurations())
     move = {item.exercise.title: p.move_s for item in routine.items for p in item.exercise.phases if p.hold_s}
     said = [e for e in timeline.events if e.kind == SPEECH]
     checked = 0
@@ -79,7 +79,7 @@ def test_a_rep_count_comes_once_the_rep_is_done(library):
     routine = library.routine("thoracic-mobility")
     first = routine.items[0].exercise
     counted = replace(routine, items=(replace(routine.items[0], exercise=replace(first, count="spoken")),))
-    timeline = compiler.compile(counted, compiler.length_range(counted, lambda t: fake_durations(t))[0] + 30,
+    timeline = compiler.compile_timeline(counted, compiler.length_range(counted, lambda t: fake_durations(t))[0] + 30,
                                 FakeDurations())
     last_phase = first.phases[-1]
     said = [e for e in timeline.events if e.kind == SPEECH]

@@ -6,7 +6,7 @@ import tomli_w
 from hypothesis import given
 from hypothesis import strategies as st
 
-from audioguide import definitions
+from audioguide.definitions import loader as definitions_loader
 from audioguide.errors import DefinitionError, UnknownNameError
 
 EXPECTED = ["y-lift-off", "foam-roll-extension", "spinal-elongation", "cat-cow", "thread-the-needle"]
@@ -14,7 +14,7 @@ EXPECTED = ["y-lift-off", "foam-roll-extension", "spinal-elongation", "cat-cow",
 
 @pytest.fixture(scope="module")
 def builtins():
-    return definitions.load_library(include_user=False)
+    return definitions_loader.load_library(include_user=False)
 
 
 def test_the_builtin_routine_strings_the_five_exercises_in_order(builtins):
@@ -51,7 +51,7 @@ def test_unknown_routine_lists_the_known_ones(builtins):
 def test_a_user_file_overrides_a_builtin_and_says_so(tmp_path):
     path = tmp_path / "mine.toml"
     path.write_text('[exercises.cat-cow]\ntitle = "My cat cow"\n[[exercises.cat-cow.phases]]\ncue = "Go."\n')
-    library = definitions.load_library([path], include_user=False)
+    library = definitions_loader.load_library([path], include_user=False)
     assert library.exercises["cat-cow"].title == "My cat cow"
     assert library.routine("thoracic-mobility").items[3].exercise.title == "My cat cow"
     assert any("overrides" in n and "cat-cow" in n for n in library.notices)
@@ -62,7 +62,7 @@ def test_errors_name_file_key_and_line(tmp_path):
     path.write_text('[exercises.x]\ntitle = "X"\nreps = { min = 10, max = 4 }\n'
                     '[[exercises.x.phases]]\ncue = "Go."\nhold = { min_s = 1, max_s = 2, maxx = 3 }\n')
     with pytest.raises(DefinitionError) as info:
-        definitions.load_files([path])
+        definitions_loader.load_files([path])
     lines = str(info.value).splitlines()
     assert lines == [
         f"{path}:3: exercises.x.reps.max: must be >= min (10), found 4",
@@ -84,13 +84,13 @@ def test_the_corpus_is_large_enough():
 def test_bad_file_gives_its_exact_message(path, monkeypatch):
     monkeypatch.chdir(path.parent)
     with pytest.raises(DefinitionError) as info:
-        definitions.load_files([path.name])
+        definitions_loader.load_files([path.name])
     assert str(info.value) + "\n" == path.with_suffix(".err").read_text()
 
 
 # -- random mutations of the good files raise DefinitionError and nothing else -----------------------
 
-GOOD = [*definitions.builtin_files(), Path(__file__).parent / "data" / "short.toml"]
+GOOD = [*definitions_loader.builtin_files(), Path(__file__).parent / "data" / "short.toml"]
 VALUES = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=True),
                    st.text(max_size=30), st.lists(st.text(max_size=10), max_size=3),
                    st.dictionaries(st.sampled_from(["min", "max", "min_s", "max_s", "default", "x"]),
@@ -139,7 +139,7 @@ def test_mutations_only_ever_raise_definition_errors(data, tmp_path):
     target = tmp_path / "mutated.toml"
     target.write_text(text)
     try:
-        definitions.load_files([target])
+        definitions_loader.load_files([target])
     except DefinitionError as e:
         assert str(e) and all(line.startswith(str(target)) for line in str(e).splitlines())
 

@@ -13,10 +13,10 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audioguide import definitions
+from audioguide.definitions import loader as definitions_loader
 from audioguide.errors import DefinitionError
 
-LIBRARY = {p.name: tomllib.loads(p.read_text()) for p in definitions.builtin_files()}
+LIBRARY = {p.name: tomllib.loads(p.read_text()) for p in definitions_loader.builtin_files()}
 
 
 def _leaves(node, path=()):
@@ -57,7 +57,7 @@ def test_the_mutation_corpus_is_large_enough():
 
 @pytest.mark.parametrize("name, path, value", CASES, ids=[f"{n}:{_key(p)}" for n, p, _ in CASES])
 def test_a_value_of_the_wrong_kind_anywhere(tmp_path, name, path, value):
-    doc = tomllib.loads(definitions.builtin_files()[[p.name for p in definitions.builtin_files()].index(name)]
+    doc = tomllib.loads(definitions_loader.builtin_files()[[p.name for p in definitions_loader.builtin_files()].index(name)]
                         .read_text())
     parent = doc
     for part in path[:-1]:
@@ -66,7 +66,7 @@ def test_a_value_of_the_wrong_kind_anywhere(tmp_path, name, path, value):
     target = tmp_path / name
     target.write_text(tomli_w.dumps(doc))
     with pytest.raises(DefinitionError) as caught:
-        definitions.load_files([target])
+        definitions_loader.load_files([target])
     lines = str(caught.value).splitlines()
     assert lines and all(line.startswith(f"{target}") for line in lines), lines
     if path[-1] not in ("days",):  # the one key whose own message names its items
@@ -100,7 +100,7 @@ def test_files_no_one_should_write_are_refused_quickly(tmp_path, name):
     target.write_bytes(HOSTILE[name])
     start = time.monotonic()
     try:
-        definitions.load_files([target])
+        definitions_loader.load_files([target])
     except DefinitionError as e:
         lines = str(e).splitlines()
         assert lines and all(line.startswith(str(target)) for line in lines), lines
@@ -116,7 +116,7 @@ def test_what_is_not_a_file_is_refused_without_reading_it(tmp_path, kind):
     if kind == "fifo":
         os.mkfifo(target)
     with pytest.raises(DefinitionError, match="expected a definition file, found"):
-        definitions.load_files([target])
+        definitions_loader.load_files([target])
 
 
 @settings(max_examples=200, deadline=None)
@@ -125,6 +125,6 @@ def test_any_text_is_a_definition_or_definition_errors(tmp_path_factory, text):
     target = tmp_path_factory.mktemp("fuzz") / "any.toml"
     target.write_text(text, encoding="utf-8")
     try:
-        definitions.load_files([target])
+        definitions_loader.load_files([target])
     except DefinitionError as e:
         assert all(line.startswith(str(target)) for line in str(e).splitlines())

@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 from conftest import DATA, decode, ebur128, ffprobe, loudness_of, rms_db
 
-from audioguide import pipeline
 from audioguide.model import HOLD, SAMPLE_RATE, SOUND_KINDS, SPEECH
+from audioguide.pipeline import options as pipeline_options
+from audioguide.pipeline import routines as pipeline_routines
 from audioguide.publish import tags
 from audioguide.speech import EngineSpec
 
@@ -18,9 +19,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def short_build(tmp_path_factory, clip_cache):
     out = tmp_path_factory.mktemp("out")
-    options = pipeline.BuildOptions(length_s=120, output_dir=out, engine=EngineSpec("pyttsx3"),
+    options = pipeline_options.BuildOptions(length_s=120, output_dir=out, engine=EngineSpec("pyttsx3"),
                                     cache_dir=clip_cache, definition_paths=(DATA / "short.toml",))
-    return pipeline.build("short", options)
+    return pipeline_routines.build("short", options)
 
 
 def test_writes_one_mp3_with_a_stable_name_and_its_sidecars(short_build):
@@ -100,9 +101,9 @@ def test_tags_and_chapters_read_back(short_build):
 
 
 def test_a_rebuild_renders_nothing_and_gives_the_same_audio(short_build, clip_cache, tmp_path):
-    options = pipeline.BuildOptions(length_s=120, output_dir=tmp_path, engine=EngineSpec("pyttsx3"),
+    options = pipeline_options.BuildOptions(length_s=120, output_dir=tmp_path, engine=EngineSpec("pyttsx3"),
                                     cache_dir=clip_cache, definition_paths=(DATA / "short.toml",))
-    again = pipeline.build("short", options)
+    again = pipeline_routines.build("short", options)
     assert again.rendered_clips == 0
     assert again.timeline == short_build.timeline
     assert np.array_equal(decode(again.path), decode(short_build.path))
@@ -110,9 +111,9 @@ def test_a_rebuild_renders_nothing_and_gives_the_same_audio(short_build, clip_ca
 
 def test_a_short_builtin_session(tmp_path, clip_cache):
     # espeak-ng's built-in session needs at least 4.9 minutes (piper's: 4); 6 leaves room for other versions
-    options = pipeline.BuildOptions(length_s=6 * 60, output_dir=tmp_path, engine=EngineSpec("pyttsx3"),
+    options = pipeline_options.BuildOptions(length_s=6 * 60, output_dir=tmp_path, engine=EngineSpec("pyttsx3"),
                                     cache_dir=clip_cache)
-    result = pipeline.build("thoracic-mobility", options)
+    result = pipeline_routines.build("thoracic-mobility", options)
     assert result.path.name == "thoracic-mobility-6m.mp3"
     assert abs(len(decode(result.path)) / SAMPLE_RATE - 360) < 0.05
     titles = [t for t, _, _ in tags.chapters(result.path)]
@@ -129,10 +130,10 @@ def test_music_bed_in_stereo(tmp_path, clip_cache):
     music = tmp_path / "bed.ogg"
     subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "anoisesrc=color=pink:duration=20:seed=3",
                     "-af", "lowpass=3000", "-ac", "2", str(music)], check=True)
-    options = pipeline.BuildOptions(length_s=90, output_dir=tmp_path / "out", engine=EngineSpec("pyttsx3"),
+    options = pipeline_options.BuildOptions(length_s=90, output_dir=tmp_path / "out", engine=EngineSpec("pyttsx3"),
                                     cache_dir=clip_cache, definition_paths=(DATA / "short.toml",), music=music,
                                     stereo=True)
-    result = pipeline.build("short", options)
+    result = pipeline_routines.build("short", options)
     stream = ffprobe(result.path, "-show_streams")["streams"][0]
     assert stream["channels"] == 2
     integrated, peak = ebur128(result.path)
@@ -187,11 +188,11 @@ def test_sidecars_match_the_timeline(short_build):
                     reason="the neural extra is not installed")
 def test_the_plan_is_the_same_after_the_cache_is_cleared(tmp_path):
     from audioguide.speech import ClipCache
-    options = pipeline.BuildOptions(length_s=120, engine=EngineSpec("piper"), cache_dir=tmp_path / "cache",
+    options = pipeline_options.BuildOptions(length_s=120, engine=EngineSpec("piper"), cache_dir=tmp_path / "cache",
                                     definition_paths=(DATA / "short.toml",))
-    first, _ = pipeline.plan("short", options)
+    first, _ = pipeline_routines.plan("short", options)
     assert ClipCache(tmp_path / "cache").clear() > 0
-    again, _ = pipeline.plan("short", options)
+    again, _ = pipeline_routines.plan("short", options)
     assert again == first
 
 
@@ -201,9 +202,9 @@ def test_a_cold_build_renders_only_the_texts_its_session_says(tmp_path, engine, 
     from audioguide.speech import ClipCache, piper_available
     if engine == "piper" and not piper_available():
         pytest.skip("the neural extra is not installed")
-    options = pipeline.BuildOptions(length_s=minutes * 60, output_dir=tmp_path / "out", engine=EngineSpec(engine),
+    options = pipeline_options.BuildOptions(length_s=minutes * 60, output_dir=tmp_path / "out", engine=EngineSpec(engine),
                                     cache_dir=tmp_path / "cache")
-    result = pipeline.build("thoracic-mobility", options)
+    result = pipeline_routines.build("thoracic-mobility", options)
     said = set(result.timeline.texts())
     assert result.rendered_clips == ClipCache(tmp_path / "cache").info()[0]
     assert result.rendered_clips == len(said)
@@ -221,9 +222,9 @@ def test_beeps_sit_at_their_level_against_the_voice(short_build, tmp_path):
 
 
 def test_the_beep_level_can_be_changed(tmp_path, clip_cache):
-    options = pipeline.BuildOptions(length_s=120, output_dir=tmp_path / "out", engine=EngineSpec("pyttsx3"),
+    options = pipeline_options.BuildOptions(length_s=120, output_dir=tmp_path / "out", engine=EngineSpec("pyttsx3"),
                                     cache_dir=clip_cache, definition_paths=(DATA / "short.toml",), beep_level_db=-12)
-    result = pipeline.build("short", options)
+    result = pipeline_routines.build("short", options)
     audio, events = decode(result.path), result.timeline.events
     voice = loudness_of(audio, [(e.start, e.end) for e in events if e.kind == SPEECH], tmp_path)
     ticks = loudness_of(audio, [(e.start, e.end) for e in events if e.kind == "tick"], tmp_path)

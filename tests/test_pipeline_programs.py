@@ -10,9 +10,10 @@ from click.testing import CliRunner
 from conftest import decode, ffprobe
 from mutagen.id3 import ID3
 
-from audioguide import pipeline
 from audioguide.cli import cli
 from audioguide.errors import LengthError
+from audioguide.pipeline import options as pipeline_options
+from audioguide.pipeline import programs as pipeline_programs
 from audioguide.speech import EngineSpec
 from audioguide.web import page
 
@@ -79,15 +80,15 @@ def test_bad_day_ranges_are_usage_errors(days):
 
 def test_today_builds_or_finds_the_days_session(tmp_path):
     out = tmp_path / "out"
-    options = pipeline.BuildOptions(output_dir=out, engine=EngineSpec("tone"), cache_dir=tmp_path / "cache")
+    options = pipeline_options.BuildOptions(output_dir=out, engine=EngineSpec("tone"), cache_dir=tmp_path / "cache")
     start = dt.date(2026, 12, 1)
-    day, outcome = pipeline.today(PROGRAM, start, options, on=dt.date(2026, 12, 3))
+    day, outcome = pipeline_programs.today(PROGRAM, start, options, on=dt.date(2026, 12, 3))
     assert day == 3 and outcome.path == out / f"{PROGRAM}-day03.mp3" and outcome.path.exists()
-    day, again = pipeline.today(PROGRAM, start, options, on=dt.date(2026, 12, 3))
+    day, again = pipeline_programs.today(PROGRAM, start, options, on=dt.date(2026, 12, 3))
     assert again.up_to_date and again.path == outcome.path
-    assert pipeline.today(PROGRAM, start, options, on=dt.date(2026, 12, 6)) == (6, None)
+    assert pipeline_programs.today(PROGRAM, start, options, on=dt.date(2026, 12, 6)) == (6, None)
     with pytest.raises(LengthError, match="runs from 2026-12-01 to 2026-12-28; 2027-01-05 is not one of its days"):
-        pipeline.today(PROGRAM, start, options, on=dt.date(2027, 1, 5))
+        pipeline_programs.today(PROGRAM, start, options, on=dt.date(2027, 1, 5))
 
 
 def test_today_from_the_command_line(tmp_path):
@@ -104,8 +105,8 @@ def test_today_from_the_command_line(tmp_path):
 def test_a_three_day_slice_end_to_end(tmp_path, clip_cache):
     """espeak-ng, ffmpeg and mutagen for real: days 1-3 of the built-in program, its feed read by podcastparser."""
     out = tmp_path / "out"
-    options = pipeline.BuildOptions(output_dir=out, engine=EngineSpec("pyttsx3"), cache_dir=clip_cache)
-    _, outcomes = pipeline.build_program(PROGRAM, dt.date(2026, 12, 1), options, days=[1, 2, 3])
+    options = pipeline_options.BuildOptions(output_dir=out, engine=EngineSpec("pyttsx3"), cache_dir=clip_cache)
+    _, outcomes = pipeline_programs.build_program(PROGRAM, dt.date(2026, 12, 1), options, days=[1, 2, 3])
     assert [o.error for o in outcomes] == [None] * 3
     plans = [json.loads(o.result.plan_path.read_text()) for o in outcomes]
     assert [(p["session"]["day"], p["session"]["date"], p["session"]["episode"]) for p in plans] == [

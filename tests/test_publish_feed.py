@@ -12,7 +12,8 @@ import podcastparser
 import pytest
 from conftest import DATA
 
-from audioguide import pipeline
+from audioguide.pipeline import options as pipeline_options
+from audioguide.pipeline import routines as pipeline_routines
 from audioguide.publish import feed
 from audioguide.speech import EngineSpec
 from audioguide.web import page
@@ -25,9 +26,9 @@ BASE = "http://192.0.2.10:8000/"
 def folder(tmp_path_factory, clip_cache):
     out = tmp_path_factory.mktemp("feed")
     for minutes in (1.5, 2):
-        options = pipeline.BuildOptions(length_s=minutes * 60, output_dir=out, engine=EngineSpec("pyttsx3"),
+        options = pipeline_options.BuildOptions(length_s=minutes * 60, output_dir=out, engine=EngineSpec("pyttsx3"),
                                         cache_dir=clip_cache, definition_paths=(DATA / "short.toml",))
-        pipeline.build("short", options)
+        pipeline_routines.build("short", options)
     # a title that needs escaping and a file name that needs quoting
     odd = out / "odd name & more.mp3"
     for suffix in (".mp3", ".chapters.json", ".vtt", ".plan.json"):

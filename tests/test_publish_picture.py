@@ -10,7 +10,7 @@ NS = "{http://www.w3.org/2000/svg}"
 
 
 def test_the_picture_has_a_band_per_chapter_and_a_mark_per_event(library):
-    timeline = compiler.compile(library.routine("thoracic-mobility"), 600, FakeDurations())
+    timeline = compiler.compile_timeline(library.routine("thoracic-mobility"), 600, FakeDurations())
     root = ET.fromstring(picture.render(timeline))
     rects = root.iter(f"{NS}rect")
     classes = [r.get("class") for r in rects]
@@ -27,6 +27,6 @@ def test_the_picture_has_a_band_per_chapter_and_a_mark_per_event(library):
 def test_titles_are_escaped(library):
     from dataclasses import replace
     routine = replace(library.routine("thoracic-mobility"), title="Back & <neck>")
-    text = picture.render(compiler.compile(routine, 600, FakeDurations()))
+    text = picture.render(compiler.compile_timeline(routine, 600, FakeDurations()))
     assert "Back &amp; &lt;neck&gt;" in text
     ET.fromstring(text)

@@ -33,7 +33,7 @@ def _parse(text, sep):
 
 
 def _timeline(library):
-    return compiler.compile(library.routine("thoracic-mobility"), 600, FakeDurations())
+    return compiler.compile_timeline(library.routine("thoracic-mobility"), 600, FakeDurations())
 
 
 def test_vtt_and_srt_carry_every_cue_at_its_time(library):

@@ -4,11 +4,12 @@ import datetime as dt
 import os
 
 import pytest
-from conftest import fake_measure
+from conftest import fake_durations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from audioguide import compiler, definitions, schedule
+from audioguide import compiler, schedule
+from audioguide.definitions import loader as definitions_loader
 from audioguide.model import SAMPLE_RATE
 from audioguide.pipeline.programs import plan_sessions
 
@@ -17,7 +18,7 @@ START = dt.date(2026, 12, 1)  # a Tuesday
 
 @pytest.fixture(scope="module")
 def builtin():
-    return definitions.load_library(include_user=False).program("thoracic-four-weeks")
+    return definitions_loader.load_library(include_user=False).program("thoracic-four-weeks")
 
 
 def test_the_builtin_program_grows_from_two_exercises_to_the_whole_routine(builtin):
@@ -66,7 +67,7 @@ def test_rotate_order_turns_the_exercises_each_session(tmp_path):
     path = tmp_path / "p.toml"
     path.write_text('[programs.turns]\ntitle = "Turns"\nrotate_order = true\n'
                     '[[programs.turns.weeks]]\nweeks = 1\nroutine = "thoracic-mobility"\nminutes = 8\n')
-    program = definitions.load_library([path], include_user=False).program("turns")
+    program = definitions_loader.load_library([path], include_user=False).program("turns")
     orders = [[i.exercise.id for i in s.routine.items] for s in schedule.sessions(program, START)[:3]]
     assert orders[1] == orders[0][1:] + orders[0][:1] and orders[2] == orders[1][1:] + orders[1][:1]
     assert all(not i.optional for s in schedule.sessions(program, START) for i in s.routine.items)
@@ -103,12 +104,12 @@ def program_files(draw):
 def test_any_program_keeps_its_promises(tmp_path_factory, text, start):
     path = tmp_path_factory.mktemp("programs") / "random.toml"
     path.write_text(text)
-    program = definitions.load_library([path], include_user=False).program("random")
+    program = definitions_loader.load_library([path], include_user=False).program("random")
     days = schedule.calendar(program, start)
     for _, date, session in days:  # rest days are exactly the days not listed, and have no session
         assert (session is None) == (date.weekday() not in program.weekdays)
     found = [s for _, _, s in days if s is not None]
-    planned = plan_sessions(found, fake_measure)
+    planned = plan_sessions(found, fake_durations)
     for week in sorted({s.week for s in found}):
         series = [(s, planned[s.number]) for s in found if s.week == week]
         ok = [(s, f) for s, f in series if isinstance(f, compiler.Fitted)]

@@ -12,7 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from conftest import DATA
 
-from audioguide import pipeline
+from audioguide.pipeline import options as pipeline_options
+from audioguide.pipeline import routines as pipeline_routines
 from audioguide.speech import EngineSpec
 from audioguide.web import server
 
@@ -23,9 +24,9 @@ pytestmark = pytest.mark.slow
 def site(tmp_path_factory, clip_cache):
     root = tmp_path_factory.mktemp("site")
     out = root / "out"
-    options = pipeline.BuildOptions(length_s=90, output_dir=out, engine=EngineSpec("pyttsx3"), cache_dir=clip_cache,
+    options = pipeline_options.BuildOptions(length_s=90, output_dir=out, engine=EngineSpec("pyttsx3"), cache_dir=clip_cache,
                                     definition_paths=(DATA / "short.toml",))
-    pipeline.build("short", options)
+    pipeline_routines.build("short", options)
     (root / "secret.mp3").write_bytes(b"outside the folder")
     os.symlink(root / "secret.mp3", out / "link.mp3")
     (out / ".hidden.mp3").write_bytes(b"hidden")

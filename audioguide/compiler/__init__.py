@@ -1,12 +1,13 @@
 """The compiler: Routine + length + measured speech -> Timeline, exact to the sample. Pure: no I/O, no audio.
 
-compile() lays a routine out from the speech lengths it is given; plan() owns the loop that measures what the
-layouts need (through a function passed in) and compiles again until the plan rests on measured speech alone.
+compile_timeline() (fitting.py) lays a routine out from the speech lengths it is given; plan() (plan.py) owns the
+loop that measures what the layouts need (through a function passed in) and compiles again until the plan rests
+on measured speech alone.
 """
 
-from .fit import Fitted, compile
+from .fitting import Fitted, compile_timeline
 from .layout import Amounts, amounts
-from .plan import Measure, estimated_range, fit, length_range, plan, plan_many, plan_series
+from .plan import Measure, estimated_range, fit_routine, length_range, plan, plan_many, plan_series
 
-__all__ = ["Amounts", "Fitted", "Measure", "amounts", "compile", "estimated_range", "fit", "length_range", "plan",
-           "plan_many", "plan_series"]
+__all__ = ["Amounts", "Fitted", "Measure", "amounts", "compile_timeline", "estimated_range", "fit_routine", "length_range",
+           "plan", "plan_many", "plan_series"]

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..errors import LengthError, PlanError
 from ..model import Routine, Timeline
-from .fit import SEARCH_STEPS, Fitted, Layouts
+from .fitting import SEARCH_STEPS, Fitted, Layouts
 from .layout import amounts
 
 MAX_PASSES = 12
@@ -28,10 +28,10 @@ def plan(routine: Routine, length_s: float, measure: Measure, seed: int = 0) -> 
 
     Raises LengthError (from measured lengths, never from guesses) when the routine cannot fill length_s.
     """
-    return fit(routine, length_s, measure, seed).timeline
+    return fit_routine(routine, length_s, measure, seed).timeline
 
 
-def fit(routine: Routine, length_s: float, measure: Measure, seed: int = 0, rounds: int | None = None,
+def fit_routine(routine: Routine, length_s: float, measure: Measure, seed: int = 0, rounds: int | None = None,
         floor: float = 0.0) -> Fitted:
     """As plan(), with the rounds and level chosen; rounds and floor as Layouts.fit takes them."""
     outcome = plan_many(routine, [length_s], measure, seed, rounds, floor)[0]
@@ -70,7 +70,7 @@ def plan_series(steps: Sequence[tuple[Routine, float, int]], measure: Measure) -
     before: Fitted | None = None
     for routine, length_s, seed in steps:
         try:
-            fitted = fit(routine, length_s, measure, seed, rounds=before.rounds if before else None,
+            fitted = fit_routine(routine, length_s, measure, seed, rounds=before.rounds if before else None,
                          floor=_lowest_level_keeping(routine, before.level) if before else 0.0)
         except (LengthError, PlanError) as error:
             out.append(error)

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .. import definitions
-from ..definitions import starters
+from ..definitions import loader, starters
 from ..errors import DefinitionErrors, MissingToolError
 from ..model import EngineSpec, Routine
 from ..schedule import last_day
@@ -64,7 +63,7 @@ class VoiceChoice:
 
 def entries(definition_paths: tuple[Path, ...] = ()) -> tuple[list[Entry], list[str]]:
     """Every routine, exercise and program that can be used, by section and id, with the definitions' notices."""
-    library = definitions.load_library(list(definition_paths))
+    library = loader.load_library(list(definition_paths))
     found = [Entry(section, key, item.title, library.source(key, section), getattr(item, "description", "") or "",
                    getattr(item, "n_weeks", 0))
              for section in SECTIONS for key, item in sorted(getattr(library, section).items())]
@@ -73,7 +72,7 @@ def entries(definition_paths: tuple[Path, ...] = ()) -> tuple[list[Entry], list[
 
 def names(sections: tuple[str, ...], definition_paths: tuple[Path, ...] = ()) -> list[str]:
     """The ids in these sections (for shell completion)."""
-    library = definitions.load_library(list(definition_paths))
+    library = loader.load_library(list(definition_paths))
     return sorted(n for s in sections for n in getattr(library, s))
 
 
@@ -86,7 +85,7 @@ class Catalogue:
         self._voices: list[VoiceChoice] | None = None
 
     def routines(self, progress: Progress | None = None) -> list[RoutineChoice]:
-        library = definitions.load_library(list(self.options.definition_paths))
+        library = loader.load_library(list(self.options.definition_paths))
         out = []
         for routine in sorted(library.routines.values(), key=lambda r: r.title):
             low, high, estimated = self._range(routine, progress)
@@ -105,7 +104,7 @@ class Catalogue:
         return self._ranges[key]
 
     def programs(self) -> list[ProgramChoice]:
-        library = definitions.load_library(list(self.options.definition_paths))
+        library = loader.load_library(list(self.options.definition_paths))
         out = []
         for program in sorted(library.programs.values(), key=lambda p: p.title):
             minutes = [m for rules in program.weeks for m in (rules.first_minutes, rules.last_minutes)]
@@ -149,7 +148,7 @@ def engines(only: str | None = None) -> tuple[str, list[EngineVoices]]:
 def validate(paths: list[Path]) -> tuple[list[str], list[str], list[str]]:
     """Check definition files together: (the paths that are good, one line per mistake, notices)."""
     try:
-        library = definitions.load_files(list(paths))
+        library = loader.load_files(list(paths))
     except DefinitionErrors as e:
         bad = {err.path for err in e.errors}
         return [str(p) for p in paths if str(p) not in bad], [str(err) for err in e.errors], []

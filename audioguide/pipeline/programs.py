@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .. import __version__, compiler, definitions, times
+from .. import __version__, compiler, times
+from ..definitions import loader
 from ..errors import AudioguideError, LengthError, PlanError
 from ..model import Program
 from ..publish import cover, tags
@@ -132,7 +133,7 @@ def _stem(template: str | None, program: Program, session: Session) -> str:
 
 
 def _program(name: str, options: BuildOptions) -> tuple[Program, list[str]]:
-    library = definitions.load_library(list(options.definition_paths))
+    library = loader.load_library(list(options.definition_paths))
     return library.program(name), library.notices
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .. import definitions
+from ..definitions import loader
 from ..errors import PlanError, UnknownNameError, did_you_mean
 from ..schedule import last_day, sessions
 from . import naming, programs, routines
@@ -37,7 +37,7 @@ class BuildRequest:
 def targets(request: BuildRequest, options: BuildOptions = DEFAULTS) -> list[str]:
     """The file names the request makes, in order; what can be known before any work is refused here:
     an unknown routine or program (UnknownNameError), a day the program does not have or rests on (PlanError)."""
-    library = definitions.load_library(list(options.definition_paths))
+    library = loader.load_library(list(options.definition_paths))
     if request.is_program:
         assert request.start is not None
         if request.name not in library.programs:
@@ -51,11 +51,11 @@ def targets(request: BuildRequest, options: BuildOptions = DEFAULTS) -> list[str
         if request.days and len(request.days) == 1 and not chosen:
             raise PlanError(f"day {min(request.days)} of {program.id} is a rest day")
         return [f"{stem}.mp3" for stem in programs.stems(options.name, program, chosen)]
-    by_file = definitions.is_file_name(request.name) and not request.library_only
+    by_file = loader.is_file_name(request.name) and not request.library_only
     if not by_file and request.name not in library.routines:
         raise UnknownNameError(f"no routine {request.name!r}{did_you_mean(request.name, library.routines)}")
     routine = (library.routines[request.name] if request.name in library.routines
-               else definitions.find_routine(request.name, options.definition_paths)[0])
+               else loader.find_routine(request.name, options.definition_paths)[0])
     return [f"{stem}.mp3" for stem in routines.stems(routine.id, request.lengths(options), options.name)]
 
 

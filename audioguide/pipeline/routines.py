@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from .. import compiler, definitions, times
+from .. import compiler, times
 from ..definitions import describe as describing
+from ..definitions import loader
 from ..errors import MissingToolError, UnknownNameError, did_you_mean
 from ..model import Routine, Timeline
 from ..publish import cover, picture, sidecars, tags
@@ -37,7 +38,7 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
     naming.check(options.name or DEFAULT_NAME, naming.ROUTINE_FIELDS)
     if progress:
         progress("definitions", 0, 0)
-    routine, notices = definitions.find_routine(name, options.definition_paths)
+    routine, notices = loader.find_routine(name, options.definition_paths)
     today = dt.date.today()
     stems = _stems(routine.id, lengths_s, options.name, today)
     studio = Studio(options, progress, tuple(notices))
@@ -77,7 +78,7 @@ def _stems(routine_id: str, lengths_s: Sequence[float], template: str | None, to
 def plan(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> tuple[Timeline, list[str]]:
     """The timeline a build of the routine called name would have, with the definitions' notices."""
     check_tools(options.engine)
-    routine, notices = definitions.find_routine(name, options.definition_paths)
+    routine, notices = loader.find_routine(name, options.definition_paths)
     seed = options.seed if options.seed is not None else seed_of(routine.id)
     with Speaker(options.engine, ClipCache(options.cache_dir)) as speaker:
         return compiler.plan(routine, options.length_s, measure_with(speaker, progress), seed), notices
@@ -126,11 +127,11 @@ def facts(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None
 
 def _find(name: str, options: BuildOptions, progress: Progress | None):
     """(routine or exercise, its source, the library, (length range, estimated) or ())."""
-    if definitions.is_file_name(name):
-        found, library = definitions.find_in_file(Path(name), options.definition_paths)
-        routine = found if isinstance(found, Routine) else definitions.alone(found)
+    if loader.is_file_name(name):
+        found, library = loader.find_in_file(Path(name), options.definition_paths)
+        routine = found if isinstance(found, Routine) else loader.alone(found)
         return found, str(name), library, _span(routine, options, progress)
-    library = definitions.load_library(list(options.definition_paths))
+    library = loader.load_library(list(options.definition_paths))
     if name in library.routines:
         routine = library.routines[name]
         return routine, library.source(name, "routines"), library, _span(routine, options, progress)

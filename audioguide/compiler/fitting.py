@@ -75,7 +75,7 @@ class Layouts:
         return _fit(self, target, _configs(self.routine), floor)
 
 
-def compile(routine: Routine, length_s: float, durations: Mapping[str, int], seed: int = 0) -> Timeline:
+def compile_timeline(routine: Routine, length_s: float, durations: Mapping[str, int], seed: int = 0) -> Timeline:
     """Lay the routine out to last exactly length_s seconds.
 
     durations maps each spoken text to its clip length in samples; texts missing from it are estimated
