@@ -9,25 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DefinitionError, did_you_mean
-from ..model import (
-    COUNT_MODES,
-    DEFAULT_REST_S,
-    DEFAULT_ROUND_CUE,
-    DEFAULT_SET_REST_S,
-    DEFAULT_SIDE_CUE,
-    DEFAULT_SIDE_NAMES,
-    DEFAULT_START_CUE,
-    DEFAULT_SWITCH_CUE,
-    DEFAULT_TRANSITION,
-    PHASE_BEEPS,
-    SIDE_MODES,
-    Exercise,
-    Item,
-    Phase,
-    Range,
-    Reminder,
-    Routine,
-)
+from ..model import (COUNT_MODES, DEFAULT_REST_S, DEFAULT_ROUND_CUE, DEFAULT_SET_REST_S, DEFAULT_SIDE_CUE,
+                     DEFAULT_SIDE_NAMES, DEFAULT_START_CUE, DEFAULT_SWITCH_CUE, DEFAULT_TRANSITION, PHASE_BEEPS,
+                     SIDE_MODES, Exercise, Item, Phase, Range, Reminder, Routine)
 from ..times import MAX_SESSION_S
 from .bounds import longest_estimate_s, reminder_misfit, speaks
 from .where import find_line, join, kind, plain, quoted
