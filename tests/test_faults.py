@@ -127,23 +127,28 @@ def _limited(size: int):
     return limit
 
 
+def _contents(folder):
+    """Every file under folder (the page's modules in page/ too) with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
 def test_a_full_disk_is_one_line_and_leaves_earlier_sessions_alone(tmp_path):
     out = tmp_path / "out"
     done = subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "3", "-o", str(out),
                            "--engine", "tone", "--cache-dir", str(tmp_path / "c"), "--feed"], capture_output=True)
     assert done.returncode == 0
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = _contents(out)
     full = subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "4", "-o", str(out),
                            "--engine", "tone", "--cache-dir", str(tmp_path / "c")], capture_output=True, text=True,
                           preexec_fn=_limited(300_000))  # the speech is cached: the MP3 is what does not fit
     assert full.returncode == 1 and full.stderr.count("\n") == 1, full.stderr
     assert full.stderr.startswith("Error: ") and "desk-reset-4m.mp3" in full.stderr
     assert ".audioguide-" not in full.stderr and "Traceback" not in full.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing partial, nothing else touched
+    assert _contents(out) == before  # nothing partial, nothing else touched
     feed = subprocess.run([sys.executable, "-m", "audioguide", "feed", "-o", str(out)], capture_output=True, text=True,
                           preexec_fn=_limited(2_000))
     assert feed.returncode == 1 and feed.stderr.startswith("Error: cannot write ") and "Traceback" not in feed.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _contents(out) == before
 
 
 @pytest.fixture
@@ -193,12 +198,12 @@ def test_a_full_output_disk_keeps_the_sessions_it_has(tmp_path, tiny_disk):
     first = subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "3", "-o", str(out),
                             "--engine", "tone", "--cache-dir", str(tmp_path / "c")], capture_output=True, text=True)
     assert first.returncode == 0, first.stderr
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = _contents(out)
     full = subprocess.run([sys.executable, "-m", "audioguide", "build", "thoracic-mobility", "-m", "10", "-o", str(out),
                            "--engine", "tone", "--cache-dir", str(tmp_path / "c")], capture_output=True, text=True)
     assert full.returncode == 1 and full.stderr.count("\n") == 1 and full.stderr.startswith("Error: "), full.stderr
     assert "thoracic-mobility-10m.mp3" in full.stderr and ".audioguide-" not in full.stderr
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _contents(out) == before
 
 
 def test_two_builds_of_one_session_at_once(tmp_path):

@@ -49,7 +49,8 @@ def test_the_wheel_carries_license_data_and_an_spdx_expression(dist):
         metadata = z.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert any(n.endswith("licenses/LICENSE") for n in names)
     assert "License-Expression: MIT" in metadata and "Project-URL: " in metadata
-    assert any(n.endswith("library/thoracic.toml") for n in names) and any(n.endswith("static/app.js") for n in names)
+    assert any(n.endswith("library/thoracic.toml") for n in names) and all(
+        any(n.endswith(f"static/{f}") for n in names) for f in ("index.html", "sw.js", "page/app.js", "page/constants.js"))
 
 
 def _as_user() -> list[str]:
