@@ -75,12 +75,4 @@ def serve_command(output_dir, host, port, token, title, engine, voice, rate, cac
             segno.make(listening.page_url, error="m").terminal(out=sys.stdout, compact=True)
         sys.stdout.flush()
 
-    server.serve(output_dir, host, port, title, ready, options, token or secrets.token_urlsafe(12), _flushed(warning))
-
-
-def _flushed(say):
-    """say, then flush stderr: a server's warnings must not wait in a buffer."""
-    def said(line: str) -> None:
-        say(line)
-        sys.stderr.flush()
-    return said
+    server.serve(output_dir, host, port, title, ready, options, token or secrets.token_urlsafe(12), warning)

@@ -104,10 +104,10 @@ def alone(exercise: Exercise) -> Routine:
                    rounds=Range(1, 1, ALONE_ROUNDS), source=exercise.source)
 
 
-def find_routine(name: str, paths: tuple[Path, ...] = ()) -> tuple[Routine, list[str]]:
-    """The routine called name, or the one routine (or one exercise, as a routine of its own) in the file name
-    points to; with load notices."""
-    if is_file_name(name):
+def find_routine(name: str, paths: tuple[Path, ...] = (), by_file: bool = True) -> tuple[Routine, list[str]]:
+    """The routine called name, or (by_file) the one routine (or one exercise, as a routine of its own) in the
+    file name points to; with load notices. Without by_file, name is an id and never read as a path."""
+    if by_file and is_file_name(name):
         found, library = find_in_file(Path(name), paths)
         return (found if isinstance(found, Routine) else alone(found)), library.notices
     library = load_library(list(paths))

@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from ..speech.engines import EngineVoices
 
 SECTIONS = ("routines", "exercises", "programs")
-STARTER_KINDS = starters.KINDS
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,9 +35,9 @@ class Folder:
                 self.warn(f"skipped {line}")
         return found
 
-    def heading(self, found: list[Episode] | None = None) -> tuple[str, str]:
+    def heading(self) -> tuple[str, str]:
         """The folder's title and description (a program's own, when it holds one program's sessions)."""
-        return heading(self.episodes() if found is None else found, self.title)
+        return heading(self.episodes(), self.title)
 
     def listing(self, found: list[Episode] | None = None) -> dict:
         """The sessions as the page draws them: groups (a program's days, a routine's sessions), newest first."""

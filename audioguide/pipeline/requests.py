@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from ..definitions import loader
 from ..errors import PlanError, UnknownNameError, did_you_mean
 from ..schedule import last_day, sessions
-from . import naming, programs, routines
+from . import programs, routines
 from .options import DEFAULTS, BuildOptions, Outcome, Progress
 
 
@@ -51,27 +51,21 @@ def targets(request: BuildRequest, options: BuildOptions = DEFAULTS) -> list[str
         if request.days and len(request.days) == 1 and not chosen:
             raise PlanError(f"day {min(request.days)} of {program.id} is a rest day")
         return [f"{stem}.mp3" for stem in programs.stems(options.name, program, chosen)]
-    by_file = loader.is_file_name(request.name) and not request.library_only
-    if not by_file and request.name not in library.routines:
+    if not request.library_only and loader.is_file_name(request.name):
+        routine = loader.find_routine(request.name, options.definition_paths)[0]
+    elif request.name in library.routines:
+        routine = library.routines[request.name]
+    else:
         raise UnknownNameError(f"no routine {request.name!r}{did_you_mean(request.name, library.routines)}")
-    routine = (library.routines[request.name] if request.name in library.routines
-               else loader.find_routine(request.name, options.definition_paths)[0])
     return [f"{stem}.mp3" for stem in routines.stems(routine.id, request.lengths(options), options.name)]
 
 
 def build(request: BuildRequest, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> list[Outcome]:
     """Make what the request asks for: one Outcome per session, built, up to date, or failed with its error."""
-    if request.library_only:
-        targets(request, options)  # an id the library does not have is refused, not read as a file
-    if request.is_program:
+    if request.is_program:  # a program is always the library's: its name is never read as a path
         assert request.start is not None
         _, outcomes = programs.build_program(request.name, request.start, options, request.days, request.through,
                                              progress)
         return outcomes
-    return routines.build_many(request.name, request.lengths(options), options, progress)
-
-
-def check_name(template: str | None, program: bool) -> None:
-    """A usage mistake in a --name template, said before any work (PlanError is for plans)."""
-    if template:
-        naming.check(template, naming.PROGRAM_FIELDS if program else naming.ROUTINE_FIELDS)
+    return routines.build_many(request.name, request.lengths(options), options, progress,
+                               by_file=not request.library_only)

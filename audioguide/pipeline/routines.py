@@ -32,13 +32,14 @@ def build(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None
 
 
 def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DEFAULTS,
-               progress: Progress | None = None) -> list[Outcome]:
+               progress: Progress | None = None, by_file: bool = True) -> list[Outcome]:
     """Build the routine at several lengths in one go: every distinct text is measured and rendered once, in
-    worker processes; a length that fails does not stop the others."""
+    worker processes; a length that fails does not stop the others. Without by_file, name is the library's id,
+    never a file's path."""
     naming.check(options.name or DEFAULT_NAME, naming.ROUTINE_FIELDS)
     if progress:
         progress("definitions", 0, 0)
-    routine, notices = loader.find_routine(name, options.definition_paths)
+    routine, notices = loader.find_routine(name, options.definition_paths, by_file)
     today = dt.date.today()
     stems = _stems(routine.id, lengths_s, options.name, today)
     studio = Studio(options, progress, tuple(notices))
