@@ -142,6 +142,38 @@ def test_a_session_named_with_url_characters_plays_and_keeps(site, phone):
 
 
 @needs_chromium
+def test_the_list_refreshed_while_a_session_plays_keeps_it_playing(site, phone):
+    """The page re-reads the sessions (the service worker taking control, a session made): the card playing keeps
+    its player and its place."""
+    from click.testing import CliRunner
+
+    from audioguide.cli import cli
+    folder, url = site
+    for minutes in ("3", "4"):
+        made = CliRunner().invoke(cli, ["build", "desk-reset", "-m", minutes, "--engine", "tone", "-o", str(folder)])
+        assert made.exit_code == 0, made.output
+    page = phone.new_page()
+    page.goto(url + f"?token={TOKEN}")
+    audio = ("[...document.querySelectorAll('article.session')].find(a => a.dataset.file === 'desk-reset-3m.mp3')"
+             ".querySelector('audio')")
+    page.wait_for_selector("article.session[data-file='desk-reset-3m.mp3']")
+    page.evaluate(f"{audio}.play()")
+    page.wait_for_function(f"{audio}.currentTime > 0.3", timeout=15000)
+    page.evaluate(f"window.__playing = {audio}")
+    (folder / "desk-reset-4m.mp3").unlink()  # the other session goes: the list changes around the one playing
+    page.evaluate("""async () => {
+        const { render } = await import('./page/player.js');
+        const groups = (await (await fetch('api/sessions')).json()).groups;
+        render(groups, () => []);
+    }""")
+    kept = page.evaluate(f"""(() => {{ const a = {audio};
+        return {{same: a === window.__playing, paused: a.paused, at: a.currentTime,
+                 others: document.querySelectorAll('article.session').length}}; }})()""")
+    assert kept["same"] and not kept["paused"] and kept["at"] > 0.3, kept
+    page.wait_for_function(f"{audio}.currentTime > {kept['at']} + 0.3", timeout=15000)
+
+
+@needs_chromium
 def test_subscribing_at_phone_width(site, phone):
     _, url = site
     page = phone.new_page()

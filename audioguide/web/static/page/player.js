@@ -6,17 +6,18 @@ import { chapterAt, clock, href, jumpTarget } from "./format.js";
 
 let active = null;  // the session whose player plays now: { session, audio }
 
+/** Shows the sessions. A card whose session is unchanged is kept as it is (its player goes on playing, its
+ * position and offline box stay); only new or changed sessions get a new card. */
 export function render(groups, extras) {
   const root = byId("sessions");
-  root.replaceChildren();
+  const shown = new Map([...root.querySelectorAll("article.session")].map((node) => [node.dataset.key, node]));
+  const reuse = (s) => shown.get(JSON.stringify(s)) || card(s, extras);
   if (!groups.length) {
-    root.append(el("p", { class: "note" }, "No sessions yet: make one above, or run audioguide build."));
+    root.replaceChildren(el("p", { class: "note" }, "No sessions yet: make one above, or run audioguide build."));
     return;
   }
-  for (const group of groups) {
-    root.append(el("section", { class: "group", "aria-label": group.title },
-      el("h2", {}, group.title), group.sessions.map((s) => card(s, extras))));
-  }
+  root.replaceChildren(...groups.map((group) => el("section", { class: "group", "aria-label": group.title },
+    el("h2", {}, group.title), group.sessions.map(reuse))));
 }
 
 /** extras(session, node) gives the card's actions (keep offline, delete). */
@@ -31,7 +32,8 @@ function card(session, extras) {
   const items = session.chapters.map((c) => el("li", {}, el("button", { type: "button", dataset: { seek: c.start_s },
     on: { click: seek(c.start_s) } }, el("span", { class: "at" }, clock(c.start_s)), el("span", {}, c.title))));
   const actions = el("div", { class: "row actions" });
-  const node = el("article", { class: "card session", id: "session-" + session.file, dataset: { file: session.file } },
+  const node = el("article", { class: "card session", id: "session-" + session.file,
+                                    dataset: { file: session.file, key: JSON.stringify(session) } },
     el("h3", {}, session.title),
     el("p", { class: "meta" }, clock(session.duration_s) + " · " + session.date),
     audio,
