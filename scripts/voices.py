@@ -21,6 +21,7 @@ so that nothing is tuned on the texts it is judged by.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -31,7 +32,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from clarity import cue_texts, cues_heard, heard, music_bed, recall, sentences, words  # noqa: E402
+from clarity import babble, cue_texts, cues_heard, heard, music_bed, pink_noise, recall, sentences, words  # noqa: E402
 from conftest import decode, loudness_of  # noqa: E402
 
 from audioguide import defaults, speech  # noqa: E402
@@ -50,7 +51,13 @@ CANDIDATES = ["piper:joe", "pyttsx3:gmw/en-us+klatt2@160", "pyttsx3:gmw/en-us+kl
 RATES = [160, 140, 125, 110, 100, 90]
 MUSIC_LEVELS = [-12.0, -18.0, -24.0]
 MUSIC_DUCKS = [0.0, 8.0, 15.0, 22.0]
-SECTIONS = ("engines", "worst", "rates", "music", "levels", "noise")
+SECTIONS = ("gym", "engines", "worst", "rates", "music", "levels", "noise")
+# In noise: every Kokoro voice of the default language (US and British English) and piper's joe.
+GYM_VOICES = [f"kokoro:{v}" for v in ("af_heart af_alloy af_aoede af_bella af_jessica af_kore af_nicole af_nova "
+                                       "af_river af_sarah af_sky am_adam am_echo am_eric am_fenrir am_liam am_michael "
+                                       "am_onyx am_puck am_santa bf_alice bf_emma bf_isabella bf_lily bm_daniel "
+                                       "bm_fable bm_george bm_lewis").split()] + ["piper:joe"]
+CONDITIONS = (("quiet", None, 0.0), ("pink 0 dB", "pink", 0.0), ("babble 6 dB", "babble", 6.0))
 
 
 def parse(candidate: str) -> speech.EngineSpec:
@@ -64,6 +71,28 @@ def scores(spec: speech.EngineSpec, texts: list[str], cache: Path) -> dict[str, 
     with speech.Speaker(spec, speech.ClipCache(cache)) as speaker:
         clips = speaker.clips(texts)
     return {t: recall(t, heard(clips[t])) for t in texts}
+
+
+def gym(voices: list[str], outside: list[str], cache: Path, judge: str) -> list[str]:
+    """Each voice on the outside sentences in quiet, in pink noise at 0 dB and in six-talker babble at 6 dB SNR."""
+    beds = {"pink": pink_noise(), "babble": babble(cache)}
+    rows = ["| voice | gender | " + " | ".join(name for name, _, _ in CONDITIONS) + " | worst in babble |",
+            "|---|---|" + "---|" * len(CONDITIONS) + "---|"]
+    for candidate in voices:
+        spec = parse(candidate)
+        with speech.Speaker(spec, speech.ClipCache(cache)) as speaker:
+            clips = speaker.clips(outside)
+        means, worst_babble = [], (1.0, "")
+        for _, bed, snr in CONDITIONS:
+            got = {t: recall(t, heard(clips[t], beds[bed] if bed else None, snr, judge)) for t in outside}
+            means.append(np.mean(list(got.values())))
+            if bed == "babble":
+                worst_babble = min((v, t) for t, v in got.items())
+        gender = {"f": "female", "m": "male"}.get(spec.voice[1], "male") if spec.name == "kokoro" else "male"
+        rows.append(f"| {spec.name}:{spec.voice} | {gender} | " + " | ".join(f"{m:.3f}" for m in means)
+                    + f" | {worst_babble[0]:.2f} {worst_babble[1]} |")
+        print(rows[-1], flush=True)
+    return rows
 
 
 def engines(candidates: list[str], library: list[str], outside: list[str], cache: Path) -> list[str]:
@@ -179,6 +208,8 @@ def main() -> None:
     parser.add_argument("candidates", nargs="*", default=CANDIDATES)
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"sections to measure: {', '.join(SECTIONS)}")
     parser.add_argument("--write", type=Path, default=None, help="write the report to this markdown file")
+    parser.add_argument("--judge", default="base", help="the Whisper model that listens: base or tiny.en")
+    parser.add_argument("--voices", default=",".join(GYM_VOICES), help="the voices the gym section measures")
     args = parser.parse_args()
     only = [s for s in args.only.split(",") if s]
     library = cue_texts(definitions_loader.load_library(include_user=False).routine("thoracic-mobility"))
@@ -188,7 +219,10 @@ def main() -> None:
              f"{len(outside)} outside sentences.", ""]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        cache = work / "cache"
+        cache = Path(os.environ.get("AUDIOGUIDE_VOICES_CACHE") or work / "cache")
+        if "gym" in only:
+            parts += [f"## In noise (word recall, Whisper {args.judge})", "",
+                      *gym(args.voices.split(","), outside, cache, args.judge), ""]
         if "engines" in only:
             parts += ["## Engines and voices (word recall)", "", *engines(args.candidates, library, outside, cache), ""]
         if "worst" in only:

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 
 from audioguide.definitions import loader as definitions_loader
 from audioguide.model import SAMPLE_RATE
-from audioguide.speech import engines
+from audioguide.speech import engines, kokoro
 
 DATA = Path(__file__).parent / "data"
 
@@ -42,9 +42,10 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _no_real_voices_in_quick_tests(request, monkeypatch):
-    """A quick test that reaches for espeak-ng or piper fails as it would on a machine without them."""
+    """A quick test that reaches for espeak-ng, piper or Kokoro fails as it would on a machine without them."""
     if request.node.get_closest_marker("slow"):
         return
+    monkeypatch.setattr(kokoro, "available", lambda: False)
     monkeypatch.setattr(engines, "ESPEAK_LIBS", ("libaudioguide-quick-tests-have-no-espeak.so",))
     monkeypatch.setattr(engines, "piper_available", lambda: False)
 

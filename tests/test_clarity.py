@@ -1,19 +1,31 @@
-"""Is the speech understandable? An independent recogniser (pocketsphinx) transcribes rendered cues."""
+"""Is the speech understandable where people exercise? An independent recogniser (Whisper tiny.en, tests/clarity.py)
+transcribes rendered cues in quiet, in pink noise and in the babble of six talkers; the figures of docs/voices.md
+come from the same judge's base model over every voice (scripts/voices)."""
 
 import numpy as np
 import pytest
-from clarity import cue_texts, cues_heard, heard, music_bed, numbers_heard, recall, sentences, transcribe
+from clarity import babble, cue_texts, cues_heard, heard, music_bed, numbers_heard, pink_noise, recall, sentences
 
 from audioguide import speech
 from audioguide.definitions import loader as definitions_loader
 from audioguide.model import SAMPLE_RATE
 from audioguide.pipeline import options as pipeline_options
 from audioguide.pipeline import routines as pipeline_routines
+from audioguide.speech import kokoro
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not kokoro.available(), reason="Kokoro is not installed (scripts/setup installs it)")]
+
+DEFAULT = speech.EngineSpec("kokoro")
+# Floors under the default voice's measured recall with tiny.en on this sample (docs/voices.md), not the goals:
+# the goals are measured with the base model over all the sentences by scripts/voices.
+PINK_FLOOR = 0.9
+BABBLE_FLOOR = 0.8
 
 
-OUTSIDE_FLOOR = 0.75
+@pytest.fixture(scope="module")
+def noise(clip_cache):
+    return {"pink": pink_noise(), "babble": babble(clip_cache)}
 
 
 @pytest.fixture(scope="module")
@@ -21,45 +33,49 @@ def texts():
     return cue_texts(definitions_loader.load_library(include_user=False).routine("thoracic-mobility"))
 
 
-def _mean_recall(spec, texts, cache):
-    clips = speech.Speaker(spec, speech.ClipCache(cache)).clips(texts)
-    return float(np.mean([recall(t, transcribe(clips[t])) for t in texts]))
+def _clips(spec, texts, cache):
+    with speech.Speaker(spec, speech.ClipCache(cache)) as speaker:
+        return speaker.clips(texts)
 
 
-def test_the_recogniser_is_a_fair_judge():
+def test_the_recogniser_is_a_fair_judge(noise):
+    """Silence, and noise alone, give it nothing of a cue (Whisper invents words on near-silence); numbers it
+    writes as digits count as the words said."""
     silence = np.zeros(SAMPLE_RATE, dtype=np.int16)
-    assert recall("Lift your arms off the wall.", transcribe(silence)) < 0.2
+    for bed, snr in ((None, 0.0), (noise["pink"], -20.0), (noise["babble"], -20.0)):
+        assert recall("Lift your arms off the wall.", heard(silence + 300, bed, snr)) < 0.2
     assert recall("lift your arms", "lift your arms") == 1.0 and recall("a b", "b") == 0.5
+    assert recall("Hold for five seconds.", "Hold for 5 seconds") == 1.0
 
 
 @pytest.fixture(scope="module")
-def built_ins_heard(clip_cache) -> dict[str, float]:
+def built_ins_heard(clip_cache, noise) -> dict[str, float]:
     """Every cue, tip and intro of the built-in routines and programs said by the default voice, and the share
-    of its words the recogniser hears (rendered and heard once for the tests that need them)."""
+    of its words the recogniser hears in six-talker babble at 6 dB SNR (rendered and heard once)."""
     texts = _built_in_texts()
-    clips = speech.Speaker(speech.EngineSpec("piper"), speech.ClipCache(clip_cache)).clips(texts)
-    return {t: recall(t, heard(clips[t])) for t in texts}
+    clips = _clips(DEFAULT, texts, clip_cache)
+    return {t: recall(t, heard(clips[t], noise["babble"], 6.0)) for t in texts}
 
 
-@pytest.mark.skipif(not speech.piper_available(), reason="the neural extra is not installed")
-def test_the_neural_voice_is_understood(texts, built_ins_heard):
+def test_the_default_voice_is_understood_in_babble(texts, built_ins_heard):
     assert len(texts) >= 40
-    assert float(np.mean([built_ins_heard[t] for t in texts])) >= 0.6
+    assert float(np.mean([built_ins_heard[t] for t in texts])) >= BABBLE_FLOOR
 
 
-def test_the_espeak_default_is_understood_at_least_somewhat(texts, clip_cache):
-    # espeak-ng scores far lower with this recogniser (0.40 with the default klatt2 variant, 0.18 with the plain
-    # voice, see docs/voices.md); the floor catches a broken voice, variant or rate.
-    assert _mean_recall(speech.EngineSpec("pyttsx3"), texts[:20], clip_cache) >= 0.25
+def test_the_fallback_voices_are_understood_in_quiet(texts, clip_cache):
+    """piper (the voice when Kokoro's files are missing) and espeak-ng (when no neural voice is installed): the
+    floors sit under their measured recall in quiet (docs/voices.md) and catch a broken voice, variant or rate."""
+    for spec, floor in ((speech.EngineSpec("piper"), 0.8), (speech.EngineSpec("pyttsx3"), 0.5)):
+        clips = _clips(spec, texts[:12], clip_cache)
+        assert float(np.mean([recall(t, heard(clips[t])) for t in texts[:12]])) >= floor, spec
 
 
-@pytest.mark.skipif(not speech.piper_available(), reason="the neural extra is not installed")
 def test_the_finished_mp3_still_says_what_the_plan_says(tmp_path, clip_cache):
     """Cut each planned cue out of the decoded MP3 and let the recogniser listen: the cues are there, at
     their planned times, and still understandable after levelling, limiting and MP3 encoding."""
     from conftest import DATA, decode
 
-    options = pipeline_options.BuildOptions(length_s=120, output_dir=tmp_path, engine=speech.EngineSpec("piper"),
+    options = pipeline_options.BuildOptions(length_s=120, output_dir=tmp_path, engine=DEFAULT,
                                     cache_dir=clip_cache, definition_paths=(DATA / "short.toml",))
     result = pipeline_routines.build("short", options)
     got = cues_heard(decode(result.path), result.timeline.events)
@@ -67,11 +83,9 @@ def test_the_finished_mp3_still_says_what_the_plan_says(tmp_path, clip_cache):
     assert len(got) >= 5 and float(np.mean([score for _, score in got])) >= 0.5, got
 
 
-@pytest.mark.skipif(not speech.piper_available(), reason="the neural extra is not installed")
 def test_a_spoken_countdown_is_heard_in_the_mp3(tmp_path, clip_cache):
-    """countdown = "spoken": listening for the count's numbers (one to three), the recogniser hears three, two,
-    one in that order at the end of each hold in the finished MP3. (With its full language model it hears lone
-    number words badly: "Two." alone is "ten" at any rate; among one to ten, "One." is sometimes "five".)"""
+    """countdown = "spoken": the recogniser hears three, two, one in that order at the end of each hold in the
+    finished MP3, each number on its own second (Kokoro runs "Three. Two. One." said as one text into 1.6 s)."""
     from conftest import decode
 
     from audioguide.model import HOLD
@@ -80,43 +94,45 @@ def test_a_spoken_countdown_is_heard_in_the_mp3(tmp_path, clip_cache):
                        '[[exercises.plank.phases]]\ncue = "Hold a plank."\nhold = 8\ncountdown = "spoken"\n'
                        'release = "And rest."\n'
                        '[routines.plank-only]\ntitle = "Plank only"\nitems = [{ exercise = "plank" }]\n')
-    options = pipeline_options.BuildOptions(length_s=45, output_dir=tmp_path / "out", engine=speech.EngineSpec("piper"),
+    options = pipeline_options.BuildOptions(length_s=45, output_dir=tmp_path / "out", engine=DEFAULT,
                                     cache_dir=clip_cache, definition_paths=(routine,))
     result = pipeline_routines.build("plank-only", options)
     audio = decode(result.path)
     for hold in (e for e in result.timeline.events if e.kind == HOLD):
         numbers = [e for e in result.timeline.events if e.kind == "speech" and hold.start < e.start < hold.end]
         assert [e.text for e in numbers] == ["Three.", "Two.", "One."]
+        assert [round((hold.end - e.start) / SAMPLE_RATE) for e in numbers] == [3, 2, 1]
         stretch = audio[numbers[0].start - SAMPLE_RATE // 10:numbers[-1].end + SAMPLE_RATE // 10]
         got = iter(numbers_heard((np.clip(stretch, -1, 1) * 32767).astype(np.int16), up_to=3))
         assert all(number in got for number in ("three", "two", "one"))  # in this order, among what is heard
 
 
-@pytest.mark.skipif(not speech.piper_available(), reason="the neural extra is not installed")
-def test_the_default_voice_is_understood_on_sentences_outside_the_library(clip_cache):
-    """Every other sentence of tests/data/clarity-sentences.txt, which the library and the lexicon were not tuned
-    on, rendered by the default voice. Piper renders with its noise at 0, so the score repeats on one machine;
-    the floor sits under the measured mean (docs/voices.md) by the spread seen between rates."""
+def test_the_default_voice_is_understood_in_noise_on_sentences_outside_the_library(clip_cache, noise):
+    """Every other sentence of tests/data/clarity-sentences.txt, which the library was not tuned on, by the
+    default voice in pink noise at 0 dB and in babble at 6 dB SNR. Kokoro renders the same samples every time,
+    so the score repeats on one machine; the floors sit under the measured means (docs/voices.md)."""
     sample = sentences()[::2]
-    assert len(sample) >= 25
-    assert _mean_recall(speech.EngineSpec("piper"), sample, clip_cache) >= OUTSIDE_FLOOR
+    assert len(sample) >= 30
+    clips = _clips(DEFAULT, sample, clip_cache)
+    for bed, snr, floor in (("pink", 0.0, PINK_FLOOR), ("babble", 6.0, BABBLE_FLOOR)):
+        got = float(np.mean([recall(t, heard(clips[t], noise[bed], snr)) for t in sample]))
+        assert got >= floor, (bed, got)
 
 
-@pytest.mark.skipif(not speech.piper_available(), reason="the neural extra is not installed")
 def test_cues_under_the_default_music_bed_keep_nine_tenths_of_their_recall(tmp_path, clip_cache):
     """The same session built dry and with a music bed at the default level and ducking; each cue cut out of
     the decoded MP3 at its planned place. With the music kept at full level under speech (duck 0) the recall
     falls well below 0.9 of the dry build's (0.81 at -18 dB, docs/voices.md), so this holds the ducking."""
     from conftest import decode
 
-    base = {"length_s": 360, "engine": speech.EngineSpec("piper"), "cache_dir": clip_cache}
+    base = {"length_s": 240, "engine": DEFAULT, "cache_dir": clip_cache}
     dry = pipeline_routines.build("thoracic-mobility", pipeline_options.BuildOptions(output_dir=tmp_path / "dry", **base))
     wet = pipeline_routines.build("thoracic-mobility", pipeline_options.BuildOptions(output_dir=tmp_path / "wet",
                                                                     music=music_bed(tmp_path / "bed.wav"), **base))
     assert [e.text for e in dry.timeline.events] == [e.text for e in wet.timeline.events]
     dry_scores = cues_heard(decode(dry.path), dry.timeline.events)
     wet_scores = cues_heard(decode(wet.path), wet.timeline.events)
-    assert len(dry_scores) >= 30
+    assert len(dry_scores) >= 20
     ratio = np.mean([s for _, s in wet_scores]) / np.mean([s for _, s in dry_scores])
     assert ratio >= 0.9, ratio
 
@@ -128,9 +144,8 @@ def _built_in_texts() -> list[str]:
     return list(dict.fromkeys(texts))
 
 
-@pytest.mark.skipif(not speech.piper_available(), reason="the neural extra is not installed")
-def test_no_built_in_cue_is_heard_under_half(built_ins_heard):
-    """Every cue, tip and intro of the built-in routines and programs, by the default voice: none loses more
-    than half its words to the recogniser (the worst were rephrased by this measure, docs/voices.md)."""
+def test_no_built_in_cue_is_heard_under_seven_tenths_in_babble(built_ins_heard):
+    """Every cue, tip and intro of the built-in routines and programs, by the default voice in babble at 6 dB:
+    none loses more than three words in ten to the recogniser (docs/voices.md, the worst cues)."""
     assert len(built_ins_heard) >= 60
-    assert not {t: round(r, 2) for t, r in built_ins_heard.items() if r < 0.5}
+    assert not {t: round(r, 2) for t, r in built_ins_heard.items() if r < 0.7}

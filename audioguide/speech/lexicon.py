@@ -33,3 +33,8 @@ def for_piper(text: str) -> str:
 def for_espeak(text: str) -> str:
     """The text with each listed word respelt the way espeak-ng's rules read right."""
     return _WORD.sub(lambda m: ENTRIES[m.group(1).lower()][1], text)
+
+
+def for_kokoro(text: str) -> str:
+    """Kokoro phonemizes with espeak-ng too and takes no phonemes inline: the respellings espeak-ng reads right."""
+    return for_espeak(text)

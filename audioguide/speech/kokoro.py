@@ -1,0 +1,128 @@
+"""Kokoro-82M, an offline neural voice with 54 voices in nine languages (kokoro-onnx on onnxruntime).
+
+Its files come from the package registries and are verified by assets.py. A voice's name tells its language and
+gender: the first letter the language (a US English, b British English, e Spanish, f French, h Hindi, i Italian,
+j Japanese, p Brazilian Portuguese, z Mandarin), the second f or m.
+"""
+
+from __future__ import annotations
+
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import audio
+from ..errors import SpeechError, UnknownNameError
+from ..model import EngineSpec
+from . import assets, lexicon
+
+LANGUAGES = {"a": ("en-us", "en-US", "American English"), "b": ("en-gb", "en-GB", "British English"),
+             "e": ("es", "es", "Spanish"), "f": ("fr-fr", "fr", "French"), "h": ("hi", "hi", "Hindi"),
+             "i": ("it", "it", "Italian"), "j": ("ja", "ja", "Japanese"), "p": ("pt-br", "pt-BR", "Brazilian Portuguese"),
+             "z": ("cmn", "zh", "Mandarin")}
+GENDERS = {"f": "female", "m": "male"}
+VOICE_NAMES = ("af_alloy af_aoede af_bella af_heart af_jessica af_kore af_nicole af_nova af_river af_sarah af_sky "
+               "am_adam am_echo am_eric am_fenrir am_liam am_michael am_onyx am_puck am_santa bf_alice bf_emma "
+               "bf_isabella bf_lily bm_daniel bm_fable bm_george bm_lewis ef_dora em_alex em_santa ff_siwis hf_alpha "
+               "hf_beta hm_omega hm_psi if_sara im_nicola jf_alpha jf_gongitsune jf_nezumi jf_tebukuro jm_kumo pf_dora "
+               "pm_alex pm_santa zf_xiaobei zf_xiaoni zf_xiaoxiao zf_xiaoyi zm_yunjian zm_yunxi zm_yunxia "
+               "zm_yunyang").split()
+
+
+def available() -> bool:
+    """True when the kokoro engine can speak: its packages installed and its files in place and verified."""
+    try:
+        assets.folder()
+    except Exception:
+        return False
+    return True
+
+
+def describe(voice: str) -> tuple[str, str, str]:
+    """(BCP 47 language, accent, gender) of a Kokoro voice name."""
+    _, tag, accent = LANGUAGES[voice[0]]
+    return tag, accent, GENDERS[voice[1]]
+
+
+class KokoroEngine:
+    """Kokoro through kokoro-onnx: one model in this process on THREADS onnxruntime threads."""
+
+    DEFAULT_VOICE = "af_heart"
+    # Kokoro's rate is nominal like piper's: NATIVE_RATE is the model at speed 1.0 (about 170 words a minute by the
+    # clock with af_heart), a rate r asks for speed r / NATIVE_RATE (Kokoro takes 0.5 to 2.0).
+    NATIVE_RATE = 160
+    DEFAULT_RATE = 160
+    SENTENCE_PAUSE_S = 0.3   # between the sentences of one cue
+    CLAUSE_PAUSE_S = 0.1     # at a comma
+    # One model, both cores: floats add up in another order with another thread count, so the count is fixed and
+    # part of the identity (a text renders to the same samples every time).
+    THREADS = 2
+    parallel = False
+
+    def __init__(self, spec: EngineSpec):
+        self.folder = assets.folder()
+        self.spec = spec
+        self.voice = spec.voice or self.DEFAULT_VOICE
+        if self.voice not in VOICE_NAMES:
+            raise UnknownNameError(f"unknown kokoro voice {self.voice!r}; see 'audioguide voices --engine kokoro'")
+        self.rate = spec.rate or self.DEFAULT_RATE
+        self.speed = self.rate / self.NATIVE_RATE
+        if not 0.5 <= self.speed <= 2.0:
+            raise UnknownNameError(f"kokoro speaks at rates {self.NATIVE_RATE // 2} to {self.NATIVE_RATE * 2}, "
+                                   f"asked for {self.rate}")
+        self._model: Any = None
+
+    def identity(self) -> dict:
+        return {"engine": "kokoro", "kokoro-onnx": _version("kokoro-onnx"), "model": assets.MODEL.sha256[:16],
+                "voices": assets.VOICES.sha256[:16], "voice": self.voice, "speed": round(self.speed, 4),
+                "threads": self.THREADS, "sentence_pause": self.SENTENCE_PAUSE_S, "clause_pause": self.CLAUSE_PAUSE_S,
+                "lexicon": lexicon.VERSION}
+
+    def render(self, text: str, path: Path) -> None:
+        if self._model is None:
+            self._model = self._load()
+        try:
+            samples, rate = self._model.create(lexicon.for_kokoro(text), voice=self.voice, speed=self.speed,
+                                               lang=LANGUAGES[self.voice[0]][0], sentence_pause=self.SENTENCE_PAUSE_S,
+                                               clause_pause=self.CLAUSE_PAUSE_S)
+        except (ValueError, RuntimeError) as e:
+            raise SpeechError(f"kokoro could not say {text!r}: {e}") from e
+        if not len(samples):
+            raise SpeechError(f"kokoro said nothing for {text!r}")
+        audio.write_wav(path, np.round(np.clip(samples, -1, 1) * 32767).astype(np.int16), rate)
+
+    def _load(self):
+        import onnxruntime
+        from kokoro_onnx import Kokoro
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self.THREADS
+        options.inter_op_num_threads = 1
+        try:
+            session = onnxruntime.InferenceSession(str(self.folder / assets.MODEL.name), sess_options=options,
+                                                   providers=["CPUExecutionProvider"])
+            return Kokoro.from_session(session, str(self.folder / assets.VOICES.name))
+        except Exception as e:  # onnxruntime and numpy raise their own kinds on a file they cannot read
+            raise SpeechError(f"kokoro could not load its files from {self.folder}: {e}; run: {assets.REPAIR}") from e
+
+    def voices(self):
+        from .engines import Voice
+        found = []
+        for name in VOICE_NAMES:
+            tag, accent, gender = describe(name)
+            found.append(Voice(name, f"{name[3:].title()} ({accent}, {gender})", tag))
+        return found
+
+    def notes(self) -> list[str]:
+        return [f"files: {self.folder}"]
+
+    def close(self) -> None:
+        self._model = None
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "unknown"

@@ -1,0 +1,114 @@
+"""Kokoro's files: found, verified by sha256, and when missing, truncated, damaged or not a file at all, one line
+naming the command that repairs them, and speech from the next engine meanwhile."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from audioguide import speech
+from audioguide.errors import MissingToolError
+from audioguide.speech import assets, kokoro
+
+needs_kokoro = pytest.mark.skipif(not assets.packages_installed(), reason="the neural extra is not installed")
+
+
+@pytest.fixture
+def kokoro_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "kokoro"
+    folder.mkdir()
+    monkeypatch.setenv("AUDIOGUIDE_KOKORO_DIR", str(folder))
+    return folder
+
+
+INSTALLED = next((place for place in assets.folders() if (place / assets.MODEL.name).is_file()), None)
+
+
+def _installed():
+    if INSTALLED is None:
+        pytest.skip("Kokoro's files are not installed (scripts/setup assembles them)")
+    return INSTALLED
+
+
+def _damage(folder, how):
+    real = _installed()
+    for asset in (assets.MODEL, assets.VOICES):
+        os.symlink(real / asset.name, folder / asset.name)
+    target = folder / assets.VOICES.name
+    target.unlink()
+    if how == "truncated":
+        target.write_bytes((real / assets.VOICES.name).read_bytes()[:1000])
+    elif how == "damaged":  # the right size, other bytes
+        with target.open("wb") as f:
+            f.truncate(assets.VOICES.size_bytes)
+    elif how == "a device":
+        os.symlink("/dev/zero", target)
+
+
+@needs_kokoro
+@pytest.mark.parametrize("how, says", [("missing", "is missing"), ("truncated", "expected a file of"),
+                                       ("damaged", "sha256 does not match"), ("a device", "expected a file of")])
+def test_a_bad_voices_file_is_one_line_naming_the_repair(kokoro_dir, how, says):
+    if how != "missing":
+        _damage(kokoro_dir, how)
+    else:
+        _installed()
+        os.symlink(_installed() / assets.MODEL.name, kokoro_dir / assets.MODEL.name)
+    with pytest.raises(MissingToolError) as found:
+        assets.folder()
+    line = str(found.value)
+    assert says in line and assets.REPAIR in line and "\n" not in line
+
+
+@needs_kokoro
+def test_verified_files_are_found_and_not_read_again(kokoro_dir, monkeypatch):
+    real = _installed()
+    for asset in (assets.MODEL, assets.VOICES):
+        os.symlink(real / asset.name, kokoro_dir / asset.name)
+    assert assets.folder() == kokoro_dir
+    hashed = []
+    monkeypatch.setattr(assets, "_sha256_file", lambda path: hashed.append(path) or "")
+    assert assets.folder() == kokoro_dir and not hashed  # the stamp beside them holds their hashes
+
+
+@needs_kokoro
+@pytest.mark.slow
+@pytest.mark.parametrize("asked", ["kokoro", "auto"])
+def test_a_voice_asked_for_with_damaged_files_falls_back_with_a_note(kokoro_dir, asked):
+    _damage(kokoro_dir, "damaged")
+    assert not kokoro.available() and speech.resolve("auto") != "kokoro"
+    with speech.Speaker(speech.EngineSpec(asked, "af_heart" if asked == "kokoro" else None)) as speaker:
+        assert speaker.spec.name in ("piper", "pyttsx3")
+        assert len(speaker.notices) == 1 and assets.REPAIR in speaker.notices[0], speaker.notices
+
+
+@needs_kokoro
+@pytest.mark.slow
+def test_say_with_damaged_files_still_speaks_and_says_why_in_one_line(kokoro_dir, tmp_path):
+    _damage(kokoro_dir, "truncated")
+    out = tmp_path / "hi.wav"
+    env = {**os.environ, "AUDIOGUIDE_KOKORO_DIR": str(kokoro_dir)}
+    done = subprocess.run([sys.executable, "-m", "audioguide", "say", "Lift your chest.", "-o", str(out),
+                           "--cache-dir", str(tmp_path / "cache")], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    notes = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(notes) == 1 and notes[0].startswith("Note: ") and assets.REPAIR in notes[0], done.stderr
+    assert out.stat().st_size > 10_000 and "kokoro" not in done.stdout
+
+
+@needs_kokoro
+@pytest.mark.slow
+def test_install_assembles_and_verifies_both_files_from_the_registries(tmp_path):
+    into = tmp_path / "fresh"
+    done = subprocess.run([sys.executable, "-m", "audioguide", "voices", "install", "kokoro", "--into", str(into)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    for asset in (assets.MODEL, assets.VOICES):
+        assert assets._sha256_file(into / asset.name) == asset.sha256
+    assert not [p for p in into.iterdir() if p.name.endswith(".part")]
+
+
+def test_a_tarball_that_is_not_the_pinned_package_is_refused():
+    with pytest.raises(MissingToolError, match="not the one expected"):
+        assets.pack_voices(b"not a tarball")
