@@ -134,19 +134,22 @@ def pink_noise(seconds: float = 20.0, seed: int = 7) -> np.ndarray:
 
 def babble(cache: Path, seconds: float = 20.0, seed: int = 3) -> np.ndarray:
     """Six people talking at once (float, unit RMS): each talker of TALKERS says the babble sentences in its own
-    order, its stream looped to seconds, all at the same level."""
+    order until it has talked for seconds, all at the same level, each stream starting at its own point."""
     from audioguide import speech
     rng = np.random.default_rng(seed)
     texts = _lines(BABBLE_SENTENCES)
     n = round(seconds * SAMPLE_RATE)
+    gap = np.zeros(round(0.2 * SAMPLE_RATE))
     out = np.zeros(n)
     for talker in TALKERS:
         engine, _, voice = talker.partition(":")
-        clips = speech.Speaker(speech.EngineSpec(engine, voice), speech.ClipCache(cache)).clips(texts)
-        order = rng.permutation(len(texts))
-        gap = np.zeros(round(0.2 * SAMPLE_RATE))
-        stream = np.concatenate([part for i in order for part in (clips[texts[i]].astype(np.float64), gap)])
-        stream = np.roll(np.resize(stream, n), int(rng.integers(n)))
+        parts: list[np.ndarray] = []
+        with speech.Speaker(speech.EngineSpec(engine, voice), speech.ClipCache(cache), jobs=1) as speaker:
+            for i in rng.permutation(len(texts)):
+                if sum(map(len, parts)) >= n:
+                    break
+                parts += [speaker.clips([texts[i]])[texts[i]].astype(np.float64), gap]
+        stream = np.roll(np.resize(np.concatenate(parts), n), int(rng.integers(n)))
         out += stream / (np.sqrt(np.mean(stream ** 2)) or 1.0)
     return out / np.sqrt(np.mean(out ** 2))
 

@@ -1,12 +1,15 @@
 """The engines themselves: real espeak-ng and piper (slow), and the tone stand-in the quick tests use."""
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 from audioguide import speech
 from audioguide.errors import MissingToolError, SpeechError, UnknownNameError
 from audioguide.model import SAMPLE_RATE
-from audioguide.speech import engines
+from audioguide.speech import engines, kokoro
 
 
 def _speaker(tmp_path, *spec, **options):
@@ -169,3 +172,22 @@ def test_auto_without_piper_speaks_with_espeak_and_says_so(tmp_path, monkeypatch
     assert speaker.spec.name == "pyttsx3"
     assert speaker.notices == ["the neural voice (piper) is not installed, so espeak-ng speaks; for piper: "
                                "pip install 'audioguide[neural]'"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not kokoro.available(), reason="Kokoro is not installed (scripts/setup installs it)")
+def test_kokoro_and_espeak_ng_speak_in_one_process_in_either_order(tmp_path):
+    """Kokoro's bundled espeak-ng carries the system one's soname: loaded first, it made pyttsx3 in the same
+    process (a server making sessions with both) exit without a word. Both now use the system's library."""
+    script = ("import sys\nfrom pathlib import Path\nfrom audioguide.speech import engines\n"
+              "from audioguide.model import EngineSpec\n"
+              "for i, name in enumerate(sys.argv[1:]):\n"
+              "    engines.make_engine(EngineSpec(name)).render('Hello there.', Path(sys.argv[0]).with_name(f'{i}.wav'))\n")
+    for order in (["kokoro", "pyttsx3", "kokoro"], ["pyttsx3", "kokoro", "pyttsx3"]):
+        path = tmp_path / "two.py"
+        path.write_text(script)
+        done = subprocess.run([sys.executable, str(path), *order], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, (order, done.stderr[-2000:])
+        assert all((tmp_path / f"{i}.wav").stat().st_size > 5000 for i in range(3))
+        for i in range(3):
+            (tmp_path / f"{i}.wav").unlink()

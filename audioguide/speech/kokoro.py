@@ -7,6 +7,7 @@ j Japanese, p Brazilian Portuguese, z Mandarin), the second f or m.
 
 from __future__ import annotations
 
+import functools
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,10 @@ LANGUAGES = {"a": ("en-us", "en-US", "American English"), "b": ("en-gb", "en-GB"
              "i": ("it", "it", "Italian"), "j": ("ja", "ja", "Japanese"), "p": ("pt-br", "pt-BR", "Brazilian Portuguese"),
              "z": ("cmn", "zh", "Mandarin")}
 GENDERS = {"f": "female", "m": "male"}
+# Debian 12's espeak-ng 1.51 writes the vowel of "for", "more", "floor" as oː where 1.52 (bundled with kokoro-onnx,
+# and what Kokoro was trained on) writes ɔː: with the system's library, put it back. Over the built-in and outside
+# sentences this was the only difference between the two (13 of 144 texts).
+ESPEAK_1_51 = {"en-us": (("oːɹ", "ɔːɹ"),)}
 VOICE_NAMES = ("af_alloy af_aoede af_bella af_heart af_jessica af_kore af_nicole af_nova af_river af_sarah af_sky "
                "am_adam am_echo am_eric am_fenrir am_liam am_michael am_onyx am_puck am_santa bf_alice bf_emma "
                "bf_isabella bf_lily bm_daniel bm_fable bm_george bm_lewis ef_dora em_alex em_santa ff_siwis hf_alpha "
@@ -38,6 +43,26 @@ def available() -> bool:
     except Exception:
         return False
     return True
+
+
+@functools.cache
+def system_espeak() -> tuple[str | None, str | None, str]:
+    """(library, data folder, version) of the system's espeak-ng, or (None, None, "bundled") for the copy bundled
+    with kokoro-onnx.
+
+    One espeak-ng per process: the bundled library carries the system one's soname, so once kokoro loaded its
+    own, pyttsx3 in the same process drove that one without its data and the process exited. With espeak-ng
+    installed both use the system's; without it pyttsx3 cannot speak anyway."""
+    import ctypes.util
+    import re
+    import shutil
+    import subprocess
+    exe, lib = shutil.which("espeak-ng"), ctypes.util.find_library("espeak-ng")
+    if not exe or not lib:
+        return None, None, "bundled"
+    about = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout
+    data, version = re.search(r"Data at:\s*(\S+)", about), re.search(r"(\d+\.\d+(?:\.\d+)?)", about)
+    return (lib, data.group(1), version.group(1) if version else "unknown") if data else (None, None, "bundled")
 
 
 def describe(voice: str) -> tuple[str, str, str]:
@@ -73,19 +98,24 @@ class KokoroEngine:
             raise UnknownNameError(f"kokoro speaks at rates {self.NATIVE_RATE // 2} to {self.NATIVE_RATE * 2}, "
                                    f"asked for {self.rate}")
         self._model: Any = None
+        self._espeak = system_espeak()[2]
 
     def identity(self) -> dict:
         return {"engine": "kokoro", "kokoro-onnx": _version("kokoro-onnx"), "model": assets.MODEL.sha256[:16],
                 "voices": assets.VOICES.sha256[:16], "voice": self.voice, "speed": round(self.speed, 4),
                 "threads": self.THREADS, "sentence_pause": self.SENTENCE_PAUSE_S, "clause_pause": self.CLAUSE_PAUSE_S,
-                "lexicon": lexicon.VERSION}
+                "lexicon": lexicon.VERSION, "espeak-ng": self._espeak}
 
     def render(self, text: str, path: Path) -> None:
         if self._model is None:
             self._model = self._load()
+        lang = LANGUAGES[self.voice[0]][0]
         try:
-            samples, rate = self._model.create(lexicon.for_kokoro(text), voice=self.voice, speed=self.speed,
-                                               lang=LANGUAGES[self.voice[0]][0], sentence_pause=self.SENTENCE_PAUSE_S,
+            phonemes = self._model.tokenizer.phonemize(lexicon.for_kokoro(text), lang)
+            for old, new in ESPEAK_1_51.get(lang, ()) if self._espeak.startswith("1.51") else ():
+                phonemes = phonemes.replace(old, new)
+            samples, rate = self._model.create(phonemes, voice=self.voice, speed=self.speed, lang=lang,
+                                               is_phonemes=True, sentence_pause=self.SENTENCE_PAUSE_S,
                                                clause_pause=self.CLAUSE_PAUSE_S)
         except (ValueError, RuntimeError) as e:
             raise SpeechError(f"kokoro could not say {text!r}: {e}") from e
@@ -95,14 +125,15 @@ class KokoroEngine:
 
     def _load(self):
         import onnxruntime
-        from kokoro_onnx import Kokoro
+        from kokoro_onnx import Kokoro, EspeakConfig
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = self.THREADS
         options.inter_op_num_threads = 1
         try:
             session = onnxruntime.InferenceSession(str(self.folder / assets.MODEL.name), sess_options=options,
                                                    providers=["CPUExecutionProvider"])
-            return Kokoro.from_session(session, str(self.folder / assets.VOICES.name))
+            return Kokoro.from_session(session, str(self.folder / assets.VOICES.name),
+                                       espeak_config=EspeakConfig(*system_espeak()[:2]))
         except Exception as e:  # onnxruntime and numpy raise their own kinds on a file they cannot read
             raise SpeechError(f"kokoro could not load its files from {self.folder}: {e}; run: {assets.REPAIR}") from e
 
