@@ -109,10 +109,11 @@ def _float16k(clip: np.ndarray) -> np.ndarray:
 def with_noise(whole: np.ndarray, speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
     """whole (int16) with noise over all of it, the noise's power snr_db below the speech's (the power of the clip
     as rendered, its pauses between words included: the plain definition of an SNR); scaled down together if the
-    sum would clip."""
+    sum would clip. Each clip meets the stretch of noise its samples pick, the same every time."""
     voice = speech.astype(np.float64)
     speech_rms = float(np.sqrt(np.mean(voice ** 2))) if len(voice) else 1.0
-    bed = np.resize(noise, len(whole)).astype(np.float64)
+    start = int.from_bytes(hashlib.sha256(speech.tobytes()).digest()[:4], "little") % len(noise)
+    bed = np.resize(np.roll(noise, -start), len(whole)).astype(np.float64)  # each clip meets its own stretch
     bed *= speech_rms / (float(np.sqrt(np.mean(bed ** 2))) or 1.0) / 10 ** (snr_db / 20)
     mixed = whole.astype(np.float64) + bed
     peak = np.abs(mixed).max()
@@ -177,6 +178,15 @@ def recall(reference: str, heard: str) -> float:
             got[word] -= 1
             hits += 1
     return hits / len(ref) if ref else 1.0
+
+
+def built_in_texts() -> list[str]:
+    """Every cue, tip and intro of the built-in routines and programs (numbers and placeholders left out)."""
+    from audioguide.definitions import loader
+    library = loader.load_library(include_user=False)
+    texts = [t for routine in library.routines.values() for t in cue_texts(routine)]
+    texts += [t for program in library.programs.values() for t in program.intro if "{" not in t]
+    return list(dict.fromkeys(texts))
 
 
 def cue_texts(routine) -> list[str]:
