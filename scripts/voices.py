@@ -2,14 +2,18 @@
 
 Usage: scripts/voices [--write docs/voices.md] [--only engines,worst,rates,music,levels,noise] [ENGINE:VOICE@RATE ...]
 
-The judge is pocketsphinx with its bundled US English model, which has nothing to do with either engine. Each
-clip is heard with 0.3 s of silence either side (a session has at least that around a cue) and scored by word
-recall: the share of its words the recogniser heard (contractions written out). Two sets of texts: the cues of
+The judge is Whisper (tests/clarity.py: tiny.en, or base with --judge base), which has nothing to do with any
+engine. Each clip is heard with 0.3 s of silence either side (a session has at least that around a cue), or
+with noise over all of it, and scored by word recall: the share of its words the recogniser heard (numbers
+and contractions written out).
+
+- gym: every English Kokoro voice and piper on the outside sentences in quiet, pink noise at 0 dB and
+  six-talker babble at 6 dB SNR (the default voice comes from this table); Two sets of texts: the cues of
 the built-in routine, and 56 cue-like sentences kept apart from the library (tests/data/clarity-sentences.txt),
 so that nothing is tuned on the texts it is judged by.
 
 - engines: each engine, voice and rate on both sets (the defaults in speech/engines.py come from this table);
-- worst: the library cues the default voice is heard worst on;
+- worst: every built-in text by the default voice in babble at 6 dB, those under 0.7 listed;
 - rates: the default piper voice at several speaking rates, each 1-3, 4-6 and 7+ word texts apart;
 - music: the built-in routine (6 minutes, default voice) built dry and under a music bed at several levels and
   ducking depths; each cue is cut out of the decoded MP3 and heard, and the recall kept under music is the
@@ -253,10 +257,9 @@ def main() -> None:
 def _document(report: str) -> str:
     return ("# Voices\n\n"
             "How well the voices are heard, measured by `scripts/voices --write docs/voices.md` (its docstring says\n"
-            "how). Recall is a relative measure: pocketsphinx hears less than people do (people understand\n"
-            "espeak-ng far better than it does), so it compares settings and catches a broken voice; it is not\n"
-            "the share of words a listener gets. What the numbers chose, and why, is in the closing section.\n\n"
-            + report + "\n\n" + CHOICES)
+            "how). The judge is Whisper (tests/clarity.py); recall is the share of a text's words it hears, in quiet,\n"
+            "in pink noise and in six-talker babble at a stated SNR. What the numbers chose, and why, is in the\n"
+            "closing section.\n\n" + report + "\n\n" + CHOICES)
 
 
 CHOICES = """## What was chosen

@@ -26,8 +26,10 @@ SENTENCES = Path(__file__).parent / "data" / "clarity-sentences.txt"
 BABBLE_SENTENCES = Path(__file__).parent / "data" / "babble-sentences.txt"
 AROUND_S = 0.3   # silence either side of a clip when it is heard alone: a session has at least that around a cue
 BASE_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
-# The babble: six talkers, none of them a voice under test, each saying everyday sentences one after another.
-TALKERS = ("kokoro:bf_emma", "kokoro:am_adam", "kokoro:af_sky", "piper:joe", "pyttsx3:gmw/en-us+m3",
+# The babble: six talkers, none of them a voice that is measured in it (no English Kokoro voice, not piper), each
+# saying everyday English sentences one after another: four Kokoro voices of other languages (they read the
+# English text with their own language's sounds, as people with an accent do) and two espeak-ng voices.
+TALKERS = ("kokoro:ef_dora", "kokoro:em_alex", "kokoro:ff_siwis", "kokoro:im_nicola", "pyttsx3:gmw/en-us+m3",
            "pyttsx3:gmw/en-gb-x-rp+f3")
 _CONTRACTIONS = {"you're": "you are", "we're": "we are", "they're": "they are", "it's": "it is", "that's": "that is",
                  "let's": "let us", "don't": "do not", "doesn't": "does not", "i'm": "i am", "you'll": "you will",
