@@ -124,7 +124,7 @@ def with_noise(whole: np.ndarray, speech: np.ndarray, noise: np.ndarray, snr_db:
     return np.round(mixed).astype(np.int16)
 
 
-def pink_noise(seconds: float = 20.0, seed: int = 7) -> np.ndarray:
+def pink_noise(seconds: float = 12.0, seed: int = 7) -> np.ndarray:
     """Pink noise (power falling 3 dB an octave, 20 Hz up), float, unit RMS."""
     rng = np.random.default_rng(seed)
     n = round(seconds * SAMPLE_RATE)
@@ -135,7 +135,7 @@ def pink_noise(seconds: float = 20.0, seed: int = 7) -> np.ndarray:
     return out / np.sqrt(np.mean(out ** 2))
 
 
-def babble(cache: Path, seconds: float = 20.0, seed: int = 3) -> np.ndarray:
+def babble(cache: Path, seconds: float = 12.0, seed: int = 3) -> np.ndarray:
     """Six people talking at once (float, unit RMS): each talker of TALKERS says the babble sentences in its own
     order until it has talked for seconds, all at the same level, each stream starting at its own point."""
     from audioguide import speech

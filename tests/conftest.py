@@ -41,11 +41,19 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture(autouse=True)
+def _piper_for_auto_outside_the_voice_tests(request, monkeypatch):
+    """Kokoro renders about five times slower than piper. In this process, tests of other things than the voice
+    (pipeline, faults, the web) keep 'auto' at piper, as before Kokoro, so the suite stays in its time budget;
+    tests marked voice, and every test that names kokoro, speak with Kokoro."""
+    if not request.node.get_closest_marker("voice"):
+        monkeypatch.setattr(kokoro, "available", lambda: False)
+
+
+@pytest.fixture(autouse=True)
 def _no_real_voices_in_quick_tests(request, monkeypatch):
     """A quick test that reaches for espeak-ng, piper or Kokoro fails as it would on a machine without them."""
     if request.node.get_closest_marker("slow"):
         return
-    monkeypatch.setattr(kokoro, "available", lambda: False)
     monkeypatch.setattr(engines, "ESPEAK_LIBS", ("libaudioguide-quick-tests-have-no-espeak.so",))
     monkeypatch.setattr(engines, "piper_available", lambda: False)
 

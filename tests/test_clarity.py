@@ -13,7 +13,7 @@ from audioguide.pipeline import options as pipeline_options
 from audioguide.pipeline import routines as pipeline_routines
 from audioguide.speech import kokoro
 
-pytestmark = [pytest.mark.slow,
+pytestmark = [pytest.mark.slow, pytest.mark.voice,
               pytest.mark.skipif(not kokoro.available(), reason="Kokoro is not installed (scripts/setup installs it)")]
 
 DEFAULT = speech.EngineSpec("kokoro")
@@ -107,11 +107,11 @@ def test_a_spoken_countdown_is_heard_in_the_mp3(tmp_path, clip_cache):
 
 
 def test_the_default_voice_is_understood_in_noise_on_sentences_outside_the_library(clip_cache, noise):
-    """Every third sentence of tests/data/clarity-sentences.txt, which the library was not tuned on, by the
+    """Every fourth sentence of tests/data/clarity-sentences.txt, which the library was not tuned on, by the
     default voice in pink noise at 0 dB and in babble at 6 dB SNR. Kokoro renders the same samples every time,
     so the score repeats on one machine; the floors sit under the measured means (docs/voices.md)."""
-    sample = sentences()[::3]
-    assert len(sample) >= 20
+    sample = sentences()[::4]
+    assert len(sample) >= 16
     clips = _clips(DEFAULT, sample, clip_cache)
     for bed, snr, floor in (("pink", 0.0, PINK_FLOOR), ("babble", 6.0, BABBLE_FLOOR)):
         got = float(np.mean([recall(t, heard(clips[t], noise[bed], snr)) for t in sample]))
@@ -129,9 +129,9 @@ def test_cues_under_the_default_music_bed_keep_nine_tenths_of_their_recall(tmp_p
     wet = pipeline_routines.build("thoracic-mobility", pipeline_options.BuildOptions(output_dir=tmp_path / "wet",
                                                                     music=music_bed(tmp_path / "bed.wav"), **base))
     assert [e.text for e in dry.timeline.events] == [e.text for e in wet.timeline.events]
-    dry_scores = cues_heard(decode(dry.path), dry.timeline.events)
-    wet_scores = cues_heard(decode(wet.path), wet.timeline.events)
-    assert len(dry_scores) >= 20
+    dry_scores = cues_heard(decode(dry.path), dry.timeline.events, min_words=5)
+    wet_scores = cues_heard(decode(wet.path), wet.timeline.events, min_words=5)
+    assert len(dry_scores) >= 12
     ratio = np.mean([s for _, s in wet_scores]) / np.mean([s for _, s in dry_scores])
     assert ratio >= 0.9, ratio
 

