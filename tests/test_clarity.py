@@ -50,11 +50,11 @@ def test_the_recogniser_is_a_fair_judge(noise):
 
 @pytest.fixture(scope="module")
 def built_ins_heard(texts, clip_cache, noise) -> dict[str, float]:
-    """The cues, tips and intro of the built-in routine (every built-in text: scripts/voices) said by the default
-    voice, and the share of its words the recogniser hears in six-talker babble at 6 dB SNR. Rendered into the
-    shared cache, so the music-bed build below renders nothing new."""
-    clips = _clips(DEFAULT, texts, clip_cache)
-    return {t: recall(t, heard(clips[t], noise["babble"], 6.0)) for t in texts}
+    """Every other cue, tip and intro of the built-in routine (every built-in text: scripts/voices) said by the default
+    voice, and the share of its words the recogniser hears in six-talker babble at 6 dB SNR."""
+    sample = texts[::2]
+    clips = _clips(DEFAULT, sample, clip_cache)
+    return {t: recall(t, heard(clips[t], noise["babble"], 6.0)) for t in sample}
 
 
 def test_the_default_voice_is_understood_in_babble(built_ins_heard):
@@ -119,21 +119,34 @@ def test_the_default_voice_is_understood_in_noise_on_sentences_outside_the_libra
 
 
 def test_cues_under_the_default_music_bed_keep_nine_tenths_of_their_recall(tmp_path, clip_cache):
-    """The same session built dry and with a music bed at the default level and ducking; each cue cut out of
-    the decoded MP3 at its planned place. With the music kept at full level under speech (duck 0) the recall
-    falls well below 0.9 of the dry build's (0.81 at -18 dB, docs/voices.md), so this holds the ducking."""
+    """A session built with a music bed at the default level and ducking; each cue cut out of the decoded MP3 at
+    its planned place, against the same cue's clip heard without music. The control, the bed 10 dB louder than the
+    voice and not ducked, must lose more than that: so the judge hears what music takes. Its cues are outside
+    sentences the test above rendered, so little is rendered here."""
     from conftest import decode
 
-    base = {"length_s": 300, "engine": DEFAULT, "cache_dir": clip_cache}
-    dry = pipeline_routines.build("thoracic-mobility", pipeline_options.BuildOptions(output_dir=tmp_path / "dry", **base))
-    wet = pipeline_routines.build("thoracic-mobility", pipeline_options.BuildOptions(output_dir=tmp_path / "wet",
-                                                                    music=music_bed(tmp_path / "bed.wav"), **base))
-    assert [e.text for e in dry.timeline.events] == [e.text for e in wet.timeline.events]
-    dry_scores = cues_heard(decode(dry.path), dry.timeline.events, min_words=5)
-    wet_scores = cues_heard(decode(wet.path), wet.timeline.events, min_words=5)
-    assert len(dry_scores) >= 12
-    ratio = np.mean([s for _, s in wet_scores]) / np.mean([s for _, s in dry_scores])
-    assert ratio >= 0.9, ratio
+    said = [t for t in sentences()[::4] if len(t.split()) >= 5]
+    routine = tmp_path / "listen.toml"
+    routine.write_text("".join(
+        f'[exercises.part{i}]\ntitle = "Part {i + 1}"\nreps = 1\ncount = "none"\nsetup = {a!r}\n'
+        f'[[exercises.part{i}.phases]]\ncue = {b!r}\nhold = {{ min_s = 2, default_s = 3, max_s = 30 }}\n'
+        for i, (a, b) in enumerate(zip(said[::2], said[1::2])))
+        + '[routines.listen]\ntitle = "Listen"\nintro = "Music check."\noutro = "Done."\nitems = ['
+        + ", ".join(f'{{ exercise = "part{i}" }}' for i in range(len(said) // 2)) + "]\n")
+    bed = music_bed(tmp_path / "bed.wav")
+
+    def kept(name, **music):
+        options = pipeline_options.BuildOptions(length_s=150, engine=DEFAULT, cache_dir=clip_cache, music=bed,
+                                                output_dir=tmp_path / name, definition_paths=(routine,), **music)
+        wet = pipeline_routines.build("listen", options)
+        wet_scores = cues_heard(decode(wet.path), wet.timeline.events, min_words=5)
+        clips = _clips(DEFAULT, [text for text, _ in wet_scores], clip_cache)  # from the cache: nothing new
+        dry_scores = [recall(text, heard(clips[text])) for text, _ in wet_scores]
+        assert len(dry_scores) >= 10
+        return np.mean([s for _, s in wet_scores]) / np.mean(dry_scores)
+
+    default, control = kept("default"), kept("control", music_level_db=10.0, music_duck_db=0.0)
+    assert default >= 0.9 and control < 0.9 and control < default, (default, control)
 
 
 def test_few_built_in_cues_are_lost_in_babble(built_ins_heard):
@@ -141,6 +154,6 @@ def test_few_built_in_cues_are_lost_in_babble(built_ins_heard):
     eight loses half its words to tiny.en, which loses short commands to the talkers around them ("Arch, and
     look up." is "Our Chamber come"; base hears "Arch and look out"). The goal, none under 0.7 with base, is
     measured by scripts/voices (docs/voices.md lists the texts under it)."""
-    assert len(built_ins_heard) >= 40
+    assert len(built_ins_heard) >= 20
     lost = {t: round(r, 2) for t, r in built_ins_heard.items() if r < 0.5}
     assert len(lost) <= len(built_ins_heard) / 8, lost
