@@ -173,7 +173,6 @@ def _loads(name):
 def test_auto_without_piper_speaks_with_espeak_and_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr(engines, "piper_available", lambda: False)
     monkeypatch.setattr(kokoro.assets, "packages_installed", lambda: False)
-    monkeypatch.setattr(engines.importlib.util, "find_spec", lambda name: None)
     speaker = speech.Speaker(speech.EngineSpec("auto"), speech.ClipCache(tmp_path))
     assert speaker.spec.name == "pyttsx3"
     assert speaker.notices == ["the neural voices (kokoro, piper) are not installed, so espeak-ng speaks; for "

@@ -47,13 +47,13 @@ VOICES = Asset("voices-v1.0.bin", "bca610b8308e8d99f32e6fe4197e7ec01679264efed0c
 
 
 def folders() -> list[Path]:
-    """Where Kokoro's files are looked for, first found first: $AUDIOGUIDE_KOKORO_DIR, the user's data folder,
-    the installation's own (a venv's or pipx's share/ folder, where 'scripts/setup' puts them)."""
-    data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    found = [data / "audioguide" / "kokoro", Path(sys.prefix) / "share" / "audioguide" / "kokoro"]
+    """Where Kokoro's files are looked for, first found first: $AUDIOGUIDE_KOKORO_DIR alone when it is set, else
+    the user's data folder, then the installation's own (a venv's or pipx's share/ folder, where 'scripts/setup'
+    puts them)."""
     if os.environ.get("AUDIOGUIDE_KOKORO_DIR"):
         return [Path(os.environ["AUDIOGUIDE_KOKORO_DIR"])]
-    return found
+    data = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return [data / "audioguide" / "kokoro", Path(sys.prefix) / "share" / "audioguide" / "kokoro"]
 
 
 def packages_installed() -> bool:
@@ -152,13 +152,12 @@ def _download_tarball() -> bytes:
 
 
 def _install_folder() -> Path:
-    own = Path(sys.prefix) / "share" / "audioguide" / "kokoro"
-    if os.environ.get("AUDIOGUIDE_KOKORO_DIR"):
-        return Path(os.environ["AUDIOGUIDE_KOKORO_DIR"])
-    probe = own
+    """The installation's own folder when it can be written (or $AUDIOGUIDE_KOKORO_DIR), else the user's."""
+    places = folders()
+    probe = places[-1]
     while not probe.exists():
         probe = probe.parent
-    return own if os.access(probe, os.W_OK) else folders()[0]
+    return places[-1] if os.access(probe, os.W_OK) else places[0]
 
 
 def _write_checked(place: Path, asset: Asset, data: bytes) -> None:

@@ -358,7 +358,7 @@ def make_engine_or_next(spec: EngineSpec) -> tuple[Engine, list[str]]:
     one of FALLBACKS that can (with its own default voice), and the notes that say so."""
     notes = []
     name = resolve(spec.name)
-    if spec.name == "auto" and name != "kokoro" and importlib.util.find_spec("kokoro_onnx") is not None:
+    if spec.name == "auto" and name != "kokoro" and kokoro.assets.packages_installed():
         try:
             kokoro.assets.folder()
         except AudioguideError as e:

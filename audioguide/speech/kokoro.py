@@ -8,14 +8,13 @@ j Japanese, p Brazilian Portuguese, z Mandarin), the second f or m.
 from __future__ import annotations
 
 import functools
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from .. import audio
-from ..errors import SpeechError, UnknownNameError
+from ..errors import MissingToolError, SpeechError, UnknownNameError
 from ..model import EngineSpec
 from . import assets, lexicon
 
@@ -40,7 +39,7 @@ def available() -> bool:
     """True when the kokoro engine can speak: its packages installed and its files in place and verified."""
     try:
         assets.folder()
-    except Exception:
+    except MissingToolError:
         return False
     return True
 
@@ -101,6 +100,7 @@ class KokoroEngine:
         self._espeak = system_espeak()[2]
 
     def identity(self) -> dict:
+        from .engines import _version
         return {"engine": "kokoro", "kokoro-onnx": _version("kokoro-onnx"), "model": assets.MODEL.sha256[:16],
                 "voices": assets.VOICES.sha256[:16], "voice": self.voice, "speed": round(self.speed, 4),
                 "threads": self.THREADS, "sentence_pause": self.SENTENCE_PAUSE_S, "clause_pause": self.CLAUSE_PAUSE_S,
@@ -151,9 +151,3 @@ class KokoroEngine:
     def close(self) -> None:
         self._model = None
 
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "unknown"
