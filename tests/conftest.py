@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 
 from audioguide.definitions import loader as definitions_loader
 from audioguide.model import SAMPLE_RATE
-from audioguide.speech import engines, kokoro
+from audioguide.speech import engines, espeak, kokoro
 
 DATA = Path(__file__).parent / "data"
 
@@ -54,7 +54,7 @@ def _no_real_voices_in_quick_tests(request, monkeypatch):
     """A quick test that reaches for espeak-ng, piper or Kokoro fails as it would on a machine without them."""
     if request.node.get_closest_marker("slow"):
         return
-    monkeypatch.setattr(engines, "ESPEAK_LIBS", ("libaudioguide-quick-tests-have-no-espeak.so",))
+    monkeypatch.setattr(espeak, "LIBS", ("libaudioguide-quick-tests-have-no-espeak.so",))
     monkeypatch.setattr(engines, "piper_available", lambda: False)
 
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from conftest import DATA
 
 from audioguide.cli import cli
-from audioguide.speech import engines
+from audioguide.speech import engines, espeak
 
 
 def run(*args):
@@ -69,7 +69,7 @@ def test_show_and_build_agree_on_the_shortest_length(tmp_path):
 
 
 def test_missing_espeak_is_one_line_naming_the_package(monkeypatch, tmp_path):
-    monkeypatch.setattr(engines, "ESPEAK_LIBS", ("libno-such-espeak.so.9",))
+    monkeypatch.setattr(espeak, "LIBS", ("libno-such-espeak.so.9",))
     result = CliRunner().invoke(cli, ["build", "thoracic-mobility", "-o", str(tmp_path), "--engine", "pyttsx3"])
     assert result.exit_code == 1
     assert result.output == ("Error: espeak-ng is not installed (pyttsx3 speaks through it); "

@@ -1,5 +1,6 @@
 """The engines themselves: real espeak-ng and piper (slow), and the tone stand-in the quick tests use."""
 
+import shutil
 import subprocess
 import sys
 
@@ -9,7 +10,7 @@ import pytest
 from audioguide import speech
 from audioguide.errors import MissingToolError, SpeechError, UnknownNameError
 from audioguide.model import SAMPLE_RATE
-from audioguide.speech import engines, kokoro
+from audioguide.speech import engines, espeak, kokoro
 
 
 def _speaker(tmp_path, *spec, **options):
@@ -53,7 +54,7 @@ def test_identity_follows_voice_and_rate_of_the_real_engines():
 
 
 def test_missing_espeak_names_the_package(monkeypatch):
-    monkeypatch.setattr(engines, "ESPEAK_LIBS", ("libno-such-espeak.so.9",))
+    monkeypatch.setattr(espeak, "LIBS", ("libno-such-espeak.so.9",))
     with pytest.raises(MissingToolError, match="apt-get install espeak-ng"):
         speech.require_espeak()
 
@@ -153,7 +154,7 @@ def test_piper_voice_must_be_a_model_file(tmp_path):
 
 @pytest.mark.slow
 def test_a_missing_espeak_program_names_the_package(monkeypatch):
-    if engines.shutil.which("espeak-ng") is None or not any(_loads(n) for n in engines.ESPEAK_LIBS):
+    if shutil.which("espeak-ng") is None or not any(_loads(n) for n in espeak.LIBS):
         pytest.skip("this check needs espeak-ng's library present")
     monkeypatch.setattr(engines.shutil, "which", lambda name: None)
     with pytest.raises(MissingToolError, match=r"the espeak-ng program is not installed .* apt-get install espeak-ng"):

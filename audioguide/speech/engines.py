@@ -7,81 +7,29 @@ happens around it. Engine failures become SpeechError here, where they enter.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import functools
 import hashlib
 import importlib.util
 import io
 import json
-import re
-import shutil
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from .. import audio
 from ..errors import AudioguideError, MissingToolError, SpeechError, UnknownNameError
 from ..model import SAMPLE_RATE, EngineSpec
-from . import kokoro, lexicon
+from . import espeak, kokoro, lexicon
+from .voice import Engine, Voice, package_version
 
-ESPEAK_LIBS = ("libespeak-ng.so.1", "libespeak-ng.so", "libespeak.so.1")
 RENDER_ATTEMPTS = 4
 RENDER_WAIT_S = 10.0
 
 
-@dataclass(frozen=True, slots=True)
-class Voice:
-    id: str
-    name: str
-    language: str = ""
-
-
-class Engine(Protocol):
-    spec: EngineSpec
-    parallel: bool  # worth rendering in worker processes (a real voice), or cheap enough to render inline
-
-    DEFAULT_VOICE: str
-    DEFAULT_RATE: int
-
-    def identity(self) -> dict:
-        """Everything that changes the audio (engine, versions, voice, rate): part of the cache key."""
-
-    def render(self, text: str, path: Path) -> None:
-        """Write text as speech to a WAV file at path (whatever an engine raises becomes a SpeechError)."""
-
-    def voices(self) -> list[Voice]:
-        """The voices this engine offers."""
-
-    def notes(self) -> list[str]:
-        """Lines for 'audioguide voices' beyond the voice list: variants, other ways to name a voice."""
-
-    def close(self) -> None:
-        """Free what rendering held (a voice model); the engine loads it again if asked to render."""
-
-
 # -- engines ---------------------------------------------------------------------------------------
-
-def require_espeak() -> None:
-    """Raise MissingToolError unless espeak-ng (its library and its program) is installed."""
-    for name in ESPEAK_LIBS:
-        try:
-            ctypes.CDLL(name)
-            break
-        except OSError:
-            continue
-    else:
-        raise MissingToolError("espeak-ng is not installed (pyttsx3 speaks through it); "
-                               "install it with: apt-get install espeak-ng")
-    if shutil.which("espeak-ng") is None:  # its voices and variants are found through the program
-        raise MissingToolError("the espeak-ng program is not installed (pyttsx3 needs it beside its library); "
-                               "install it with: apt-get install espeak-ng")
-
 
 class Pyttsx3Engine:
     """pyttsx3 driving espeak-ng: one save_to_file + runAndWait per clip, on one engine per process."""
@@ -91,7 +39,7 @@ class Pyttsx3Engine:
     parallel = True
 
     def __init__(self, spec: EngineSpec):
-        require_espeak()
+        espeak.require()
         self.spec = spec
         self._engine: Any = None
         self._identity: dict | None = None
@@ -108,7 +56,7 @@ class Pyttsx3Engine:
                 raise SpeechError(f"pyttsx3 could not start espeak-ng: {str(e) or type(e).__name__}") from e
             ids = {v.id for v in engine.getProperty("voices")}
             base, _, variant = self.voice.partition("+")
-            if base not in ids or (variant and variant not in espeak_variants()):
+            if base not in ids or (variant and variant not in espeak.variants()):
                 raise UnknownNameError(f"unknown pyttsx3 voice {self.voice!r}; see 'audioguide voices' for the "
                                        "voices installed (a variant is added as VOICE+VARIANT)")
             engine.setProperty("voice", self.voice)
@@ -118,7 +66,7 @@ class Pyttsx3Engine:
 
     def identity(self) -> dict:
         if self._identity is None:  # asked once per clip: the espeak-ng version costs a process
-            self._identity = {"engine": "pyttsx3", "pyttsx3": _version("pyttsx3"), "espeak-ng": _espeak_version(),
+            self._identity = {"engine": "pyttsx3", "pyttsx3": package_version("pyttsx3"), "espeak-ng": espeak.version(),
                               "voice": self.voice, "rate": self.rate, "lexicon": lexicon.VERSION}
         return self._identity
 
@@ -140,7 +88,7 @@ class Pyttsx3Engine:
         return [Voice(v.id, v.name, (v.languages or [""])[0]) for v in self._driver().getProperty("voices")]
 
     def notes(self) -> list[str]:
-        return [f"variants, added as VOICE+VARIANT: {', '.join(sorted(espeak_variants()))}"]
+        return [f"variants, added as VOICE+VARIANT: {', '.join(sorted(espeak.variants()))}"]
 
     def close(self) -> None:
         self._engine = None
@@ -210,7 +158,7 @@ class PiperEngine:
     def identity(self) -> dict:
         if self._identity is None:
             config = Path(f"{self.model}.json").read_bytes()
-            self._identity = {"engine": "piper", "piper-tts": _version("piper-tts"), "model": self.model.name,
+            self._identity = {"engine": "piper", "piper-tts": package_version("piper-tts"), "model": self.model.name,
                               "model_bytes": self.model.stat().st_size,
                               "config": hashlib.sha256(config).hexdigest()[:16], "rate": self.rate,
                               "noise": self.NOISE_SCALE, "noise_w": self.NOISE_W_SCALE, "threads": self.THREADS,
@@ -375,29 +323,3 @@ def make_engine_or_next(spec: EngineSpec) -> tuple[Engine, list[str]]:
                 continue
             return engine, [*notes, f"{e}; speaking with {other} meanwhile"]
         raise
-
-
-def _version(package: str) -> str:
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return "unknown"
-
-
-@functools.cache
-def _espeak_about() -> str:
-    """What `espeak-ng --version` prints (version and data folder), asked once per process."""
-    exe = shutil.which("espeak-ng")
-    return subprocess.run([exe, "--version"], capture_output=True, text=True).stdout if exe else ""
-
-
-def espeak_variants() -> set[str]:
-    """Voice variants espeak-ng offers (used as VOICE+VARIANT, e.g. gmw/en-us+m3)."""
-    match = re.search(r"Data at:\s*(\S+)", _espeak_about())
-    folder = Path(match.group(1)) / "voices" / "!v" if match else None
-    return {p.name for p in folder.iterdir()} if folder and folder.is_dir() else set()
-
-
-def _espeak_version() -> str:
-    match = re.search(r"(\d+\.\d+(?:\.\d+)?)", _espeak_about())
-    return match.group(1) if match else "unknown"

@@ -7,7 +7,6 @@ j Japanese, p Brazilian Portuguese, z Mandarin), the second f or m.
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,8 @@ import numpy as np
 from .. import audio
 from ..errors import MissingToolError, SpeechError, UnknownNameError
 from ..model import EngineSpec
-from . import assets, lexicon
+from . import assets, espeak, lexicon
+from .voice import Voice, package_version
 
 LANGUAGES = {"a": ("en-us", "en-US", "American English"), "b": ("en-gb", "en-GB", "British English"),
              "e": ("es", "es", "Spanish"), "f": ("fr-fr", "fr", "French"), "h": ("hi", "hi", "Hindi"),
@@ -42,26 +42,6 @@ def available() -> bool:
     except MissingToolError:
         return False
     return True
-
-
-@functools.cache
-def system_espeak() -> tuple[str | None, str | None, str]:
-    """(library, data folder, version) of the system's espeak-ng, or (None, None, "bundled") for the copy bundled
-    with kokoro-onnx.
-
-    One espeak-ng per process: the bundled library carries the system one's soname, so once kokoro loaded its
-    own, pyttsx3 in the same process drove that one without its data and the process exited. With espeak-ng
-    installed both use the system's; without it pyttsx3 cannot speak anyway."""
-    import ctypes.util
-    import re
-    import shutil
-    import subprocess
-    exe, lib = shutil.which("espeak-ng"), ctypes.util.find_library("espeak-ng")
-    if not exe or not lib:
-        return None, None, "bundled"
-    about = subprocess.run([exe, "--version"], capture_output=True, text=True).stdout
-    data, version = re.search(r"Data at:\s*(\S+)", about), re.search(r"(\d+\.\d+(?:\.\d+)?)", about)
-    return (lib, data.group(1), version.group(1) if version else "unknown") if data else (None, None, "bundled")
 
 
 def describe(voice: str) -> tuple[str, str, str]:
@@ -97,11 +77,10 @@ class KokoroEngine:
             raise UnknownNameError(f"kokoro speaks at rates {self.NATIVE_RATE // 2} to {self.NATIVE_RATE * 2}, "
                                    f"asked for {self.rate}")
         self._model: Any = None
-        self._espeak = system_espeak()[2]
+        self._espeak = espeak.library()[2]
 
     def identity(self) -> dict:
-        from .engines import _version
-        return {"engine": "kokoro", "kokoro-onnx": _version("kokoro-onnx"), "model": assets.MODEL.sha256[:16],
+        return {"engine": "kokoro", "kokoro-onnx": package_version("kokoro-onnx"), "model": assets.MODEL.sha256[:16],
                 "voices": assets.VOICES.sha256[:16], "voice": self.voice, "speed": round(self.speed, 4),
                 "threads": self.THREADS, "sentence_pause": self.SENTENCE_PAUSE_S, "clause_pause": self.CLAUSE_PAUSE_S,
                 "lexicon": lexicon.VERSION, "espeak-ng": self._espeak}
@@ -133,12 +112,11 @@ class KokoroEngine:
             session = onnxruntime.InferenceSession(str(self.folder / assets.MODEL.name), sess_options=options,
                                                    providers=["CPUExecutionProvider"])
             return Kokoro.from_session(session, str(self.folder / assets.VOICES.name),
-                                       espeak_config=EspeakConfig(*system_espeak()[:2]))
+                                       espeak_config=EspeakConfig(*espeak.library()[:2]))
         except Exception as e:  # onnxruntime and numpy raise their own kinds on a file they cannot read
             raise SpeechError(f"kokoro could not load its files from {self.folder}: {e}; run: {assets.REPAIR}") from e
 
-    def voices(self):
-        from .engines import Voice
+    def voices(self) -> list[Voice]:
         found = []
         for name in VOICE_NAMES:
             tag, accent, gender = describe(name)

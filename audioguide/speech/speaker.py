@@ -25,7 +25,8 @@ from .. import audio, files
 from ..errors import AudioError, AudioguideError, FileError, SpeechError
 from ..model import SAMPLE_RATE
 from .cache import ClipCache
-from .engines import Engine, EngineSpec, make_engine, make_engine_or_next
+from .engines import EngineSpec, make_engine, make_engine_or_next
+from .voice import Engine
 from .text import normalise
 
 TRIM_THRESHOLD_DB = -45.0   # quieter edges are silence
