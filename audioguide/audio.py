@@ -11,6 +11,7 @@ import shutil
 import wave
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 
@@ -67,9 +68,9 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
     return data, rate
 
 
-def write_wav(path: Path, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
-    """Write mono int16 samples as a 16-bit PCM WAV file."""
-    with wave.open(str(path), "wb") as w:
+def write_wav(path: Path | BinaryIO, samples: np.ndarray, rate: int = SAMPLE_RATE) -> None:
+    """Write mono int16 samples as a 16-bit PCM WAV file (a path, or a file object open for writing)."""
+    with wave.open(str(path) if isinstance(path, (str, Path)) else path, "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(rate)

@@ -97,12 +97,15 @@ def main() -> None:
     parser.add_argument("--lengths", default="10,30,60", help="session lengths in minutes")
     parser.add_argument("--naive", default="6,10", help="lengths for the naive pydub mix ('' to skip)")
     parser.add_argument("--engines", default="piper,pyttsx3", help="engines to time speech rendering for")
+    parser.add_argument("--build-engines", default="auto,piper",
+                        help="engines the builds table is made with (auto: the default voice, Kokoro when installed)")
     parser.add_argument("--runs", type=int, default=3, help="warm builds and reference encodes per length (median)")
     parser.add_argument("--many", default="6,10,20", help="lengths built in one command vs separately ('' to skip)")
     parser.add_argument("--write", type=Path, default=None, help="write the report to this markdown file")
     args = parser.parse_args()
     if args.quick:
         args.lengths, args.runs, args.naive, args.engines, args.many = "10", 1, "", "", ""
+        args.build_engines = "auto"
     lengths = [float(x) for x in args.lengths.split(",") if x]
     lines = [f"Measured {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "
              f"Python {platform.python_version()}, {_ffmpeg_version()}{' (--quick)' if args.quick else ''}.", ""]
@@ -114,9 +117,10 @@ def main() -> None:
         for label, seconds, ratio in measure.startup():
             lines.append(f"| {label} | {seconds * 1000:.0f} ms | {ratio:.2f}x |")
             print(lines[-1], flush=True)
-        lines += ["", *_builds(lengths, args.runs, work), ""]
+        for engine in [e for e in args.build_engines.split(",") if e]:
+            lines += ["", *_builds(lengths, args.runs, work, engine), ""]
         if 60 in lengths:
-            plan = time_plan(60, work / "cache-60.0")
+            plan = time_plan(60, work / "cache-auto-60.0")
             lines += [f"Planning a 60-minute session with a warm speech cache: {plan:.2f} s.", ""]
             print(lines[-2], flush=True)
         engines = [e for e in args.engines.split(",") if e]
@@ -146,21 +150,22 @@ def main() -> None:
         print(report)
 
 
-def _builds(lengths: list[float], runs: int, work: Path) -> list[str]:
-    rows = ["## Builds (built-in routine, default engine, 96 kbps mono)", "",
+def _builds(lengths: list[float], runs: int, work: Path, engine: str) -> list[str]:
+    name = measure.engine_of(engine)
+    rows = [f"## Builds with {name} (built-in routine, {engine} engine, 96 kbps mono)", "",
             f"| length | cold build | voice alone (texts) | cold / (voice + warm) | clips rendered | "
             f"warm build (median of {runs}) | ffmpeg encode (median of {runs}) | warm / encode | "
             "peak memory cold | peak memory warm |",
             "|---|---|---|---|---|---|---|---|---|---|"]
     for minutes in lengths:
-        cache = work / f"cache-{minutes}"
-        cold = build(minutes, work / "cold", cache)
+        cache = work / f"cache-{engine}-{minutes}"
+        cold = build(minutes, work / "cold", cache, engine)
         rendered = sum(1 for _ in (cache / "clips").rglob("*.wav"))
-        warm_runs = [build(minutes, work / "warm", cache) for _ in range(runs)]
+        warm_runs = [build(minutes, work / "warm", cache, engine) for _ in range(runs)]
         warm = statistics.median(r.wall_s for r in warm_runs)
         encode = time_encode(Path(warm_runs[0].stdout.split()[0]), work, runs)
-        texts = measure.final_texts(minutes, cache)
-        voice = measure.voice_alone(texts, work)
+        texts = measure.final_texts(minutes, cache, engine)
+        voice = measure.voice_alone(texts, work, engine)
         rows.append(f"| {minutes:g} min | {cold.wall_s:.1f} s | {voice.wall_s:.1f} s ({len(texts)}) | "
                     f"{cold.wall_s / (voice.wall_s + warm):.2f}x | {rendered} | {warm:.1f} s | {encode:.1f} s | "
                     f"{warm / encode:.2f}x | {cold.tree_peak_mb:.0f} MB | "

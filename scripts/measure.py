@@ -99,7 +99,9 @@ import json, sys
 from pathlib import Path
 from audioguide.pipeline import options as pipeline_options
 from audioguide.pipeline import routines as pipeline_routines
-options = pipeline_options.BuildOptions(length_s=float(sys.argv[1]) * 60, cache_dir=Path(sys.argv[2]))
+from audioguide.model import EngineSpec
+options = pipeline_options.BuildOptions(length_s=float(sys.argv[1]) * 60, cache_dir=Path(sys.argv[2]),
+                                        engine=EngineSpec(sys.argv[4]))
 timeline, _ = pipeline_routines.plan(sys.argv[3], options)
 print(json.dumps(sorted(set(timeline.texts()))))
 """
@@ -119,9 +121,9 @@ print(engine.spec.name)
 """
 
 
-def final_texts(minutes: float, warm_cache: Path) -> list[str]:
+def final_texts(minutes: float, warm_cache: Path, engine: str = "auto") -> list[str]:
     """The distinct texts of the session a build of this length says (planned from a warm cache)."""
-    done = subprocess.run([sys.executable, "-c", FINAL_TEXTS, str(minutes), str(warm_cache), ROUTINE],
+    done = subprocess.run([sys.executable, "-c", FINAL_TEXTS, str(minutes), str(warm_cache), ROUTINE, engine],
                           capture_output=True, text=True, check=True)
     return json.loads(done.stdout)
 
@@ -131,6 +133,12 @@ def voice_alone(texts: list[str], work: Path, engine: str = "auto") -> Run:
     listed = work / "texts.json"
     listed.write_text(json.dumps(texts))
     return run([sys.executable, "-c", VOICE_ALONE, str(listed), engine])
+
+
+def engine_of(spec: str) -> str:
+    """The engine a spec speaks with here ('auto' is Kokoro when its files verify, else piper)."""
+    code = "import sys; from audioguide.speech.engines import resolve; print(resolve(sys.argv[1]))"
+    return subprocess.run([sys.executable, "-c", code, spec], capture_output=True, text=True, check=True).stdout.strip()
 
 
 def startup(runs: int = 15) -> list[tuple[str, float, float]]:

@@ -77,23 +77,25 @@ def scores(spec: speech.EngineSpec, texts: list[str], cache: Path) -> dict[str, 
     return {t: recall(t, heard(clips[t])) for t in texts}
 
 
-def gym(voices: list[str], outside: list[str], cache: Path, judge: str) -> list[str]:
-    """Each voice on the outside sentences in quiet, in pink noise at 0 dB and in six-talker babble at 6 dB SNR."""
+def gym(voices: list[str], outside: list[str], cache: Path, judge: str,
+        conditions: tuple = CONDITIONS) -> list[str]:
+    """Each voice on the outside sentences in quiet, in pink noise at 0 dB and in six-talker babble at 6 dB SNR
+    (or the conditions asked), a voice written ENGINE:VOICE@RATE."""
     beds = {"pink": pink_noise(), "babble": babble(cache)}
-    rows = ["| voice | gender | " + " | ".join(name for name, _, _ in CONDITIONS) + " | worst in babble |",
-            "|---|---|" + "---|" * len(CONDITIONS) + "---|"]
+    rows = ["| voice | gender | " + " | ".join(name for name, _, _ in conditions) + " | worst in babble |",
+            "|---|---|" + "---|" * len(conditions) + "---|"]
     for candidate in voices:
         spec = parse(candidate)
         with speech.Speaker(spec, speech.ClipCache(cache)) as speaker:
             clips = speaker.clips(outside)
         means, worst_babble = [], (1.0, "")
-        for _, bed, snr in CONDITIONS:
+        for _, bed, snr in conditions:
             got = {t: recall(t, heard(clips[t], beds[bed] if bed else None, snr, judge)) for t in outside}
             means.append(np.mean(list(got.values())))
             if bed == "babble":
                 worst_babble = min((v, t) for t, v in got.items())
         gender = {"f": "female", "m": "male"}.get(spec.voice[1], "male") if spec.name == "kokoro" else "male"
-        rows.append(f"| {spec.name}:{spec.voice} | {gender} | " + " | ".join(f"{m:.3f}" for m in means)
+        rows.append(f"| {candidate} | {gender} | " + " | ".join(f"{m:.3f}" for m in means)
                     + f" | {worst_babble[0]:.2f} {worst_babble[1]} |")
         print(rows[-1], flush=True)
     return rows
@@ -219,6 +221,9 @@ def main() -> None:
     parser.add_argument("--write", type=Path, default=None, help="write the report to this markdown file")
     parser.add_argument("--judge", default="base", help="the Whisper model that listens: base or tiny.en")
     parser.add_argument("--voices", default=",".join(GYM_VOICES), help="the voices the gym section measures")
+    parser.add_argument("--conditions", default=",".join(c[0] for c in CONDITIONS),
+                        help="the gym section's conditions: " + ", ".join(c[0] for c in CONDITIONS))
+    parser.add_argument("--every", type=int, default=1, help="the gym section hears every Nth outside sentence")
     args = parser.parse_args()
     only = [s for s in args.only.split(",") if s]
     library = cue_texts(definitions_loader.load_library(include_user=False).routine("thoracic-mobility"))
@@ -231,7 +236,8 @@ def main() -> None:
         cache = Path(os.environ.get("AUDIOGUIDE_VOICES_CACHE") or work / "cache")
         if "gym" in only:
             parts += [f"## In noise (word recall, Whisper {args.judge})", "",
-                      *gym(args.voices.split(","), outside, cache, args.judge), ""]
+                      *gym(args.voices.split(","), outside[::args.every], cache, args.judge,
+                           tuple(c for c in CONDITIONS if c[0] in args.conditions.split(","))), ""]
         if "engines" in only:
             parts += ["## Engines and voices (word recall)", "", *engines(args.candidates, library, outside, cache), ""]
         if "worst" in only:

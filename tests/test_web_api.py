@@ -267,3 +267,25 @@ def test_stopping_the_server_mid_build_abandons_the_build_cleanly(tmp_path, sig,
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == code and "Traceback" not in stderr
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(("thoracic", ".audioguide"))) == []
+
+
+def test_a_voice_preview_is_rendered_once_and_named_fields_are_refused(server, monkeypatch):
+    _, port, lines = server
+    status, voices = call(port, "GET", "/api/voices", token=None)
+    assert status == 200 and all({"engine", "voice", "label", "language"} <= set(v) for v in voices["voices"])
+    rendered = []
+    if lines is None:  # in this process: count what the tone voice renders
+        from audioguide.speech.engines import ToneEngine
+        render = ToneEngine.render
+        monkeypatch.setattr(ToneEngine, "render", lambda self, text, path: (rendered.append(text),
+                                                                           render(self, text, path)))
+    first = call(port, "GET", "/api/voices/preview?engine=tone", token=None)
+    again = call(port, "GET", "/api/voices/preview?engine=tone", token=None)
+    assert first[0] == 200 and first[1][:4] == b"RIFF" and first[1][8:12] == b"WAVE" and len(first[1]) > 44_100
+    assert again == first
+    if lines is None:
+        assert len(rendered) == 1
+    status, answer = call(port, "GET", "/api/voices/preview?engine=tone&voice=nobody", token=None)
+    assert status == 400 and answer["error"].startswith("voice: ")
+    status, answer = call(port, "GET", "/api/voices/preview?engine=../../x", token=None)
+    assert status == 400 and answer["error"].startswith("engine: ")

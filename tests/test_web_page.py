@@ -206,3 +206,19 @@ def test_the_page_passes_an_accessibility_check(site, phone, tmp_path):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     bar = page.query_selector("article.session .timeline").bounding_box()
     assert bar["width"] >= 280 and bar["x"] + bar["width"] <= 360
+
+
+@needs_chromium
+def test_voices_by_language_and_a_sample_that_plays(site, phone):
+    _, url = site
+    page = phone.new_page()
+    page.goto(url + f"?token={TOKEN}")
+    page.wait_for_selector("#voice optgroup", state="attached")
+    groups = page.eval_on_selector_all("#voice optgroup", "gs => gs.map(g => [g.label, g.children.length])")
+    assert len(groups) >= 2 and all(count > 0 for _, count in groups)
+    assert len({label for label, _ in groups}) == len(groups)  # one group per language
+    assert page.input_value("#voice").startswith("tone:")  # the server's own voice is the one chosen
+    page.click("#voice-preview")
+    page.wait_for_function("() => { const a = document.getElementById('voice-player'); "
+                           "return a.duration > 2 && (a.currentTime > 0.5 || a.ended); }", timeout=20_000)
+    assert page.text_content("#voice-sample") == ""

@@ -58,6 +58,7 @@ class VoiceChoice:
     engine: str
     voice: str
     label: str
+    language: str           # BCP 47 as the engine gives it ("en-US", "en-gb"), "" when it says none
 
 
 def entries(definition_paths: tuple[Path, ...] = ()) -> tuple[list[Entry], list[str]]:
@@ -82,6 +83,7 @@ class Catalogue:
         self.options = options
         self._ranges: dict[str, tuple[float, float, bool]] = {}
         self._voices: list[VoiceChoice] | None = None
+        self._previews: dict[EngineSpec, bytes] = {}
 
     def routines(self, progress: Progress | None = None) -> list[RoutineChoice]:
         library = loader.load_library(list(self.options.definition_paths))
@@ -116,13 +118,17 @@ class Catalogue:
         return resolve(self.options.engine.name)
 
     def voices(self) -> list[VoiceChoice]:
-        """Every usable voice, the default engine's first."""
+        """Every usable voice: the server's own first, then the rest of its engine's, then the other engines'."""
         if self._voices is None:
             from ..speech.engines import catalogue
             chosen = self.default_engine()
-            self._voices = [VoiceChoice(found.engine, voice.id, f"{found.engine}: {voice.name}")
-                            for found in sorted(catalogue(), key=lambda f: f.engine != chosen)
-                            if not found.unavailable for voice in found.voices]
+            engines = sorted(catalogue(), key=lambda f: f.engine != chosen)
+            first = {found.engine: found.default_voice for found in engines}
+            first[chosen] = self.options.engine.voice or first.get(chosen, "")
+            self._voices = [VoiceChoice(found.engine, voice.id, f"{found.engine}: {voice.name}", voice.language)
+                            for found in engines
+                            if not found.unavailable
+                            for voice in sorted(found.voices, key=lambda v: v.id != first[found.engine])]
         return self._voices
 
     def engine_for(self, engine: str | None, voice: str | None) -> EngineSpec:
@@ -136,6 +142,16 @@ class Catalogue:
             raise ValueError(f"voice: expected a {name} voice from GET /api/voices, found {voice!r}")
         chosen = voice if voice is not None else (self.options.engine.voice if engine is None else None)
         return EngineSpec(name, chosen, self.options.engine.rate)
+
+
+    def preview(self, engine: str | None, voice: str | None) -> bytes:
+        """A short sample of a voice from the list (the server's voice when neither is named), as WAV bytes:
+        rendered once, then kept (in memory here, and in the clip cache)."""
+        spec = self.engine_for(engine, voice)
+        if spec not in self._previews:
+            from .speaking import preview
+            self._previews[spec] = preview(spec, self.options.cache_dir)
+        return self._previews[spec]
 
 
 def engines(only: str | None = None) -> tuple[str, list[EngineVoices]]:

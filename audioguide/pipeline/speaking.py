@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+from .. import audio
 from ..model import EngineSpec
 from ..speech.cache import ClipCache
+from ..speech.speaker import Speaker
 from ..speech.speaker import say as render
+
+# What a voice says when someone tries it on the page: a cue as a session says it, with a count in it.
+PREVIEW_TEXT = "Stand tall, and breathe in. Now lift your arms slowly, two, three."
 
 
 def say(text: str, output: Path, spec: EngineSpec, cache_dir: Path | None = None) -> tuple[float, str, list[str]]:
     """Render text into the WAV file output; its length in seconds, the engine that spoke it, notes on the voice."""
     return render(text, output, spec, ClipCache(cache_dir))
+
+
+def preview(spec: EngineSpec, cache_dir: Path | None = None) -> bytes:
+    """PREVIEW_TEXT in this voice as WAV bytes, rendered once (the clip cache keeps it)."""
+    with Speaker(spec, ClipCache(cache_dir)) as speaker:
+        clip = speaker.clips([PREVIEW_TEXT])[PREVIEW_TEXT]
+    out = io.BytesIO()
+    audio.write_wav(out, clip)
+    return out.getvalue()
 
 
 def cache_info(cache_dir: Path | None = None) -> tuple[Path, int, int]:

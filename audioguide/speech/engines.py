@@ -269,6 +269,7 @@ class EngineVoices:
     notes: tuple[str, ...] = ()
     default: str = ""
     unavailable: str = ""
+    default_voice: str = ""
 
     def lines(self) -> list[str]:
         """As 'audioguide voices' prints it."""
@@ -291,7 +292,7 @@ def catalogue(only: str | None = None) -> list[EngineVoices]:
             found.append(EngineVoices(name, unavailable=str(e)))
             continue
         found.append(EngineVoices(name, voices, tuple(engine.notes()),
-                                  f"{engine.DEFAULT_VOICE} at {engine.DEFAULT_RATE} wpm"))
+                                  f"{engine.DEFAULT_VOICE} at {engine.DEFAULT_RATE} wpm", default_voice=engine.DEFAULT_VOICE))
     return found
 
 

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import signal
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -35,6 +36,9 @@ MIN_PARALLEL = 4            # fewer new clips than this are rendered in this pro
 STOP_GRACE_S = 3.0          # how long stopped workers may take to finish a clip before they are terminated
 
 Progress = Callable[[int, int], None]
+# Engines rendering in this process render one clip at a time, whichever thread asks (a server renders a
+# preview while a build runs): espeak-ng, which pyttsx3 and Kokoro's phonemizer drive, is not thread-safe.
+_RENDERING = threading.Lock()
 
 
 def render_clip(engine: Engine, cache: ClipCache, text: str) -> tuple[np.ndarray, str]:
@@ -193,7 +197,9 @@ class Speaker:
         if len(texts) < MIN_PARALLEL or self.jobs == 1 or not self.engine.parallel:
             out = {}
             for i, text in enumerate(texts, 1):
-                out[text] = self._keep(text, *render_clip(self.engine, self.cache, text))
+                with _RENDERING:
+                    clip, unstored = render_clip(self.engine, self.cache, text)
+                out[text] = self._keep(text, clip, unstored)
                 if progress:
                     progress(i, len(texts))
             return out

@@ -47,6 +47,7 @@ class Api:
     def routes(self) -> list[web.RouteDef]:
         return [web.get("/api/sessions", self.sessions), web.get("/api/routines", self.routines),
                 web.get("/api/programs", self.programs), web.get("/api/voices", self.voices),
+                web.get("/api/voices/preview", self.preview),
                 web.get("/api/music", self.music), web.post("/api/builds", self.submit),
                 web.get("/api/builds/{id}", self.job), web.delete("/api/sessions/{file}", self.delete)]
 
@@ -70,6 +71,16 @@ class Api:
         found = await asyncio.to_thread(self.catalogue.voices)
         return web.json_response({"voices": [dataclasses.asdict(v) for v in found],
                                   "default": self.catalogue.default_engine()})
+
+    async def preview(self, request: web.Request) -> web.Response:
+        engine, voice = request.query.get("engine"), request.query.get("voice")
+        try:
+            wav = await asyncio.to_thread(self.catalogue.preview, engine, voice)
+        except AudioguideError as e:  # the voice was offered but cannot speak now (its files damaged since)
+            fail(web.HTTPServiceUnavailable, f"voice: {e}")
+        except ValueError as e:  # not a voice /api/voices offers: the field named
+            fail(web.HTTPBadRequest, str(e))
+        return web.Response(body=wav, content_type="audio/wav", headers={"Cache-Control": "max-age=86400"})
 
     async def music(self, request: web.Request) -> web.Response:
         return web.json_response({"music": self.folder.music()})

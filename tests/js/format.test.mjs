@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { byteRange, chapterAt, clock, href, jumpTarget, lengthBounds, progressText } from
+import { byteRange, chapterAt, clock, href, jumpTarget, lengthBounds, previewUrl, progressText, voiceGroups } from
   "../../audioguide/web/static/page/format.js";
 
 const chapters = [{ start_s: 0 }, { start_s: 30 }, { start_s: 95.5 }];
@@ -58,4 +58,19 @@ test("the length slider stays inside what the routine can fill, in half minutes"
   assert.deepEqual(lengthBounds(5.13, 61.9, 10), { min: 5.5, max: 61.5, value: 10 });
   assert.deepEqual(lengthBounds(5.13, 61.9, 3), { min: 5.5, max: 61.5, value: 5.5 });
   assert.deepEqual(lengthBounds(2, 17.7, 20), { min: 2, max: 17.5, value: 17.5 });
+});
+
+test("voices are grouped by language in the server's order, named for the reader", () => {
+  const voices = [{ engine: "kokoro", voice: "af_sarah", language: "en-US" },
+    { engine: "kokoro", voice: "bf_emma", language: "en-GB" }, { engine: "pyttsx3", voice: "x", language: "" },
+    { engine: "kokoro", voice: "am_adam", language: "en-US" }, { engine: "pyttsx3", voice: "es", language: "es" }];
+  const groups = voiceGroups(voices, "en");
+  assert.deepEqual(groups.map((g) => g.label), ["American English", "British English", "Other", "Spanish"]);
+  assert.deepEqual(groups[0].voices.map((v) => v.voice), ["af_sarah", "am_adam"]);
+  assert.equal(voiceGroups(voices, "fr")[3].label, "espagnol");
+  assert.equal(voiceGroups([{ voice: "q", language: "not a tag!" }], "en")[0].label, "not a tag!");
+});
+
+test("a preview's address escapes the voice's name", () => {
+  assert.equal(previewUrl("pyttsx3", "gmw/en-us+m3"), "api/voices/preview?engine=pyttsx3&voice=gmw%2Fen-us%2Bm3");
 });

@@ -55,3 +55,25 @@ export function lengthBounds(minMinutes, maxMinutes, value) {
   const min = Math.ceil(minMinutes * 2) / 2, max = Math.floor(maxMinutes * 2) / 2;
   return { min, max, value: Math.min(Math.max(value, min), max) };
 }
+
+/** The voices grouped by language, in the order the server lists them (its own voice first, so its language
+ * leads); each group named in the reader's language ("American English"), voices without a language "Other". */
+export function voiceGroups(voices, locale) {
+  let names = null;
+  try { names = new Intl.DisplayNames([locale || "en"], { type: "language" }); } catch (error) { names = null; }
+  const named = (tag) => {
+    if (!tag) return "Other";
+    try { return (names && names.of(tag.replace(/_/g, "-"))) || tag; } catch (error) { return tag; }
+  };
+  const groups = new Map();
+  for (const voice of voices) {
+    const label = named(voice.language);
+    if (!groups.has(label)) groups.set(label, []);
+    groups.get(label).push(voice);
+  }
+  return [...groups].map(([label, list]) => ({ label, voices: list }));
+}
+
+/** The address of a voice's short preview (the server renders it once). */
+export const previewUrl = (engine, voice) =>
+  "api/voices/preview?engine=" + encodeURIComponent(engine) + "&voice=" + encodeURIComponent(voice);

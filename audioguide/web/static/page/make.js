@@ -3,7 +3,7 @@
 import { call, get, token } from "./api.js";
 import { POLL_MS } from "./constants.js";
 import { el, byId } from "./dom.js";
-import { lengthBounds, progressText } from "./format.js";
+import { lengthBounds, previewUrl, progressText, voiceGroups } from "./format.js";
 
 /** made(file) is called with the new session's file once it is built. */
 export async function makeForm(made) {
@@ -17,7 +17,7 @@ export async function makeForm(made) {
     min: r.shortest_minutes, max: r.longest_minutes } }, r.title)));
   programs.programs.forEach((p) => options.push(el("option", { value: "program:" + p.id }, p.title + " (a day of it)")));
   what.replaceChildren(...options);
-  byId("voice").replaceChildren(...voices.voices.map((v) => el("option", { value: v.engine + ":" + v.voice }, v.label)));
+  voicePicker(voices.voices);
   byId("music").replaceChildren(el("option", { value: "" }, "No music"), ...music.music.map((m) => el("option", { value: m }, m)));
   const sync = () => {
     const chosen = what.selectedOptions[0];
@@ -66,6 +66,28 @@ export async function makeForm(made) {
       status.classList.add("error");
     } finally {
       submit.disabled = false;
+    }
+  });
+}
+
+/** The voice picker: voices grouped by language, and a button that plays the one chosen saying a cue. */
+function voicePicker(voices) {
+  const picker = byId("voice"), button = byId("voice-preview"), sample = byId("voice-sample");
+  picker.replaceChildren(...voiceGroups(voices, navigator.language).map((group) => el("optgroup",
+    { label: group.label }, group.voices.map((v) => el("option", { value: v.engine + ":" + v.voice }, v.label)))));
+  button.addEventListener("click", async () => {
+    const [engine, voice] = picker.value.split(/:(.*)/s);
+    sample.textContent = "Preparing the sample...";
+    button.disabled = true;
+    const player = byId("voice-player");
+    player.src = previewUrl(engine, voice);
+    try {
+      await player.play();
+      sample.textContent = "";
+    } catch (error) {
+      sample.textContent = "This voice cannot be played here: " + (error.message || error.name);
+    } finally {
+      button.disabled = false;
     }
   });
 }
