@@ -116,6 +116,7 @@ class Item:
 
     exercise: Exercise
     optional: bool = False
+    priority: int = 0       # a short session keeps the items of higher priority (then the earlier ones)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """The package as a user installs it: the wheel and sdist build without warnings and pass `twine check`; the
-wheel installs into a fresh virtual environment owned by a user who is not root (as pipx makes one), and that
-user builds a session with the espeak-ng engine."""
+wheel with its neural extra installs into a fresh virtual environment owned by a user who is not root (as pipx
+makes one), the README's one extra command assembles Kokoro's files, and that user hears Kokoro and builds a
+session."""
 
 from __future__ import annotations
 
@@ -62,12 +63,14 @@ def _as_user() -> list[str]:
 
 
 def test_a_user_who_is_not_root_installs_with_pipx_and_builds_a_session(dist, tmp_path):
-    """The README's path: pipx (in the user's own virtual environment) installs the wheel, and the command it
-    puts on the user's PATH builds a session with espeak-ng. The wheels of the dependencies, of pipx and of the
-    pip pipx wants come from pip's cache (scripts/setup downloaded them) or the package index, so the user's
-    install itself runs offline, from a folder of wheels."""
+    """The README's path, as written there: `pipx install 'WHEEL[neural]'`, then `audioguide voices install
+    kokoro`, then the command pipx put on the user's PATH speaks with Kokoro (no fallback note) and builds a
+    session. The wheels of the dependencies, of pipx and of the pip pipx wants come from pip's cache (scripts/setup
+    downloaded them) or the package index, so the user's install itself runs offline from a folder of wheels;
+    Kokoro's voices come from the npm registry, as on a user's machine."""
+    wheel = next(dist.glob("*.whl"))
     wheelhouse = tmp_path / "wheelhouse"
-    for wanted in (str(next(dist.glob("*.whl"))), "pipx>=1.7", "pip>=26.1"):
+    for wanted in (f"{wheel}[neural]", "pipx>=1.7", "pip>=26.1"):
         done = subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "-w", str(wheelhouse), wanted],
                               capture_output=True, text=True)
         assert done.returncode == 0, done.stderr
@@ -80,7 +83,8 @@ def test_a_user_who_is_not_root_installs_with_pipx_and_builds_a_session(dist, tm
                 os.chown(path, nobody.pw_uid, nobody.pw_gid)
         env = {"PATH": f"{home / 'bin'}:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
                "PIPX_HOME": str(home / "pipx"), "PIPX_BIN_DIR": str(home / "bin"), "PIP_NO_INDEX": "1",
-               "PIP_FIND_LINKS": str(home / "wheels"), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+               "PIP_FIND_LINKS": str(home / "wheels"), "PIP_DISABLE_PIP_VERSION_CHECK": "1",
+               **{k: v for k, v in os.environ.items() if k in ("npm_config_registry", "HTTPS_PROXY", "https_proxy")}}
 
         def run(*args):
             return subprocess.run([*_as_user(), *args], capture_output=True, text=True, env=env, cwd=home,
@@ -89,8 +93,17 @@ def test_a_user_who_is_not_root_installs_with_pipx_and_builds_a_session(dist, tm
         python = shutil.which("python3", path="/usr/bin:/bin") or sys.executable
         assert run(python, "-m", "venv", str(home / "tools")).returncode == 0
         assert run(str(home / "tools/bin/pip"), "install", "-q", "pipx").returncode == 0
-        installed = run(str(home / "tools/bin/pipx"), "install", str(home / "wheels" / next(dist.glob("*.whl")).name))
+        installed = run(str(home / "tools/bin/pipx"), "install", f"{home / 'wheels' / wheel.name}[neural]")
         assert installed.returncode == 0, installed.stdout + installed.stderr
+        before = run("audioguide", "say", "Breathe in.", "-o", "before.wav")  # no voice files yet: piper, one note
+        assert before.returncode == 0 and before.stdout.strip().endswith("piper)"), before.stdout + before.stderr
+        assert before.stderr.count("\n") == 1 and "audioguide voices install kokoro" in before.stderr
+        assembled = run("audioguide", "voices", "install", "kokoro")
+        assert assembled.returncode == 0, assembled.stderr
+        assert (home / ".local/share/audioguide/kokoro/kokoro-v1.0.int8.onnx").is_file()
+        heard = run("audioguide", "say", "Breathe in.", "-o", "hello.wav")
+        assert heard.returncode == 0 and heard.stderr == "", heard.stderr
+        assert heard.stdout.strip().endswith("kokoro)") and (home / "hello.wav").stat().st_size > 20_000
         built = run("audioguide", "build", "desk-reset", "--minutes", "2.5", "--engine", "pyttsx3")
         assert built.returncode == 0, built.stderr
         mp3 = home / built.stdout.strip()

@@ -1,8 +1,10 @@
 """Fitting a length: which items and rounds, and how far up their ranges, so the session lasts exactly as asked.
 
 Every adjustable quantity is a Range; one level for all of them (0 = every min, 0.5 = every default, 1 = every
-max) spreads time in proportion across exercises. Short sessions first drop optional items, long ones add
-rounds; the samples still missing go evenly into the rests.
+max) spreads time in proportion across exercises. Short sessions first drop optional items, then, as a coach
+would, the items of lowest priority (the later ones among equals) down to one exercise; long ones add rounds,
+past the routine's own most until MAX_LENGTH_S (the routine said again). The samples still missing go evenly
+into the rests.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from ..model import REST, SAMPLE_RATE, Chapter, Event, Routine, Timeline
 from .layout import Choice, layout, quantities
 
 SEARCH_STEPS = 16      # level resolution 1/65536: finer than any rep or second step
+MAX_LENGTH_S = 4 * 3600  # the longest session any routine is made into
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +37,9 @@ class Layouts:
     them had to estimate (the choice between candidates depended on those estimates too)."""
 
     def __init__(self, routine: Routine, durations: Mapping[str, int], seed: int = 0,
-                 estimate: Callable[[str], int] | None = None):
+                 estimate: Callable[[str], int] | None = None, turn: int = 0):
         self.routine = routine
+        self.turn = turn  # a program's session number: which exercises a short session leaves out rotates
         self.durations = durations
         self.seed = seed
         self.estimate = estimate
@@ -51,9 +55,10 @@ class Layouts:
         return self.done[key]
 
     def bounds(self) -> tuple[Timeline, Timeline]:
-        """The shortest and the longest layout the routine allows."""
-        configs = _configs(self.routine)
-        return self(*configs[0], 0.0), self(*configs[-1], 1.0)
+        """The shortest layout (one exercise at every min) and the longest of the routine's own rounds; longer
+        sessions repeat it, up to MAX_LENGTH_S."""
+        shapes = configs(self.routine, self.turn)
+        return self(*shapes[0], 0.0), self(*shapes[-1], 1.0)
 
     def fit(self, length_s: float, rounds: int | None = None, floor: float = 0.0) -> Fitted:
         """The layout lasting exactly length_s; LengthError when the routine cannot fill it.
@@ -69,10 +74,15 @@ class Layouts:
         if target < shortest.n_samples:
             raise LengthError(f"{self.routine.id} needs at least {times.minutes(shortest.duration_s, 'up')} minutes, "
                               f"asked for {times.minutes(length_s)}")
-        if target > longest.n_samples:
-            raise LengthError(f"{self.routine.id} lasts at most {times.minutes(longest.duration_s, 'down')} minutes, "
+        if length_s > MAX_LENGTH_S:
+            raise LengthError(f"a session lasts at most {times.minutes(MAX_LENGTH_S)} minutes, "
                               f"asked for {times.minutes(length_s)}")
-        return _fit(self, target, _configs(self.routine), floor)
+        shapes = configs(self.routine, self.turn)
+        rounds = shapes[-1][0]
+        while self(rounds, frozenset(), 1.0).n_samples < target:  # longer than the routine's own most: repeat it
+            rounds += 1
+            shapes.append((rounds, frozenset()))
+        return _fit(self, target, shapes, floor)
 
 
 def compile_timeline(routine: Routine, length_s: float, durations: Mapping[str, int], seed: int = 0) -> Timeline:
@@ -84,11 +94,17 @@ def compile_timeline(routine: Routine, length_s: float, durations: Mapping[str, 
     return Layouts(routine, durations, seed).fit(length_s).timeline
 
 
-def _configs(routine: Routine) -> list[tuple[int, frozenset[int]]]:
-    """Item sets and round counts from smallest to largest: optional items dropped last-first, then rounds."""
+def configs(routine: Routine, turn: int = 0) -> list[tuple[int, frozenset[int]]]:
+    """Item sets and round counts from smallest to largest: the required items beyond the first left out too
+    (lowest priority first, the later among equals; a program's turn rotates who goes first among equals),
+    then the optional items dropped last-first, then rounds."""
     optional = [i for i, item in enumerate(routine.items) if item.optional]
+    required = [i for i, item in enumerate(routine.items) if not item.optional]
+    kept_first = sorted(required, key=lambda i: (-routine.items[i].priority,
+                                                 (required.index(i) - turn) % len(required)))
     first = int(routine.rounds.min)
-    configs = [(first, frozenset(optional[len(optional) - k:])) for k in range(len(optional), 0, -1)]
+    configs = [(first, frozenset(optional) | frozenset(kept_first[k:])) for k in range(1, len(kept_first))]
+    configs += [(first, frozenset(optional[len(optional) - k:])) for k in range(len(optional), 0, -1)]
     configs += [(r, frozenset()) for r in range(first, int(routine.rounds.max) + 1)]
     return configs
 

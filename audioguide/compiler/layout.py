@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..errors import PlanError
+from .phrases import holding
 from ..model import (
     COUNTDOWN_WORDS,
     HOLD,
@@ -193,6 +194,8 @@ def layout(routine: Routine, choice: Choice, durations: Mapping[str, int], seed:
     w.wait(LEAD_IN_S)
     for line in routine.intro:
         w.say(_fill(line, {"title": routine.title, "count": len(items), "rounds": choice.rounds}))
+    if choice.dropped:  # a short session says what it holds
+        w.say(holding(len(items), len(routine.items)))
     rest_s = _pick(routine.rest_s, choice.level, 0.5)
     order = [(round_no, position, item.exercise) for round_no in range(1, choice.rounds + 1)
              for position, item in enumerate(items, start=1)]

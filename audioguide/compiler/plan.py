@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ..errors import LengthError, PlanError
 from ..model import Routine, Timeline
-from .fitting import SEARCH_STEPS, Fitted, Layouts
+from .fitting import MAX_LENGTH_S, SEARCH_STEPS, Fitted, Layouts, configs
 from .layout import amounts
 
 MAX_PASSES = 12
@@ -100,18 +100,34 @@ def _lowest_level_keeping(routine: Routine, level: float) -> float:
 
 
 def length_range(routine: Routine, measure: Measure) -> tuple[float, float]:
-    """The shortest and the longest session the routine can fill, in seconds, from measured speech."""
+    """The shortest session the routine can fill, in seconds, from measured speech, and the longest
+    (MAX_LENGTH_S: past its own rounds a routine is said again)."""
     def attempt(layouts: Layouts) -> tuple[tuple[float, float], Iterable[str]]:
-        shortest, longest = layouts.bounds()
-        return (shortest.duration_s, longest.duration_s), [*shortest.texts(), *longest.texts()]
+        shortest, _ = layouts.bounds()
+        return (shortest.duration_s, float(MAX_LENGTH_S)), [*shortest.texts(), *layouts.estimated]
+
+    return _settle(routine, measure, 0, attempt)
+
+
+def keeping(routine: Routine, measure: Measure) -> list[tuple[float, tuple[str, ...]]]:
+    """What sessions shorter than the whole routine keep: (the shortest length in seconds, the exercises kept,
+    in order) for each number of exercises, from one exercise up to every item, from measured speech."""
+    def attempt(layouts: Layouts) -> tuple[list[tuple[float, tuple[str, ...]]], Iterable[str]]:
+        out, used = [], []
+        for rounds, dropped in [c for c in configs(routine, layouts.turn) if c[0] == int(routine.rounds.min)]:
+            shortest = layouts(rounds, dropped, 0.0)
+            out.append((shortest.duration_s, tuple(item.exercise.title for i, item in enumerate(routine.items)
+                                                   if i not in dropped)))
+            used += shortest.texts()
+        return out, [*used, *layouts.estimated]
 
     return _settle(routine, measure, 0, attempt)
 
 
 def estimated_range(routine: Routine) -> tuple[float, float]:
     """The shortest and the longest session, in seconds, with every text's length estimated."""
-    shortest, longest = Layouts(routine, {}).bounds()
-    return shortest.duration_s, longest.duration_s
+    shortest, _ = Layouts(routine, {}).bounds()
+    return shortest.duration_s, float(MAX_LENGTH_S)
 
 
 def _settle(routine: Routine, measure: Measure, seed: int, attempt: Callable[[Layouts], tuple[object, Iterable[str]]]):

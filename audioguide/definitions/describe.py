@@ -48,14 +48,18 @@ def exercise(ex: Exercise, source: str = "") -> list[str]:
 
 
 def routine(rt: Routine, source: str = "", length_s: tuple[float, float] | None = None,
-            estimated: bool = False) -> list[str]:
+            estimated: bool = False, keeps: list[tuple[float, tuple[str, ...]]] = ()) -> list[str]:
     lines = [f"{rt.title}  [{rt.id}{', ' + source if source else ''}]"]
     if rt.description:
         lines.append(f"  {rt.description}")
     if length_s:
         lines.append(f"  Length: {times.minutes(length_s[0], 'up')} to {times.minutes(length_s[1], 'down')} minutes"
                      + (" (estimated)" if estimated else ""))
-    lines.append(f"  Rounds: {_range(rt.rounds)}; rest between exercises {_range(rt.rest_s, ' s')}")
+    if len(keeps) > 1:
+        lines.append("  Shorter sessions keep (from the length given):")
+        lines += [f"    {times.minutes(s, 'up')} min: {', '.join(titles)}" for s, titles in keeps]
+    lines.append(f"  Rounds: {_range(rt.rounds)}, and repeated past that for longer sessions; "
+                 f"rest between exercises {_range(rt.rest_s, ' s')}")
     lines.append("  Exercises:")
     for i, item in enumerate(rt.items, 1):
         lines.append(f"    {i}. {item.exercise.title} [{item.exercise.id}]{' (optional)' if item.optional else ''}")

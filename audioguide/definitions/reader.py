@@ -37,7 +37,7 @@ PHASE_KEYS = ("name", "cue", "move_s", "hold", "beeps", "countdown", "reminders"
 REMINDER_KEYS = ("text", "at", "remaining_s", "every_s")
 ROUTINE_KEYS = ("title", "description", "intro", "outro", "transition", "round_cue", "rest_s", "rounds",
                 "items")
-ITEM_KEYS = ("exercise", "optional")
+ITEM_KEYS = ("exercise", "optional", "priority")
 
 
 class Reader:
@@ -380,6 +380,8 @@ class Reader:
         optional = raw.get("optional", False)
         if not isinstance(optional, bool):
             self.fail(join(where, "optional"), f"expected true or false, found {kind(optional)}")
+        if not (type(priority := raw.get("priority", 0)) is int and -100 <= priority <= 100):
+            self.fail(join(where, "priority"), f"expected a whole number from -100 to 100, found {kind(priority)}")
         ex_id = raw.get("exercise")
         if not isinstance(ex_id, str):
             self.fail(join(where, "exercise"), "missing; expected an exercise id" if ex_id is None
@@ -394,4 +396,4 @@ class Reader:
         if overrides and not set(overrides) - set(EXERCISE_KEYS):
             merged = self.exercise({**raw_exercises[ex_id][0], **overrides}, where, ex_id)
             exercise = merged or exercise
-        return Item(exercise=exercise, optional=bool(optional))
+        return Item(exercise=exercise, optional=bool(optional), priority=priority if type(priority) is int else 0)

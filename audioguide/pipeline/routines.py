@@ -105,7 +105,7 @@ def describe(name: str, options: BuildOptions = DEFAULTS, progress: Progress | N
     """
     found, source, library, span = _find(name, options, progress)
     if isinstance(found, Routine):
-        return describing.routine(found, source, *span), library.notices
+        return describing.routine(found, source, *span, keeps=keeping(found, options)), library.notices
     lines = describing.exercise(found, source)
     if span:
         (low, high), estimated = span
@@ -148,6 +148,16 @@ def _span(routine: Routine, options: BuildOptions, progress: Progress | None) ->
         return length_range(routine, options, progress), False
     except MissingToolError:
         return compiler.estimated_range(routine), True
+
+
+def keeping(routine: Routine, options: BuildOptions = DEFAULTS) -> list[tuple[float, tuple[str, ...]]]:
+    """What each shorter session keeps, measured with the chosen voice (compiler.keeping); [] without one."""
+    try:
+        check_tools(options.engine)
+    except MissingToolError:
+        return []
+    with Speaker(options.engine, ClipCache(options.cache_dir)) as speaker:
+        return compiler.keeping(routine, measure_with(speaker, None))
 
 
 def length_range(routine: Routine, options: BuildOptions = DEFAULTS,
