@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audioguide import compiler, times
-from audioguide.compiler.layout import BEEP_GAP_S, GAP_S, LEAD_IN_S
+from audioguide.compiler.layout import LEAD_IN_S
+from audioguide.compiler.writer import BEEP_GAP_S, GAP_S
 from audioguide.compiler.plan import MAX_PASSES
 from audioguide.errors import LengthError, PlanError
 from audioguide.model import HOLD, SAMPLE_RATE, SOUND_KINDS, SPEECH, Exercise, Item, Phase, Range, Reminder, Routine

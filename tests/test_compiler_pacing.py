@@ -6,7 +6,7 @@ import pytest
 from conftest import FakeDurations, fake_durations
 
 from audioguide import compiler
-from audioguide.compiler.layout import SHORT_GAP_S
+from audioguide.compiler.holds import SHORT_GAP_S
 from audioguide.model import HOLD, SAMPLE_RATE, SPEECH, Exercise, Item, Phase, Range, Routine
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from .. import times
 from ..model import Exercise, Range, Routine
 
@@ -48,7 +50,7 @@ def exercise(ex: Exercise, source: str = "") -> list[str]:
 
 
 def routine(rt: Routine, source: str = "", length_s: tuple[float, float] | None = None,
-            estimated: bool = False, keeps: list[tuple[float, tuple[str, ...]]] = ()) -> list[str]:
+            estimated: bool = False, keeps: Sequence[tuple[float, tuple[str, ...]]] = ()) -> list[str]:
     lines = [f"{rt.title}  [{rt.id}{', ' + source if source else ''}]"]
     if rt.description:
         lines.append(f"  {rt.description}")

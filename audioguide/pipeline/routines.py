@@ -105,7 +105,8 @@ def describe(name: str, options: BuildOptions = DEFAULTS, progress: Progress | N
     """
     found, source, library, span = _find(name, options, progress)
     if isinstance(found, Routine):
-        return describing.routine(found, source, *span, keeps=keeping(found, options)), library.notices
+        (length_s, estimated) = span or (None, False)
+        return describing.routine(found, source, length_s, estimated, keeping(found, options)), library.notices
     lines = describing.exercise(found, source)
     if span:
         (low, high), estimated = span
