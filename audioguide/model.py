@@ -91,6 +91,7 @@ class Exercise:
     phases: tuple[Phase, ...]
     summary: str = ""
     position: str = ""
+    posture: str = ""               # standing, seated, kneeling or lying (definitions/posture.py); "" unsaid
     equipment: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
     setup: tuple[str, ...] = ()

@@ -10,6 +10,7 @@ from ..model import COUNTDOWN_WORDS, HOLD, SAMPLE_RATE, SOUND_LENGTH_S, SPEECH, 
 from .writer import BEEP_GAP_S, GAP_S, Writer, fill, samples
 
 SHORT_GAP_S = 0.2     # silence after a short cue before a movement or beep
+REMINDER_SPACING_S = 4.0  # at least this much quiet between two reminders of one hold: a reminder, not a lecture
 
 
 def hold_phase(w: Writer, ex: Exercise, index: int, hold: float, values: dict) -> None:
@@ -101,19 +102,24 @@ def _reminders(w: Writer, ex: Exercise, index: int, hold: float, begin: int, fre
                 wanted.append((begin + samples(r.every_s * k), r.text, key, hold - r.every_s * k, False, i))
                 k += 1
     taken: list[tuple[int, int]] = []
-    gap = samples(GAP_S)
+    gap, spacing = samples(GAP_S), samples(REMINDER_SPACING_S)
+    said: set[str] = set()
+    before = w.last_hold.get(f"{ex.id}:{phase.name}", set())
     for at, options, key, remaining, must_fit, number in wanted:
         values = {**values, "remaining": round(remaining)}
         texts = sorted({fill(o, values) for o in options}, key=lambda t: (w.length(t), t))
         preferred = fill(options[w.pick(key, w.turns[key], len(options))], values)
         start = max(at, free_from)
-        for text in [preferred, *texts]:
+        # never twice in one hold; what the last hold said only when nothing else fits
+        candidates = sorted(dict.fromkeys([preferred, *texts]), key=lambda t: t in before)
+        for text in [t for t in candidates if t not in said]:
             n = w.length(text)
             if start + n + gap > free_to:
                 continue
-            if any(start < b + gap and a < start + n + gap for a, b in taken):
+            if any(start < b + spacing and a < start + n + spacing for a, b in taken):
                 continue
             taken.append((start, start + n))
+            said.add(text)
             w.turns[key] += 1
             w.events.append(Event(SPEECH, start, start + n, len(w.chapters) - 1, text))
             break
@@ -123,3 +129,4 @@ def _reminders(w: Writer, ex: Exercise, index: int, hold: float, begin: int, fre
                 raise PlanError(f"{_where(ex, index, number)}: the reminder {texts[0]!r} does not fit between "
                                 f"{remaining:g} s before "
                                 f"the end of the hold and the count-down: {short:.1f} s too long")
+    w.last_hold[f"{ex.id}:{phase.name}"] = said

@@ -17,6 +17,8 @@ from .phrases import holding
 from .writer import Writer, fill, samples
 
 TAIL_S = 1.0          # silence after the end bell
+SIDE_CHANGE_S = 3.0   # after "Switch sides": turning round or changing arm and leg on all fours takes 2-4 s
+POSITION_CHANGE_S = 4.0  # after an exercise's setup when the body changes position (standing to the floor: 3-5 s)
 LEAD_IN_S = 0.75      # silence before the first word: Bluetooth earbuds that sleep in silence wake on sound and
                       # swallow what comes in their first half second
 
@@ -87,7 +89,8 @@ def layout(routine: Routine, choice: Choice, durations: Mapping[str, int], seed:
             w.say(w.variant(routine.round_cue, "round", values))
         w.say(w.variant(routine.transition, "transition", values))
         following = order[index + 1][2].title if index + 1 < len(order) else ""
-        _exercise(w, ex, choice.level, first_time=round_no == 1, next_title=following)
+        moving = index == 0 or not ex.posture or ex.posture != order[index - 1][2].posture
+        _exercise(w, ex, choice.level, first_time=round_no == 1, next_title=following, moving=moving)
     w.rest(rest_s)
     w.chapter("Outro")
     for line in routine.outro:
@@ -96,10 +99,11 @@ def layout(routine: Routine, choice: Choice, durations: Mapping[str, int], seed:
     w.wait(TAIL_S)
     chapters = tuple(Chapter(title, start, w.chapters[i + 1][1] if i + 1 < len(w.chapters) else w.t)
                      for i, (title, start) in enumerate(w.chapters))
-    return Timeline(routine.title, routine.id, w.t, tuple(w.events), chapters, SAMPLE_RATE), w.estimated
+    events = tuple(sorted(w.events, key=lambda e: e.start))  # in time order: reminders are placed after the count-down
+    return Timeline(routine.title, routine.id, w.t, events, chapters, SAMPLE_RATE), w.estimated
 
 
-def _exercise(w: Writer, ex: Exercise, level: float, first_time: bool, next_title: str) -> None:
+def _exercise(w: Writer, ex: Exercise, level: float, first_time: bool, next_title: str, moving: bool) -> None:
     reps, sets, holds = dataclasses.astuple(amounts(ex, level))
     base = {"reps": reps, "title": ex.title, "next": next_title}
     if first_time:
@@ -109,6 +113,8 @@ def _exercise(w: Writer, ex: Exercise, level: float, first_time: bool, next_titl
             w.say(ex.safety, gap_s=0.6)
     elif ex.position:
         w.say(ex.position, gap_s=0.6)
+    if moving and (ex.setup or ex.position):  # time to get there, counted in the plan
+        w.wait(POSITION_CHANGE_S)
     sides = ex.side_names if ex.sides else ("",)
     for set_no in range(1, sets + 1):
         if set_no > 1:
@@ -130,6 +136,7 @@ def _exercise(w: Writer, ex: Exercise, level: float, first_time: bool, next_titl
                 w.say(w.variant(ex.start_cue, f"{ex.id}:start", values))
             else:
                 w.say(w.variant(ex.switch_cue, f"{ex.id}:switch", values))
+                w.wait(SIDE_CHANGE_S)
             for rep in range(1, reps + 1):
                 _rep(w, ex, base, rep, side, holds, block=f"set{set_no}:{side}")
 

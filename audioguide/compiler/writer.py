@@ -27,6 +27,7 @@ class Writer:
         self.events: list[Event] = []
         self.chapters: list[tuple[str, int]] = []
         self.turns: Counter[str] = Counter()
+        self.last_hold: dict[str, set[str]] = {}  # per exercise phase: the reminders said in its last hold
 
     def chapter(self, title: str) -> None:
         self.chapters.append((title, self.t))

@@ -7,6 +7,17 @@ import re
 
 from ..model import Exercise, Reminder, Routine
 
+MAX_TEXT = 500
+MAX_MISTAKES = 50   # reported per file; the rest are counted
+MAX_HOLD_S = 600
+MAX_REPS = 500
+MAX_SETS = 20
+MAX_ROUNDS = 20
+MAX_REST_S = 600
+MAX_MOVE_S = 60
+MAX_ITEMS = 100
+SPOKEN_COUNTDOWN = 3   # countdown = "spoken" says "Three. Two. One." over the last three seconds
+
 # Placeholders that are always filled with a number, so a text holding one always says something.
 NUMBER_PLACEHOLDERS = frozenset({"rep", "reps", "seconds", "remaining", "position", "count", "round", "rounds"})
 SPEECH_CHARS_PER_S = 13.0   # a generous speaking rate: the estimate leans short, refusing only the absurd

@@ -7,13 +7,13 @@ from typing import Any
 
 from ..errors import did_you_mean
 from ..model import WEEKDAYS, Program, Routine, Weeks
+from .bounds import MAX_ROUNDS
 from .reader import Reader
 from .where import join, kind, plain
 
 PROGRAM_KEYS = ("title", "description", "days", "intro", "rotate_order", "weeks")
 WEEK_KEYS = ("weeks", "routine", "exercises", "minutes", "rounds")
 MAX_WEEKS = 52
-MAX_ROUNDS = 20
 MINUTES = (0.5, 240.0)
 
 

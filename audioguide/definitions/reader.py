@@ -13,24 +13,16 @@ from ..model import (COUNT_MODES, DEFAULT_REST_S, DEFAULT_ROUND_CUE, DEFAULT_SET
                      DEFAULT_SIDE_NAMES, DEFAULT_START_CUE, DEFAULT_SWITCH_CUE, DEFAULT_TRANSITION, PHASE_BEEPS,
                      SIDE_MODES, Exercise, Item, Phase, Range, Reminder, Routine)
 from ..times import MAX_SESSION_S
-from .bounds import longest_estimate_s, reminder_misfit, speaks
+from . import posture
+from .bounds import (MAX_HOLD_S, MAX_ITEMS, MAX_MISTAKES, MAX_MOVE_S, MAX_REPS, MAX_REST_S, MAX_ROUNDS, MAX_SETS,
+                     MAX_TEXT, SPOKEN_COUNTDOWN, longest_estimate_s, reminder_misfit, speaks)
 from .where import find_line, join, kind, plain, quoted
 
 PLACEHOLDERS = ("rep", "reps", "side", "seconds", "next", "remaining", "position", "count", "round",
                 "rounds", "title")
-MAX_TEXT = 500
-MAX_MISTAKES = 50   # reported per file; the rest are counted
-MAX_HOLD_S = 600
-MAX_REPS = 500
-MAX_SETS = 20
-MAX_ROUNDS = 20
-MAX_REST_S = 600
-MAX_MOVE_S = 60
-MAX_ITEMS = 100
-SPOKEN_COUNTDOWN = 3   # countdown = "spoken" says "Three. Two. One." over the last three seconds
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
-EXERCISE_KEYS = ("title", "summary", "position", "equipment", "alternatives", "setup", "safety", "reps",
+EXERCISE_KEYS = ("title", "summary", "position", "posture", "equipment", "alternatives", "setup", "safety", "reps",
                  "sets", "set_rest_s", "tempo_s", "sides", "side_mode", "side_names", "switch_cue",
                  "side_cue", "count", "tips", "tip_every", "start_cue", "phases")
 PHASE_KEYS = ("name", "cue", "move_s", "hold", "beeps", "countdown", "reminders", "release")
@@ -220,6 +212,7 @@ class Reader:
             phases=phases,
             summary=self.text(raw, "summary", where),
             position=self.text(raw, "position", where),
+            posture=self.choice(raw, "posture", where, posture.POSTURES, ""),
             equipment=self.texts(raw, "equipment", where),
             alternatives=self.texts(raw, "alternatives", where),
             setup=self.texts(raw, "setup", where),
@@ -238,6 +231,9 @@ class Reader:
             start_cue=self.texts(raw, "start_cue", where, default=DEFAULT_START_CUE),
             source=str(self.path),
         )
+        for key, text in posture.said_during(raw, where) if ex.posture else ():
+            if word := posture.names_another(text, ex.posture):
+                self.fail(key, f"says {word!r}, but the exercise is done {ex.posture}: {quoted(text)}")
         return ex if len(self.errors) == before else None
 
     def _side_names(self, raw: dict, where: str) -> tuple[str, str]:
