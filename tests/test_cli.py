@@ -456,3 +456,38 @@ def test_an_empty_output_folder_name_is_a_usage_error(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["build", "desk-reset", "-m", "3", "--output-dir", "", "--engine", "tone"])
     assert result.exit_code == 2 and "expected a folder, found an empty name" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_validate_takes_the_files_a_routine_uses_with_d_as_build_does(tmp_path):
+    exercise = tmp_path / "angels.toml"
+    exercise.write_text('[exercises.wall-angels]\ntitle = "Wall angels"\n[[exercises.wall-angels.phases]]\n'
+                        'cue = "Slide your arms up the wall."\n')
+    routine = tmp_path / "mine.toml"
+    routine.write_text('[routines.mine]\ntitle = "Mine"\n[[routines.mine.items]]\nexercise = "wall-angels"\n')
+    alone = CliRunner().invoke(cli, ["validate", str(routine)])
+    assert alone.exit_code == 1 and "unknown exercise 'wall-angels'; if another file defines it, give that file " \
+                                   "too (-d FILE) or put it in " in alone.output
+    together = CliRunner().invoke(cli, ["validate", str(routine), "-d", str(exercise)])
+    assert together.exit_code == 0 and together.output == f"{routine}: ok\n"
+
+
+def test_serve_takes_definitions_and_offers_their_routines(tmp_path):
+    import http.client
+    import json
+    import signal
+    routine = tmp_path / "mine.toml"
+    routine.write_text('[routines.mine]\ntitle = "Mine"\n[[routines.mine.items]]\nexercise = "cat-cow"\n')
+    (tmp_path / "out").mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "audioguide", "serve", "-o", str(tmp_path / "out"), "--port", "0",
+                             "--engine", "tone", "--cache-dir", str(tmp_path / "c"), "--definitions", str(routine)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [proc.stdout.readline() for _ in range(3)]
+        port = int(re.search(r":(\d+)/feed\.xml", lines[1]).group(1))
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        conn.request("GET", "/api/routines")
+        found = json.loads(conn.getresponse().read())
+        assert "mine" in {r["id"] for r in found["routines"]}
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)

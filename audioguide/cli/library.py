@@ -70,18 +70,19 @@ def show(name, definition_paths, engine, voice, rate, cache_dir, as_json, quiet)
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(paths):
+@definitions_option
+def validate(paths, definition_paths):
     """Check definition files: print 'ok' for each good file, one line per mistake otherwise.
 
     Exit code 0 when every file is good, 1 otherwise. Files are checked together, so a routine may use
-    exercises from another file given here (or from the built-ins).
+    exercises from another file given here, with -d as 'build' takes it, or from the built-ins.
 
     \b
     Example:
-        audioguide validate my-exercises.toml my-routine.toml
+        audioguide validate my-routine.toml -d my-exercises.toml
     """
     from ..pipeline import catalogue
-    good, mistakes, notices = catalogue.validate(list(paths))
+    good, mistakes, notices = catalogue.validate(list(paths), tuple(definition_paths))
     for path in good:
         click.echo(f"{path}: ok")
     for line in mistakes:

@@ -9,6 +9,7 @@ import click
 from .app import cli
 from .options import (
     base_url_option,
+    definitions_option,
     engine_options,
     engine_spec,
     feed_title_option,
@@ -48,7 +49,9 @@ def feed_command(output_dir, base_url, title):
 @engine_options
 @mix_options(music=False)
 @publish_options(naming=False)
-def serve_command(output_dir, host, port, token, title, engine, voice, rate, cache_dir, mix, publish):
+@definitions_option
+def serve_command(output_dir, host, port, token, title, engine, voice, rate, cache_dir, mix, publish,
+                  definition_paths):
     """Serve the folder: the page (make, play, keep and delete sessions), the podcast feed, and the MP3s.
 
     Prints the feed's address and the page's, with the key that lets the page make and delete sessions, and a
@@ -64,7 +67,8 @@ def serve_command(output_dir, host, port, token, title, engine, voice, rate, cac
 
     from ..pipeline.options import BuildOptions
     from ..web import server  # aiohttp is only needed here: keep it out of every other command's start-up
-    options = BuildOptions(engine=engine_spec(engine, voice, rate), cache_dir=cache_dir, **mix, **publish)
+    options = BuildOptions(engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
+                           definition_paths=tuple(definition_paths), **mix, **publish)
 
     def ready(listening: server.Listening) -> None:
         click.echo(listening.reach)

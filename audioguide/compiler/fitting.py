@@ -20,7 +20,7 @@ from ..model import REST, SAMPLE_RATE, Chapter, Event, Routine, Timeline
 from .layout import Choice, layout, quantities
 
 SEARCH_STEPS = 16      # level resolution 1/65536: finer than any rep or second step
-MAX_LENGTH_S = 4 * 3600  # the longest session any routine is made into
+MAX_LENGTH_S = times.MAX_SESSION_S  # the longest session any routine is made into
 
 
 @dataclass(frozen=True, slots=True)

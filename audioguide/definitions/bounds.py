@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ..model import Exercise, Reminder, Routine
+from ..model import Exercise, Reminder
 
 MAX_TEXT = 500
 MAX_MISTAKES = 50   # reported per file; the rest are counted
@@ -37,19 +37,21 @@ def speaks(template: str) -> bool:
     return any(c.isalnum() for c in text)
 
 
-def longest_estimate_s(routine: Routine) -> float:
-    """About how long the routine lasts with every range at its maximum, every item and every round."""
-    total = _said(routine.intro) + _said(routine.outro)
-    per_round = sum(_exercise_s(item.exercise) + routine.rest_s.max + _said(routine.transition[:1])
-                    for item in routine.items)
-    return total + per_round * routine.rounds.max
-
-
-def _exercise_s(ex: Exercise) -> float:
+def too_long(ex: Exercise, longest_s: float) -> tuple[str, str] | None:
+    """(key, why) when even the exercise's shortest (every min: reps, sets, holds, rests) lasts longer than
+    longest_s, so no session could hold it; the key is the quantity that weighs most. None when it fits."""
     sides = 2 if ex.sides else 1
-    rep = sum(max(p.move_s, _said(p.cue[:1])) + (p.hold_s.max if p.hold_s else 0.0) for p in ex.phases)
-    per_set = sides * ex.reps.max * rep + _said(ex.start_cue[:1])
-    return _said(ex.setup) + ex.sets.max * per_set + (ex.sets.max - 1) * ex.set_rest_s.max
+    rep = [max(p.move_s, _said(p.cue[:1])) + (p.hold_s.min if p.hold_s else 0.0) for p in ex.phases]
+    per_set = sides * ex.reps.min * sum(rep) + _said(ex.start_cue[:1])
+    total = _said(ex.setup) + ex.sets.min * per_set + (ex.sets.min - 1) * ex.set_rest_s.min
+    if total <= longest_s:
+        return None
+    longest = max(range(len(rep)), key=rep.__getitem__)
+    key = "reps" if ex.reps.min >= max(ex.sets.min, 2) else "sets" if ex.sets.min > 1 else f"phases[{longest}].hold"
+    plural = lambda n, word: f"{n:g} {word}" + ("s" if n != 1 else "")  # noqa: E731
+    return key, (f"even at its shortest ({plural(ex.reps.min, 'rep')}, {plural(ex.sets.min, 'set')}, holds of "
+                 f"{', '.join(f'{p.hold_s.min:g} s' for p in ex.phases if p.hold_s) or 'none'}) the exercise lasts "
+                 f"{total / 3600:.1f} hours, more than a session can (at most {longest_s / 3600:g} hours)")
 
 
 def _said(texts: tuple[str, ...]) -> float:

@@ -13,7 +13,7 @@ from ..model import Exercise, Item, Program, Range, Routine
 from . import config
 from .programs import read_program
 from .reader import ID_PATTERN, Reader
-from .where import join, kind
+from .where import join, kind, toml_cause
 
 
 @dataclass
@@ -192,8 +192,11 @@ class _Loader:
         except tomllib.TOMLDecodeError as e:
             line = re.search(r"line (\d+)", str(e))
             message = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(e)) or "invalid TOML"
-            self.errors.append(DefinitionError(f"invalid TOML: {message}", path,
-                                               line=int(line.group(1)) if line else None))
+            number = int(line.group(1)) if line else None
+            lines = text.splitlines()
+            cause = toml_cause(message, lines[number - 1]) if number and number <= len(lines) else ""
+            self.errors.append(DefinitionError(f"invalid TOML: {message}" + (f"; likely {cause}" if cause else ""),
+                                               path, line=number))
             return
         except RecursionError:
             self.errors.append(DefinitionError("invalid TOML: arrays or tables nested too deeply", path))

@@ -8,6 +8,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from .. import files
 from ..errors import DefinitionError, did_you_mean
 from ..model import (COUNT_MODES, DEFAULT_REST_S, DEFAULT_ROUND_CUE, DEFAULT_SET_REST_S, DEFAULT_SIDE_CUE,
                      DEFAULT_SIDE_NAMES, DEFAULT_START_CUE, DEFAULT_SWITCH_CUE, DEFAULT_TRANSITION, PHASE_BEEPS,
@@ -15,7 +16,7 @@ from ..model import (COUNT_MODES, DEFAULT_REST_S, DEFAULT_ROUND_CUE, DEFAULT_SET
 from ..times import MAX_SESSION_S
 from . import posture
 from .bounds import (MAX_HOLD_S, MAX_ITEMS, MAX_MISTAKES, MAX_MOVE_S, MAX_REPS, MAX_REST_S, MAX_ROUNDS, MAX_SETS,
-                     MAX_TEXT, SPOKEN_COUNTDOWN, longest_estimate_s, reminder_misfit, speaks)
+                     MAX_TEXT, SPOKEN_COUNTDOWN, reminder_misfit, speaks, too_long)
 from .where import find_line, join, kind, plain, quoted
 
 PLACEHOLDERS = ("rep", "reps", "side", "seconds", "next", "remaining", "position", "count", "round",
@@ -231,6 +232,8 @@ class Reader:
             start_cue=self.texts(raw, "start_cue", where, default=DEFAULT_START_CUE),
             source=str(self.path),
         )
+        if len(self.errors) == before and (long := too_long(ex, MAX_SESSION_S)):
+            self.fail(join(where, long[0]), long[1])
         for key, text in posture.said_during(raw, where) if ex.posture else ():
             if word := posture.names_another(text, ex.posture):
                 self.fail(key, f"says {word!r}, but the exercise is done {ex.posture}: {quoted(text)}")
@@ -348,9 +351,6 @@ class Reader:
             self.fail(join(where, "items"), "at least one item must not be optional")
         if len(self.errors) == before and routine.items:
             self._filled(routine, where)
-        if len(self.errors) == before and routine.items and longest_estimate_s(routine) > MAX_SESSION_S:
-            self.fail(where, f"lasts more than {MAX_SESSION_S // 3600} hours at its maxima (reps, holds, sets, "
-                             "rests, rounds); lower some of them")
         if None in items:
             return None  # an item's exercise has mistakes of its own (reported there): no routine without it
         return routine if len(self.errors) == before else None
@@ -386,7 +386,8 @@ class Reader:
         if ex_id not in known:
             if ex_id in raw_exercises:
                 return None  # that exercise has errors of its own, already reported
-            self.fail(join(where, "exercise"), f"unknown exercise {ex_id!r}{did_you_mean(ex_id, known)}")
+            self.fail(join(where, "exercise"), f"unknown exercise {ex_id!r}" + (did_you_mean(ex_id, known) or (
+                f"; if another file defines it, give that file too (-d FILE) or put it in {files.config_dir()}")))
             return None
         exercise = known[ex_id]
         if overrides and not set(overrides) - set(EXERCISE_KEYS):

@@ -68,3 +68,20 @@ def find_line(lines: list[str], key: str) -> int | None:
             break
         line, found_any = hit, True
     return line + 1 if found_any else None
+
+
+BARE_WORDS = {"true", "false", "inf", "nan"}
+
+
+def toml_cause(message: str, line_text: str) -> str:
+    """The likely cause of a TOML parser's complaint about a line, in the words of someone writing one: a text
+    without quotes, a string left open (which the parser may call an unclosed array). "" when none is seen."""
+    value = line_text.partition("=")[2].strip() if "=" in line_text else ""
+    if message.startswith("Invalid value") and value[:1].isalpha() and value.split()[0] not in BARE_WORDS:
+        key = line_text.partition("=")[0].strip()
+        return f"text needs quotes: {key} = {json.dumps(value)}"
+    quotes = len(re.findall(r'(?<!\\)"', line_text.replace('"""', "")))
+    if quotes % 2:
+        return ('a string is not closed on this line: a " is missing, or a " inside a text needs a backslash '
+                '(\\") or single quotes around the text')
+    return ""

@@ -160,10 +160,11 @@ def engines(only: str | None = None) -> tuple[str, list[EngineVoices]]:
     return resolve("auto"), catalogue(only)
 
 
-def validate(paths: list[Path]) -> tuple[list[str], list[str], list[str]]:
-    """Check definition files together: (the paths that are good, one line per mistake, notices)."""
+def validate(paths: list[Path], extra: tuple[Path, ...] = ()) -> tuple[list[str], list[str], list[str]]:
+    """Check definition files together, with the extra files they may use (as -d gives them to a build): (the
+    paths that are good, one line per mistake, notices)."""
     try:
-        library = loader.load_files(list(paths))
+        library = loader.load_files([*extra, *paths])
     except DefinitionErrors as e:
         bad = {err.path for err in e.errors}
         return [str(p) for p in paths if str(p) not in bad], [str(err) for err in e.errors], []
