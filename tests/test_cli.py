@@ -491,3 +491,13 @@ def test_serve_takes_definitions_and_offers_their_routines(tmp_path):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=30)
+
+
+def test_a_length_under_the_shortest_session_is_refused_before_any_speech(tmp_path, monkeypatch):
+    monkeypatch.setattr(engines.ToneEngine, "render", lambda *a: pytest.fail("speech was rendered"))
+    for command in (["build", "thoracic-mobility", "-m", "0.5", "-o", str(tmp_path)],
+                    ["plan", "thoracic-mobility", "-m", "0.5"]):
+        refused = CliRunner().invoke(cli, [*command, "--engine", "tone", "--cache-dir", str(tmp_path / "cold")])
+        assert refused.exit_code == 1
+        assert re.fullmatch(r"Error: thoracic-mobility needs at least about [\d.]+ minutes, asked for 0.5\n",
+                            refused.output), refused.output

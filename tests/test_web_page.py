@@ -222,3 +222,20 @@ def test_voices_by_language_and_a_sample_that_plays(site, phone):
     page.wait_for_function("() => { const a = document.getElementById('voice-player'); "
                            "return a.duration > 2 && (a.currentTime > 0.5 || a.ended); }", timeout=20_000)
     assert page.text_content("#voice-sample") == ""
+
+
+@needs_chromium
+def test_the_length_offers_only_what_can_be_made_and_says_what_a_short_one_leaves_out(site, phone):
+    _, url = site
+    page = phone.new_page()
+    page.goto(url + f"?token={TOKEN}")
+    page.wait_for_selector("#what option[value='routine:thoracic-mobility']", state="attached")
+    page.select_option("#what", "routine:thoracic-mobility")
+    low = float(page.get_attribute("#minutes", "min"))
+    page.eval_on_selector("#minutes", "(m) => { m.value = m.min; m.dispatchEvent(new Event('input')); }")
+    assert page.text_content("#kept").startswith("1 of the 5 exercises fit: Y lift off against wall.")
+    shown = [float(b.get_attribute("data-minutes")) for b in page.query_selector_all(".presets button")
+             if b.is_visible()]
+    assert shown and min(shown) >= low
+    page.click(".presets button[data-minutes='60']")
+    assert page.text_content("#kept") == "" and page.text_content("#minutes-shown") == "60"

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from .. import times
 from ..errors import LengthError, PlanError
 from ..model import Routine, Timeline
 from .fitting import MAX_LENGTH_S, SEARCH_STEPS, Fitted, Layouts, configs
 from .layout import amounts
 
 MAX_PASSES = 12
+EARLY_MARGIN = 0.75  # refused before any speech when under this share of the estimated shortest session
 MIN_FIT = 8        # measured texts needed before the estimate is fitted to them
 
 # measure(texts) -> {text: length in samples} for every text given
@@ -122,6 +124,20 @@ def keeping(routine: Routine, measure: Measure) -> list[tuple[float, tuple[str, 
         return out, [*used, *layouts.estimated]
 
     return _settle(routine, measure, 0, attempt)
+
+
+def early_length_error(routine: Routine, length_s: float, known: Mapping[str, int]) -> LengthError | None:
+    """The LengthError a plan would end in, found before any speech is rendered: the routine's shortest session
+    from the lengths already known (a cache's) and estimates for the rest. Exact when every text it says is
+    known; from estimates, only lengths clearly too short (under EARLY_MARGIN of it) are refused. None when
+    the length may fit."""
+    layouts = Layouts(routine, known)
+    shortest, _ = layouts.bounds()
+    exact = not layouts.estimated
+    if length_s >= (1.0 if exact else EARLY_MARGIN) * shortest.duration_s:
+        return None
+    return LengthError(f"{routine.id} needs at least {'' if exact else 'about '}"
+                       f"{times.minutes(shortest.duration_s, 'up')} minutes, asked for {times.minutes(length_s)}")
 
 
 def estimated_range(routine: Routine) -> tuple[float, float]:

@@ -40,6 +40,7 @@ class RoutineChoice:
     shortest_s: float
     longest_s: float
     estimated: bool         # no usable voice: the range is estimated, not measured
+    keeps: tuple[tuple[float, tuple[str, ...]], ...] = ()  # (from seconds, the exercises kept): shorter sessions
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +82,7 @@ class Catalogue:
 
     def __init__(self, options: BuildOptions = DEFAULTS):
         self.options = options
-        self._ranges: dict[str, tuple[float, float, bool]] = {}
+        self._ranges: dict[str, tuple[float, float, bool, tuple]] = {}
         self._voices: list[VoiceChoice] | None = None
         self._previews: dict[EngineSpec, bytes] = {}
 
@@ -89,19 +90,20 @@ class Catalogue:
         library = loader.load_library(list(self.options.definition_paths))
         out = []
         for routine in sorted(library.routines.values(), key=lambda r: r.title):
-            low, high, estimated = self._range(routine, progress)
-            out.append(RoutineChoice(routine.id, routine.title, routine.description, low, high, estimated))
+            low, high, estimated, keeps = self._range(routine, progress)
+            out.append(RoutineChoice(routine.id, routine.title, routine.description, low, high, estimated, keeps))
         return out
 
-    def _range(self, routine: Routine, progress: Progress | None) -> tuple[float, float, bool]:
+    def _range(self, routine: Routine, progress: Progress | None) -> tuple[float, float, bool, tuple]:
         key = repr(routine)
         if key not in self._ranges:
             from ..compiler.plan import estimated_range
-            from .routines import length_range  # the voice and numpy: only when a range is asked for
+            from .routines import keeping, length_range  # the voice and numpy: only when a range is asked for
             try:
-                self._ranges[key] = (*length_range(routine, self.options, progress), False)
+                low, high = length_range(routine, self.options, progress)
+                self._ranges[key] = (low, high, False, tuple(keeping(routine, self.options)))
             except MissingToolError:
-                self._ranges[key] = (*estimated_range(routine), True)
+                self._ranges[key] = (*estimated_range(routine), True, ())
         return self._ranges[key]
 
     def programs(self) -> list[ProgramChoice]:

@@ -17,7 +17,7 @@ from ..schedule import seed_of
 from ..speech import ClipCache, Speaker
 from . import naming
 from .options import DEFAULTS, BuildOptions, BuildResult, Outcome, Progress
-from .studio import Studio, check_tools, measure_with
+from .studio import Known, Studio, check_tools, measure_with
 
 DEFAULT_NAME = "{routine}-{length}"
 
@@ -47,7 +47,11 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
     if progress:
         progress("planning", 0, 0)
     with studio.speaker:  # the voice is let go once all speech is rendered: mixing needs the memory
-        fitted = compiler.plan_many(routine, lengths_s, studio.measure, seed)
+        known = Known(studio.speaker)
+        early = [compiler.early_length_error(routine, length_s, known) for length_s in lengths_s]
+        wanted = [length_s for length_s, error in zip(lengths_s, early) if error is None]
+        planned = iter(compiler.plan_many(routine, wanted, studio.measure, seed) if wanted else [])
+        fitted = [error or next(planned) for error in early]
         clips = studio.clips(f.timeline for f in fitted if isinstance(f, compiler.Fitted))
     outcomes = []
     for length_s, plan, stem in zip(lengths_s, fitted, stems):
@@ -82,6 +86,8 @@ def plan(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None 
     routine, notices = loader.find_routine(name, options.definition_paths)
     seed = options.seed if options.seed is not None else seed_of(routine.id)
     with Speaker(options.engine, ClipCache(options.cache_dir)) as speaker:
+        if early := compiler.early_length_error(routine, options.length_s, Known(speaker)):
+            raise early
         return compiler.plan(routine, options.length_s, measure_with(speaker, progress), seed), notices
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +28,25 @@ def check_tools(engine: EngineSpec) -> None:
 def measure_with(speaker: Speaker, progress: Progress | None) -> compiler.Measure:
     report = (lambda done, total: progress("speech", done, total)) if progress else None
     return lambda texts: speaker.durations(texts, report)
+
+
+class Known(Mapping):
+    """The clip lengths a speaker's cache already holds, looked up as asked (nothing is rendered)."""
+
+    def __init__(self, speaker: Speaker):
+        self.speaker = speaker
+
+    def __getitem__(self, text: str) -> int:
+        found = self.speaker.cached_length(text)
+        if found is None:
+            raise KeyError(text)
+        return found
+
+    def __iter__(self):
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
 
 
 class Studio:

@@ -172,6 +172,10 @@ class Speaker:
         """Every text's clip length in samples."""
         return self._through_cache(texts, self._length, len, progress)
 
+    def cached_length(self, text: str) -> int | None:
+        """The text's clip length in samples when it is already cached (nothing is rendered), else None."""
+        return self._length(text)
+
     def _load(self, text: str) -> np.ndarray | None:
         found = self.memory.get(text)
         return found if found is not None else self.cache.load(self.cache.path(self.engine.identity(), text))

@@ -60,7 +60,8 @@ class Api:
         found = await asyncio.to_thread(self.catalogue.routines)
         return web.json_response({"routines": [
             {"id": r.id, "title": r.title, "description": r.description,
-             "shortest_minutes": round(r.shortest_s / 60, 2), "longest_minutes": round(r.longest_s / 60, 2)}
+             "shortest_minutes": round(r.shortest_s / 60, 2), "longest_minutes": round(r.longest_s / 60, 2),
+             "keeps": [{"from_minutes": round(seconds / 60, 2), "exercises": list(kept)} for seconds, kept in r.keeps]}
             for r in found]})
 
     async def programs(self, request: web.Request) -> web.Response:

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { byteRange, chapterAt, clock, href, jumpTarget, lengthBounds, previewUrl, progressText, voiceGroups } from
+import { byteRange, chapterAt, clock, href, jumpTarget, keptNote, lengthBounds, presetsFor, previewUrl, progressText,
+  voiceGroups } from
   "../../audioguide/web/static/page/format.js";
 
 const chapters = [{ start_s: 0 }, { start_s: 30 }, { start_s: 95.5 }];
@@ -73,4 +74,14 @@ test("voices are grouped by language in the server's order, named for the reader
 
 test("a preview's address escapes the voice's name", () => {
   assert.equal(previewUrl("pyttsx3", "gmw/en-us+m3"), "api/voices/preview?engine=pyttsx3&voice=gmw%2Fen-us%2Bm3");
+});
+
+test("the form says what a short session leaves out, and nothing when it keeps every exercise", () => {
+  const keeps = [{ from_minutes: 1.5, exercises: ["A"] }, { from_minutes: 2.5, exercises: ["A", "B"] },
+    { from_minutes: 4, exercises: ["A", "B", "C"] }];
+  assert.equal(keptNote(keeps, 2), "1 of the 3 exercises fit: A. All 3 from 4 minutes.");
+  assert.equal(keptNote(keeps, 3), "2 of the 3 exercises fit: A, B. All 3 from 4 minutes.");
+  assert.equal(keptNote(keeps, 4), "");
+  assert.equal(keptNote([], 4), "");
+  assert.deepEqual(presetsFor([3, 5, 10, 60], 4.2, 60), [5, 10, 60]);
 });

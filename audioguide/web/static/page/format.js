@@ -77,3 +77,17 @@ export function voiceGroups(voices, locale) {
 /** The address of a voice's short preview (the server renders it once). */
 export const previewUrl = (engine, voice) =>
   "api/voices/preview?engine=" + encodeURIComponent(engine) + "&voice=" + encodeURIComponent(voice);
+
+/** What a session of this length leaves out, as the form says it under the length ("" when it keeps every
+ * exercise): keeps is the routine's list from the API, one exercise up to all of them. */
+export function keptNote(keeps, minutes) {
+  if (!keeps || !keeps.length) return "";
+  const total = keeps[keeps.length - 1].exercises.length;
+  const step = [...keeps].reverse().find((k) => minutes >= k.from_minutes) || keeps[0];
+  if (step.exercises.length >= total) return "";
+  return `${step.exercises.length} of the ${total} exercises fit: ${step.exercises.join(", ")}. ` +
+    `All ${total} from ${keeps[keeps.length - 1].from_minutes} minutes.`;
+}
+
+/** The length presets the form offers: only lengths the routine can be made into. */
+export const presetsFor = (presets, min, max) => presets.filter((m) => m >= min && m <= max);

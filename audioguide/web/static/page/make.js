@@ -2,8 +2,10 @@
 // progress polled from the server, and the new session played when it is done.
 import { call, get, token } from "./api.js";
 import { POLL_MS } from "./constants.js";
+
+const SLIDER_MAX_MINUTES = 60;  // longer sessions (up to four hours) from the command line
 import { el, byId } from "./dom.js";
-import { lengthBounds, previewUrl, progressText, voiceGroups } from "./format.js";
+import { keptNote, lengthBounds, presetsFor, previewUrl, progressText, voiceGroups } from "./format.js";
 
 /** made(file) is called with the new session's file once it is built. */
 export async function makeForm(made) {
@@ -13,12 +15,22 @@ export async function makeForm(made) {
   const [routines, programs, voices, music] = await Promise.all(
     ["api/routines", "api/programs", "api/voices", "api/music"].map(get));
   const options = [];
-  routines.routines.forEach((r) => options.push(el("option", { value: "routine:" + r.id, dataset: {
-    min: r.shortest_minutes, max: r.longest_minutes } }, r.title)));
+  const keeps = {};
+  routines.routines.forEach((r) => {
+    keeps[r.id] = r.keeps;
+    options.push(el("option", { value: "routine:" + r.id, dataset: {
+      min: r.shortest_minutes, max: Math.min(r.longest_minutes, SLIDER_MAX_MINUTES) } }, r.title));
+  });
   programs.programs.forEach((p) => options.push(el("option", { value: "program:" + p.id }, p.title + " (a day of it)")));
   what.replaceChildren(...options);
   voicePicker(voices.voices);
   byId("music").replaceChildren(el("option", { value: "" }, "No music"), ...music.music.map((m) => el("option", { value: m }, m)));
+  const presets = [...document.querySelectorAll(".presets button")];
+  const shownLength = () => {
+    shown.textContent = minutes.value;
+    const [kind, id] = what.value.split(/:(.*)/s);
+    byId("kept").textContent = kind === "routine" ? keptNote(keeps[id], Number(minutes.value)) : "";
+  };
   const sync = () => {
     const chosen = what.selectedOptions[0];
     const program = what.value.startsWith("program:");
@@ -29,14 +41,15 @@ export async function makeForm(made) {
       minutes.min = bounds.min;
       minutes.max = bounds.max;
       minutes.value = bounds.value;
+      const offered = presetsFor(presets.map((b) => Number(b.dataset.minutes)), Number(chosen.dataset.min),
+                                 Number(chosen.dataset.max));
+      presets.forEach((b) => { b.hidden = !offered.includes(Number(b.dataset.minutes)); });
     }
-    shown.textContent = minutes.value;
+    shownLength();
   };
   what.addEventListener("change", sync);
-  minutes.addEventListener("input", () => { shown.textContent = minutes.value; });
-  document.querySelectorAll(".presets button").forEach((b) => b.addEventListener("click", () => {
-    minutes.value = b.dataset.minutes; shown.textContent = minutes.value;
-  }));
+  minutes.addEventListener("input", shownLength);
+  presets.forEach((b) => b.addEventListener("click", () => { minutes.value = b.dataset.minutes; shownLength(); }));
   byId("start").value = new Date().toISOString().slice(0, 10);
   sync();
   if (!token()) {
