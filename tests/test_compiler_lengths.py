@@ -69,3 +69,15 @@ def test_longer_than_its_rounds_the_routine_is_said_again_up_to_four_hours(libra
     assert compiler.plan(routine, MAX_LENGTH_S, fake_durations).n_samples == MAX_LENGTH_S * SAMPLE_RATE
     with pytest.raises(LengthError, match=r"^a session lasts at most 240 minutes, asked for 241$"):
         compiler.plan(routine, MAX_LENGTH_S + 60, fake_durations)
+
+
+def test_a_program_rotates_which_exercises_its_short_sessions_leave_out(library):
+    routine = library.routine("thoracic-mobility")
+    shortest = [compiler.fitting.Layouts(routine, FakeDurations(), turn=turn).bounds()[0].duration_s
+                for turn in range(4)]
+    kept = []
+    for turn in range(4):  # each a week's first session (fitted freely), as a program's new weeks are
+        fitted = compiler.plan_series([(routine, max(shortest) + 1, 1, turn)], fake_durations)[0]
+        kept.append(tuple(dict.fromkeys(_exercises_said(fitted.timeline))))
+    assert all(len(k) < len(routine.items) for k in kept)
+    assert len({k[0] for k in kept}) == 4  # a different exercise leads each time: each gets its turn

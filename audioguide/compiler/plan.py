@@ -34,16 +34,16 @@ def plan(routine: Routine, length_s: float, measure: Measure, seed: int = 0) -> 
 
 
 def fit_routine(routine: Routine, length_s: float, measure: Measure, seed: int = 0, rounds: int | None = None,
-        floor: float = 0.0) -> Fitted:
-    """As plan(), with the rounds and level chosen; rounds and floor as Layouts.fit takes them."""
-    outcome = plan_many(routine, [length_s], measure, seed, rounds, floor)[0]
+        floor: float = 0.0, turn: int = 0) -> Fitted:
+    """As plan(), with the rounds and level chosen; rounds, floor and turn as Layouts takes them."""
+    outcome = plan_many(routine, [length_s], measure, seed, rounds, floor, turn)[0]
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
 
 
 def plan_many(routine: Routine, lengths_s: Sequence[float], measure: Measure, seed: int = 0,
-              rounds: int | None = None, floor: float = 0.0) -> list[Fitted | LengthError | PlanError]:
+              rounds: int | None = None, floor: float = 0.0, turn: int = 0) -> list[Fitted | LengthError | PlanError]:
     """Plans for several lengths of one routine at once, each text measured once for all of them: for each
     length the fitted plan, or the error that length met (the others are planned all the same)."""
     def attempt(layouts: Layouts) -> tuple[list, Iterable[str]]:
@@ -61,19 +61,21 @@ def plan_many(routine: Routine, lengths_s: Sequence[float], measure: Measure, se
                 outcomes.append(error)
         return outcomes, used
 
-    return _settle(routine, measure, seed, attempt)
+    return _settle(routine, measure, seed, attempt, turn)
 
 
-def plan_series(steps: Sequence[tuple[Routine, float, int]], measure: Measure) -> list[Fitted | LengthError | PlanError]:
-    """Sessions that follow one another, as (routine, length_s, seed): the first is fitted freely; each later one
-    keeps the rounds of the one before and never goes below its level, so no rep, hold or set is taken back.
-    A later session that cannot fit its length at that level keeps the level and runs a little longer."""
+def plan_series(steps: Sequence[tuple[Routine, float, int, int]],
+                measure: Measure) -> list[Fitted | LengthError | PlanError]:
+    """Sessions that follow one another, as (routine, length_s, seed, turn): the first is fitted freely; each
+    later one keeps the rounds of the one before and never goes below its level, so no rep, hold or set is
+    taken back. A later session that cannot fit its length at that level keeps the level and runs a little
+    longer. The turn (a session's number) rotates which exercises a session too short for all leaves out."""
     out: list[Fitted | LengthError | PlanError] = []
     before: Fitted | None = None
-    for routine, length_s, seed in steps:
+    for routine, length_s, seed, turn in steps:
         try:
             fitted = fit_routine(routine, length_s, measure, seed, rounds=before.rounds if before else None,
-                         floor=_lowest_level_keeping(routine, before.level) if before else 0.0)
+                                 floor=_lowest_level_keeping(routine, before.level) if before else 0.0, turn=turn)
         except (LengthError, PlanError) as error:
             out.append(error)
             continue
@@ -146,12 +148,13 @@ def estimated_range(routine: Routine) -> tuple[float, float]:
     return shortest.duration_s, float(MAX_LENGTH_S)
 
 
-def _settle(routine: Routine, measure: Measure, seed: int, attempt: Callable[[Layouts], tuple[object, Iterable[str]]]):
+def _settle(routine: Routine, measure: Measure, seed: int, attempt: Callable[[Layouts], tuple[object, Iterable[str]]],
+            turn: int = 0):
     """Run attempt until every text it used has been measured; return its result then (or raise it, when it is
     an error). Texts it did not use stay estimated: they only decided which candidate lost."""
     durations: dict[str, int] = {}
     for _ in range(MAX_PASSES):
-        layouts = Layouts(routine, durations, seed, _estimator(durations))
+        layouts = Layouts(routine, durations, seed, _estimator(durations), turn)
         result, used = attempt(layouts)
         needed = sorted(set(used) - set(durations))
         if not needed:

@@ -146,7 +146,7 @@ def plan_sessions(chosen: list[Session], measure: compiler.Measure) -> dict[int,
     planned: dict[int, compiler.Fitted | AudioguideError] = {}
     for week in sorted({s.week for s in chosen}):
         series = [s for s in chosen if s.week == week]
-        fitted = compiler.plan_series([(s.routine, s.length_s, s.seed) for s in series], measure)
+        fitted = compiler.plan_series([(s.routine, s.length_s, s.seed, s.number) for s in series], measure)
         planned.update({s.number: f for s, f in zip(series, fitted)})
     return planned
 
