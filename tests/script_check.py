@@ -28,6 +28,9 @@ def faults(routine: Routine, timeline: Timeline) -> list[str]:
     speech = sorted((e for e in events if e.kind == SPEECH), key=lambda e: e.start)
     out += [f"{at(b.start)}: {b.text!r} begins over {a.text!r}" for a, b in zip(speech, speech[1:])
             if b.start < a.end]
+    ticks = [e for e in events if e.kind in ("tick", "rep")]
+    out += [f"{at(t.start)}: a {t.kind} under {e.text!r}" for t in ticks for e in speech
+            if e.start < t.end and t.start < e.end]
     exercises = {item.exercise.title: item.exercise for item in routine.items}
     titles = [c.title.split(": ", 1)[-1] for c in timeline.chapters]
     kept = len(dict.fromkeys(t for t in titles if t in exercises))

@@ -109,3 +109,11 @@ def test_a_short_session_that_never_says_what_it_holds_is_caught(library, monkey
     silent = replace(timeline, events=tuple(e for e in timeline.events
                                             if not (e.kind == SPEECH and e.text.startswith("Today: "))))
     assert any("never says so" in f for f in faults(routine, silent))
+
+
+def test_a_count_under_speech_is_caught(library):
+    routine, timeline = _thoracic(library)
+    said = next(e for e in timeline.events if e.kind == SPEECH)
+    tick = replace(next(e for e in timeline.events if e.kind in ("tick", "rep")), start=said.start, end=said.start + 100)
+    crowded = replace(timeline, events=tuple(sorted((*timeline.events, tick), key=lambda e: e.start)))
+    assert any(" under " in f and f.split(": a ")[1].startswith(tick.kind) for f in faults(routine, crowded))
