@@ -45,8 +45,10 @@ from audioguide.model import SPEECH  # noqa: E402
 from audioguide.pipeline import options as pipeline_options  # noqa: E402
 from audioguide.pipeline import routines as pipeline_routines  # noqa: E402
 from audioguide.speech.engines import PiperEngine  # noqa: E402
+from audioguide.speech.kokoro import KokoroEngine  # noqa: E402
 
 PIPER_NATIVE_RATE = PiperEngine.NATIVE_RATE
+SENTENCE_PAUSE_S = KokoroEngine.SENTENCE_PAUSE_S
 
 # The espeak-ng candidates are the best of a wider sweep (5 English voices x rates 115-180, variants m3, f3 and
 # klatt1-6 on 30 cues): plain voices scored 0.06-0.22, the klatt variants 0.34-0.43.
@@ -65,8 +67,12 @@ CONDITIONS = (("quiet", None, 0.0), ("pink 0 dB", "pink", 0.0), ("babble 6 dB", 
 
 
 def parse(candidate: str) -> speech.EngineSpec:
+    """ENGINE:VOICE@RATE%PAUSE (Kokoro's pause between sentences in seconds: set here, in this process, where
+    Kokoro renders; its clip cache identity holds the pause)."""
+    candidate, _, pause = candidate.partition("%")
     engine, _, rest = candidate.partition(":")
     voice, _, rate = rest.partition("@")
+    KokoroEngine.SENTENCE_PAUSE_S = float(pause) if pause else SENTENCE_PAUSE_S
     return speech.EngineSpec(engine, voice or None, int(rate) if rate else None)
 
 

