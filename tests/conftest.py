@@ -59,9 +59,14 @@ def _no_real_voices_in_quick_tests(request, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def clip_cache(tmp_path_factory) -> Path:
-    """One clip cache shared by every test that renders real speech."""
-    return tmp_path_factory.mktemp("clips")
+def clip_cache(tmp_path_factory, worker_id) -> Path:
+    """One clip cache shared by every test that renders real speech, across pytest-xdist's workers too (the
+    cache is content-addressed and written atomically, so workers may fill it at once)."""
+    if worker_id == "master":
+        return tmp_path_factory.mktemp("clips")
+    shared = tmp_path_factory.getbasetemp().parent / "clips"
+    shared.mkdir(exist_ok=True)
+    return shared
 
 
 @pytest.fixture(scope="session")

@@ -53,7 +53,7 @@ def describe(voice: str) -> tuple[str, str, str]:
 class KokoroEngine:
     """Kokoro through kokoro-onnx: one model in this process on THREADS onnxruntime threads."""
 
-    DEFAULT_VOICE = "af_sarah"  # the clearest in noise of the voices measured so far (docs/voices.md)
+    DEFAULT_VOICE = "am_liam"  # the clearest in pink noise and in babble of the 28 English voices (docs/voices.md)
     # Kokoro's rate is nominal like piper's: NATIVE_RATE is the model at speed 1.0 (about 170 words a minute by the
     # clock with af_heart), a rate r asks for speed r / NATIVE_RATE (Kokoro takes 0.5 to 2.0).
     NATIVE_RATE = 160
