@@ -208,12 +208,17 @@ def test_the_page_passes_an_accessibility_check(site, phone, tmp_path):
     assert bar["width"] >= 280 and bar["x"] + bar["width"] <= 360
 
 
+def _form(site, phone, ready: str):
+    """The page with its key, once the make form's lists are filled (ready: a selector of what must be there)."""
+    page = phone.new_page()
+    page.goto(site[1] + f"?token={TOKEN}")
+    page.wait_for_selector(ready, state="attached")
+    return page
+
+
 @needs_chromium
 def test_voices_by_language_and_a_sample_that_plays(site, phone):
-    _, url = site
-    page = phone.new_page()
-    page.goto(url + f"?token={TOKEN}")
-    page.wait_for_selector("#voice optgroup", state="attached")
+    page = _form(site, phone, "#voice optgroup")
     groups = page.eval_on_selector_all("#voice optgroup", "gs => gs.map(g => [g.label, g.children.length])")
     assert len(groups) >= 2 and all(count > 0 for _, count in groups)
     assert len({label for label, _ in groups}) == len(groups)  # one group per language
@@ -226,10 +231,7 @@ def test_voices_by_language_and_a_sample_that_plays(site, phone):
 
 @needs_chromium
 def test_the_length_offers_only_what_can_be_made_and_says_what_a_short_one_leaves_out(site, phone):
-    _, url = site
-    page = phone.new_page()
-    page.goto(url + f"?token={TOKEN}")
-    page.wait_for_selector("#what option[value='routine:thoracic-mobility']", state="attached")
+    page = _form(site, phone, "#what option[value='routine:thoracic-mobility']")
     page.select_option("#what", "routine:thoracic-mobility")
     low = float(page.get_attribute("#minutes", "min"))
     page.eval_on_selector("#minutes", "(m) => { m.value = m.min; m.dispatchEvent(new Event('input')); }")
