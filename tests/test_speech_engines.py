@@ -156,7 +156,7 @@ def test_piper_voice_must_be_a_model_file(tmp_path):
 def test_a_missing_espeak_program_names_the_package(monkeypatch):
     if shutil.which("espeak-ng") is None or not any(_loads(n) for n in espeak.LIBS):
         pytest.skip("this check needs espeak-ng's library present")
-    monkeypatch.setattr(engines.shutil, "which", lambda name: None)
+    monkeypatch.setattr(espeak.shutil, "which", lambda name: None)
     with pytest.raises(MissingToolError, match=r"the espeak-ng program is not installed .* apt-get install espeak-ng"):
         speech.require_espeak()
 

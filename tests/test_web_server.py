@@ -30,7 +30,8 @@ def site(tmp_path_factory, clip_cache):
     (root / "secret.mp3").write_bytes(b"outside the folder")
     os.symlink(root / "secret.mp3", out / "link.mp3")
     (out / ".hidden.mp3").write_bytes(b"hidden")
-    proc = subprocess.Popen([sys.executable, "-m", "audioguide", "serve", "-o", str(out), "--port", "0"],
+    proc = subprocess.Popen([sys.executable, "-m", "audioguide", "serve", "-o", str(out), "--port", "0",
+                             "--engine", "piper", "--cache-dir", str(clip_cache)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     lines = [proc.stdout.readline() for _ in range(3)]
     port = int(re.search(r"http://127\.0\.0\.1:(\d+)/feed\.xml", lines[1]).group(1))
@@ -190,3 +191,33 @@ def test_a_range_of_nothing_is_416(site):
     _, port, _ = site
     response, _ = request(port, "GET", "/short-1m30s.mp3", {"Range": "bytes=-0"})
     assert response.status == 416 and response.getheader("Content-Range").startswith("bytes */")
+
+
+def test_stopping_while_the_lengths_are_measured_ends_promptly(tmp_path):
+    """The page's first call measures every routine's lengths with the voice (speech rendered in a thread);
+    Ctrl-C then ends the server at the next clip, not after the whole measurement."""
+    import threading
+    import time
+    proc = subprocess.Popen([sys.executable, "-m", "audioguide", "serve", "-o", str(tmp_path), "--port", "0",
+                             "--engine", "piper", "--cache-dir", str(tmp_path / "cold")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = [proc.stdout.readline() for _ in range(3)]
+    port = int(re.search(r":(\d+)/feed\.xml", lines[1]).group(1))
+    asked = threading.Thread(target=lambda: _quietly(port, "/api/routines"), daemon=True)
+    asked.start()
+    time.sleep(2.0)  # the measurement is under way (a cold cache: well over a minute of rendering)
+    assert proc.poll() is None
+    started = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=30)
+    assert time.monotonic() - started < 10 and proc.returncode in (0, 130)
+    assert not list((tmp_path / "cold").rglob(".audioguide-*"))  # nothing half-written left in the cache
+
+
+def _quietly(port, path):
+    try:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        conn.request("GET", path)
+        conn.getresponse().read()
+    except OSError:
+        pass

@@ -101,7 +101,7 @@ class Catalogue:
             from .routines import keeping, length_range  # the voice and numpy: only when a range is asked for
             try:
                 low, high = length_range(routine, self.options, progress)
-                self._ranges[key] = (low, high, False, tuple(keeping(routine, self.options)))
+                self._ranges[key] = (low, high, False, tuple(keeping(routine, self.options, progress)))
             except MissingToolError:
                 self._ranges[key] = (*estimated_range(routine), True, ())
         return self._ranges[key]

@@ -157,14 +157,15 @@ def _span(routine: Routine, options: BuildOptions, progress: Progress | None) ->
         return compiler.estimated_range(routine), True
 
 
-def keeping(routine: Routine, options: BuildOptions = DEFAULTS) -> list[tuple[float, tuple[str, ...]]]:
+def keeping(routine: Routine, options: BuildOptions = DEFAULTS,
+            progress: Progress | None = None) -> list[tuple[float, tuple[str, ...]]]:
     """What each shorter session keeps, measured with the chosen voice (compiler.keeping); [] without one."""
     try:
         check_tools(options.engine)
     except MissingToolError:
         return []
     with Speaker(options.engine, ClipCache(options.cache_dir)) as speaker:
-        return compiler.keeping(routine, measure_with(speaker, None))
+        return compiler.keeping(routine, measure_with(speaker, progress))
 
 
 def length_range(routine: Routine, options: BuildOptions = DEFAULTS,

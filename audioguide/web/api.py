@@ -24,7 +24,7 @@ from ..pipeline.catalogue import Catalogue
 from ..pipeline.folder import Folder
 from ..pipeline.options import BuildOptions
 from ..pipeline.requests import BuildRequest, build, targets
-from .jobs import AlreadyAsked, Builds, QueueFull
+from .jobs import AlreadyAsked, Builds, QueueFull, Stopped
 
 ROUTINE_KEYS = {"routine", "minutes", "engine", "voice", "music", "seed"}
 PROGRAM_KEYS = {"program", "day", "start", "engine", "voice", "music", "seed"}
@@ -57,12 +57,19 @@ class Api:
         return web.json_response(await asyncio.to_thread(self.folder.listing))
 
     async def routines(self, request: web.Request) -> web.Response:
-        found = await asyncio.to_thread(self.catalogue.routines)
+        try:  # measuring the ranges renders speech: a stopping server ends it at the next clip
+            found = await asyncio.to_thread(self.catalogue.routines, self._unless_stopping)
+        except Stopped:
+            fail(web.HTTPServiceUnavailable, "the server is stopping")
         return web.json_response({"routines": [
             {"id": r.id, "title": r.title, "description": r.description,
              "shortest_minutes": round(r.shortest_s / 60, 2), "longest_minutes": round(r.longest_s / 60, 2),
              "keeps": [{"from_minutes": round(seconds / 60, 2), "exercises": list(kept)} for seconds, kept in r.keeps]}
             for r in found]})
+
+    def _unless_stopping(self, *_: object) -> None:
+        if self.builds.stopping.is_set():
+            raise Stopped()
 
     async def programs(self, request: web.Request) -> web.Response:
         found = await asyncio.to_thread(self.catalogue.programs)
