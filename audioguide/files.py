@@ -39,6 +39,12 @@ def config_dir() -> Path:
     return _xdg("XDG_CONFIG_HOME", ".config")
 
 
+def state_dir() -> Path:
+    """What must last between runs (the followed program, the server's token): $XDG_STATE_HOME/audioguide or
+    ~/.local/state/audioguide."""
+    return _xdg("XDG_STATE_HOME", os.path.join(".local", "state"))
+
+
 def cache_dir() -> Path:
     """The speech cache: $AUDIOGUIDE_CACHE, else $XDG_CACHE_HOME/audioguide or ~/.cache/audioguide."""
     return Path(os.environ["AUDIOGUIDE_CACHE"]) if os.environ.get("AUDIOGUIDE_CACHE") else _xdg("XDG_CACHE_HOME", ".cache")
@@ -188,8 +194,9 @@ def lock(folder: Path) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def atomic_output(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside target; rename it to target only if the block succeeds.
+def atomic_output(target: Path, private: bool = False) -> Iterator[Path]:
+    """Yield a temporary path beside target; rename it to target only if the block succeeds (private: readable
+    by its owner alone, mode 0600).
 
     OSErrors raised while making the temporary file, inside the block or while renaming become FileErrors
     naming target.
@@ -201,7 +208,7 @@ def atomic_output(target: Path) -> Iterator[Path]:
             yield tmp
             umask = os.umask(0)
             os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; the result is an ordinary file
+            os.chmod(tmp, 0o600 if private else 0o666 & ~umask)  # mkstemp makes it private
             os.replace(tmp, target)
         except OSError as e:
             raise os_error("write", target, e) from e
@@ -223,6 +230,36 @@ def scratch(beside: Path) -> Iterator[Path]:
 def write_text(target: Path, text: str) -> None:
     with atomic_output(target) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+def write_private(target: Path, text: str) -> None:
+    """Write text atomically into a file only its owner can read (0600), making its folder if need be."""
+    ensure_folder(Path(target).parent, "state folder")
+    with atomic_output(target, private=True) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def read_small(path: Path, what: str = "file", limit: int = 64 * 1024) -> str | None:
+    """The UTF-8 text of a small regular file; None when there is none. Never blocks or reads without end: a FIFO,
+    a device, a folder or a file over limit bytes is a FileError naming it, as is text that is not UTF-8."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise os_error(f"read {what}", Path(path), e) from e
+    try:
+        info = os.fstat(handle)
+        if odd_kind(info) or info.st_size > limit:
+            found = odd_kind(info) or f"{info.st_size} bytes"
+            raise FileError(f"cannot read {what} {path}: expected a small file, found {found}")
+        data = os.read(handle, limit + 1)
+    finally:
+        os.close(handle)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise FileError(f"cannot read {what} {path}: not UTF-8 text") from e
 
 
 def write_bytes(target: Path, data: bytes) -> None:

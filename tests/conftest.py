@@ -36,6 +36,7 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.getbasetemp() / "xdg"
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))  # each test its own
     for variable in [v for v in os.environ if v.startswith("AUDIOGUIDE_")]:  # the developer's own settings
         monkeypatch.delenv(variable)
 

@@ -53,13 +53,33 @@ def _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix=N
 
 @cli.group()
 def program():
-    """Programs: a session a day, a little more each week (list, show, build, today).
+    """Programs: a session a day, a little more each week (list, follow, show, build, today).
 
     \b
     Example:
         audioguide program show thoracic-four-weeks --start 2026-12-01
         audioguide program build thoracic-four-weeks --start 2026-12-01 --days 1-7 --output-dir output
     """
+
+
+@program.command(name="follow")
+@click.argument("name", shell_complete=names("programs"))
+@_start
+@definitions_option
+def follow(name, start, definition_paths):
+    """Follow program NAME from --start (today by default): 'program today' and 'program show' then need no name.
+
+    Kept in your state folder (~/.local/state/audioguide); following another program replaces it.
+
+    \b
+    Example:
+        audioguide program follow thoracic-four-weeks --start 2026-12-01
+    """
+    from ..pipeline import state
+    following = state.follow(name, _start_date(start), tuple(definition_paths))
+    day = (dt.date.today() - following.start).days + 1
+    click.echo(f"Following {following.program} from {following.start}"
+               + (f" (today is day {day})" if day >= 1 else f" (it starts in {1 - day} days)"))
 
 
 @program.command(name="list")
@@ -79,7 +99,7 @@ def list_programs(definition_paths):
 
 
 @program.command(name="show")
-@click.argument("name", shell_complete=names("programs"))
+@click.argument("name", required=False, shell_complete=names("programs"))
 @_start
 @definitions_option
 @engine_options
@@ -88,16 +108,18 @@ def show_program(name, start, definition_paths, engine, voice, rate, cache_dir, 
     """Print the calendar of program NAME: date, day, routine, length and what progressed since the session before.
 
     Each session is planned with the chosen voice (speech not cached yet is rendered first), so the
-    lengths and amounts are those a build gives.
+    lengths and amounts are those a build gives. Without NAME, the program you follow, from its start.
 
     \b
     Example:
         audioguide program show thoracic-four-weeks --start 2026-12-01
     """
+    from ..pipeline import state
+    name, first = state.program_and_start(name, start.date() if start else None)
     options = _options(defaults.OUTPUT_DIR, engine, voice, rate, cache_dir, definition_paths)
     with Bar(quiet) as bar:
         from ..pipeline.programs import program_calendar
-        found, days, notices = program_calendar(name, _start_date(start), options, bar)
+        found, days, notices = program_calendar(name, first, options, bar)
     notes(notices)
     click.echo(f"{found.title}  [{found.id}]")
     if found.description:
@@ -160,7 +182,7 @@ def build_program(name, start, days, through, output_dir, mix, publish, definiti
 
 
 @program.command(name="today")
-@click.argument("name", shell_complete=names("programs"))
+@click.argument("name", required=False, shell_complete=names("programs"))
 @_start
 @output_dir_option("Folder for the episodes.")
 @mix_options()
@@ -171,14 +193,19 @@ def build_program(name, start, days, through, output_dir, mix, publish, definiti
 def today(name, start, output_dir, mix, publish, definition_paths, engine, voice, rate, cache_dir, quiet):
     """Build (or find) today's session of program NAME and print its path; on a rest day, say so.
 
+    Without NAME, the program you follow ('program follow'), from the day you started it.
+
     \b
     Example:
         audioguide program today thoracic-four-weeks --start 2026-12-01
+        audioguide program today
     """
+    from ..pipeline import state
+    name, first = state.program_and_start(name, start.date() if start else None)
     options = _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix, publish)
     with Bar(quiet) as bar:
         from ..pipeline.programs import today as todays
-        day, outcome = todays(name, _start_date(start), options, bar)
+        day, outcome = todays(name, first, options, bar)
     if outcome is None:
         click.echo(f"Day {day} is a rest day.", err=True)
         return

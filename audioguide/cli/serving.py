@@ -44,27 +44,28 @@ def feed_command(output_dir, base_url, title):
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; 0.0.0.0 makes it reachable from your local network.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port (0: any free one).")
-@click.option("--token", default=None, help="The key the page needs to make and delete sessions [default: a new one].")
+@click.option("--token", default=None,
+              help="The key the page needs to make and delete sessions [default: the one kept from the last run].")
+@click.option("--new-token", is_flag=True, help="Make a new key (pages paired with the old one must scan again).")
 @feed_title_option
 @engine_options
 @mix_options(music=False)
 @publish_options(naming=False)
 @definitions_option
-def serve_command(output_dir, host, port, token, title, engine, voice, rate, cache_dir, mix, publish,
+def serve_command(output_dir, host, port, token, new_token, title, engine, voice, rate, cache_dir, mix, publish,
                   definition_paths):
     """Serve the folder: the page (make, play, keep and delete sessions), the podcast feed, and the MP3s.
 
     Prints the feed's address and the page's, with the key that lets the page make and delete sessions, and a
-    QR code of that page to scan with a phone. Reading stays open to anyone who can reach the address. Stop it
-    with Ctrl-C. Sessions made from the page are mixed and tagged with the options given here (or set in the
+    QR code of that page to scan with a phone. The key is kept in your state folder, so a phone paired once
+    stays paired when the server restarts; --new-token makes a new one. Reading stays open to anyone who can
+    reach the address. Stop it with Ctrl-C. Sessions made from the page are mixed and tagged with the options given here (or set in the
     config file): beep and music levels, bitrate, stereo, artist, album, loudness.
 
     \b
     Example:
         audioguide serve --output-dir output --host 0.0.0.0 --port 8000
     """
-    import secrets
-
     from ..pipeline.options import BuildOptions
     from ..web import server  # aiohttp is only needed here: keep it out of every other command's start-up
     options = BuildOptions(engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
@@ -79,4 +80,5 @@ def serve_command(output_dir, host, port, token, title, engine, voice, rate, cac
             segno.make(listening.page_url, error="m").terminal(out=sys.stdout, compact=True)
         sys.stdout.flush()
 
-    server.serve(output_dir, host, port, title, ready, options, token or secrets.token_urlsafe(12), warning)
+    from ..pipeline import state
+    server.serve(output_dir, host, port, title, ready, options, token or state.token(new=new_token), warning)

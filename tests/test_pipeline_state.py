@@ -1,0 +1,90 @@
+"""What lasts between runs: the program followed (program follow, then today and show without a name) and the
+server's key, in the user's state folder; damaged or odd files there are one line, never a hang."""
+
+import datetime as dt
+import os
+import re
+import stat
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from audioguide import files
+from audioguide.cli import cli
+from audioguide.errors import FileError
+from audioguide.pipeline import state
+
+
+def test_following_a_program_is_kept_and_used_without_a_name(tmp_path):
+    start = dt.date.today() - dt.timedelta(days=2)
+    followed = CliRunner().invoke(cli, ["program", "follow", "thoracic-four-weeks", "--start", start.isoformat()])
+    assert followed.exit_code == 0
+    assert followed.output == f"Following thoracic-four-weeks from {start} (today is day 3)\n"
+    kept = files.state_dir() / state.FOLLOWING
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert state.program_and_start(None, None) == ("thoracic-four-weeks", start)
+    assert state.program_and_start("thoracic-four-weeks", None) == ("thoracic-four-weeks", start)
+    today = CliRunner().invoke(cli, ["program", "today", "-o", str(tmp_path), "--engine", "tone", "-q",
+                                     "--cache-dir", str(tmp_path / "c")])
+    assert today.exit_code == 0, today.output
+    assert today.output in (f"{tmp_path / 'thoracic-four-weeks-day03.mp3'}\n", "Day 3 is a rest day.\n")
+
+
+def test_without_a_program_named_or_followed_it_says_how(tmp_path):
+    refused = CliRunner().invoke(cli, ["program", "today", "-o", str(tmp_path), "--engine", "tone"])
+    assert refused.exit_code == 2
+    assert refused.output == ("Error: name a program, or follow one first: audioguide program follow ID "
+                              "--start YYYY-MM-DD\n")
+    unknown = CliRunner().invoke(cli, ["program", "follow", "thoracic-for-weeks"])
+    assert unknown.exit_code == 1 and unknown.output.startswith("Error: ") and "thoracic-four-weeks" in unknown.output
+    assert not (files.state_dir() / state.FOLLOWING).exists()
+
+
+@pytest.mark.parametrize("content, found", [("not json", "expected"), ('{"program": "x"}', "expected"),
+                                            ("\xff", "not UTF-8")])
+def test_a_damaged_following_file_is_one_line(content, found):
+    path = files.state_dir() / state.FOLLOWING
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content.encode("latin-1"))
+    with pytest.raises(FileError, match=found):
+        state.followed()
+    refused = CliRunner().invoke(cli, ["program", "today"])
+    assert refused.exit_code == 1 and refused.output.count("\n") == 1 and refused.output.startswith("Error: ")
+
+
+def test_a_fifo_or_a_device_where_the_state_is_never_blocks():
+    path = files.state_dir() / state.FOLLOWING
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    with pytest.raises(FileError, match="expected a small file, found a pipe"):
+        state.followed()
+    path.unlink()
+    os.symlink("/dev/zero", path)
+    with pytest.raises(FileError, match="expected a small file"):
+        state.followed()
+
+
+def test_the_servers_key_is_kept_private_and_reused_until_a_new_one_is_asked_for():
+    first = state.token()
+    assert re.fullmatch(r"[A-Za-z0-9_-]{24}", first) and state.token() == first
+    kept = files.state_dir() / state.TOKEN
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    renewed = state.token(new=True)
+    assert renewed != first and state.token() == renewed
+    kept.write_text("a key edited by hand, with spaces\n")
+    assert re.fullmatch(r"[A-Za-z0-9_-]{24}", state.token())
+
+
+@pytest.mark.slow
+def test_a_restarted_server_keeps_the_pages_key(tmp_path):
+    def page_line():
+        proc = subprocess.Popen([sys.executable, "-m", "audioguide", "serve", "-o", str(tmp_path), "--port", "0",
+                                 "--engine", "tone"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        lines = [proc.stdout.readline() for _ in range(3)]
+        proc.send_signal(2)
+        proc.communicate(timeout=30)
+        return re.sub(r":\d+/", ":PORT/", lines[2])
+    first = page_line()
+    assert "?token=" in first and page_line() == first
