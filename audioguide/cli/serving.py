@@ -59,8 +59,8 @@ def serve_command(output_dir, host, port, token, new_token, title, engine, voice
     Prints the feed's address and the page's, with the key that lets the page make and delete sessions, and a
     QR code of that page to scan with a phone. The key is kept in your state folder, so a phone paired once
     stays paired when the server restarts; --new-token makes a new one. Reading stays open to anyone who can
-    reach the address. Stop it with Ctrl-C. Sessions made from the page are mixed and tagged with the options given here (or set in the
-    config file): beep and music levels, bitrate, stereo, artist, album, loudness.
+    reach the address. Stop it with Ctrl-C. Sessions made from the page are mixed and tagged with the options
+    given here (or set in the config file): beep and music levels, bitrate, stereo, artist, album, loudness.
 
     \b
     Example:
