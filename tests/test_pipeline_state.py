@@ -88,3 +88,30 @@ def test_a_restarted_server_keeps_the_pages_key(tmp_path):
         return re.sub(r":\d+/", ":PORT/", lines[2])
     first = page_line()
     assert "?token=" in first and page_line() == first
+
+
+def test_the_log_records_a_session_file_and_today_and_prints_the_streak(tmp_path):
+    built = CliRunner().invoke(cli, ["build", "desk-reset", "-m", "3", "-o", str(tmp_path), "--engine", "tone",
+                                     "--cache-dir", str(tmp_path / "c"), "-q"])
+    assert built.exit_code == 0, built.output
+    mp3 = tmp_path / "desk-reset-3m.mp3"
+    added = CliRunner().invoke(cli, ["log", "add", str(mp3)])
+    assert added.output == f"Logged desk-reset-3m.mp3 on {dt.date.today()} (3.0 min)\n"
+    shown = CliRunner().invoke(cli, ["log"])
+    week = "{}-W{:02d}".format(*dt.date.today().isocalendar()[:2])
+    assert shown.output == (f"{dt.date.today()}  desk-reset                   desk-reset-3m.mp3  3.0 min\n"
+                            f"Streak: 1 day (longest 1); the last week practised: 3 minutes ({week})\n")
+    from audioguide.definitions import loader
+    from audioguide.schedule import sessions
+    program = loader.load_library(include_user=False).program("thoracic-four-weeks")
+    today = dt.date.today()  # a start from which today, past day 1, is a session day
+    start = next(today - dt.timedelta(days=k) for k in range(1, 8)
+                 if any(s.date == today for s in sessions(program, today - dt.timedelta(days=k))))
+    day = (today - start).days + 1
+    CliRunner().invoke(cli, ["program", "follow", "thoracic-four-weeks", "--start", start.isoformat()])
+    by_hand = CliRunner().invoke(cli, ["log", "add", "--today", "--minutes", "6"])
+    assert by_hand.output == f"Logged thoracic-four-weeks-day{day:02d}.mp3 on {dt.date.today()} (6.0 min)\n"
+    data = __import__("json").loads(CliRunner().invoke(cli, ["log", "--json"]).output)
+    assert data["streak_days"] == 1 and data["entries"][0]["file"] == "desk-reset-3m.mp3"
+    neither = CliRunner().invoke(cli, ["log", "add"])
+    assert neither.exit_code == 2 and "give a session's FILE or --today" in neither.output

@@ -77,6 +77,11 @@ def episodes(folder: Path, skipped: list[str] | None = None) -> list[Episode]:
     return sorted(found, key=lambda e: (e.published, e.path.name), reverse=True)
 
 
+def read(path: Path) -> Episode:
+    """One session's episode (its MP3, tag and plan); FeedError when it is not a readable session."""
+    return _read(Path(path))
+
+
 def _stamp(path: Path) -> tuple[int, int]:
     try:
         stat = path.stat()

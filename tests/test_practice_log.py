@@ -1,0 +1,75 @@
+"""The practice log in SQLite: entries written whole, concurrent writers all landing, the schema migrated from
+every earlier version, and a damaged or too new database one clear line."""
+
+import datetime as dt
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from audioguide.errors import FileError
+from audioguide.practice import log
+
+TODAY = dt.date(2026, 12, 2)
+
+
+def test_entries_round_trip_and_absurd_seconds_are_refused(tmp_path):
+    assert log.entries(tmp_path) == []
+    first = log.Entry(TODAY, "thoracic-four-weeks-day02.mp3", 412.5, "thoracic-mobility", "thoracic-four-weeks", 2)
+    log.add(tmp_path, first)
+    log.add(tmp_path, log.Entry(TODAY - dt.timedelta(days=1), "desk-reset-5m.mp3", 300.0, "desk-reset"))
+    assert log.entries(tmp_path) == [log.Entry(TODAY - dt.timedelta(days=1), "desk-reset-5m.mp3", 300.0,
+                                               "desk-reset"), first]
+    for seconds in (0, -5, log.MAX_PLAYED_S + 1):
+        with pytest.raises(ValueError, match=r"^played_s: expected seconds"):
+            log.add(tmp_path, log.Entry(TODAY, "x.mp3", seconds))
+    with sqlite3.connect(tmp_path / log.NAME) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_the_schema_is_migrated_from_every_earlier_version(tmp_path):
+    for version in range(len(log.MIGRATIONS)):
+        folder = tmp_path / f"v{version}"
+        folder.mkdir()
+        with sqlite3.connect(folder / log.NAME) as db:  # a log as that version of audioguide left it
+            for step in log.MIGRATIONS[:version]:
+                db.execute(step)
+            if version:
+                db.execute("INSERT INTO entries (done_on, file, played_s, logged_at) VALUES "
+                           "('2026-12-01', 'old.mp3', 60, '2026-12-01T07:00:00+00:00')")
+            db.execute(f"PRAGMA user_version = {version}")
+        log.add(folder, log.Entry(TODAY, "new.mp3", 120.0))
+        assert [e.file for e in log.entries(folder)] == (["old.mp3"] if version else []) + ["new.mp3"]
+        with sqlite3.connect(folder / log.NAME) as db:
+            assert db.execute("PRAGMA user_version").fetchone()[0] == len(log.MIGRATIONS)
+
+
+def test_a_damaged_or_newer_log_is_one_line(tmp_path):
+    (tmp_path / log.NAME).write_bytes(b"this is not a database" * 100)
+    with pytest.raises(FileError, match=r"^cannot (open|use) the practice log .*practice\.sqlite3: "):
+        log.entries(tmp_path)
+    newer = tmp_path / "newer"
+    newer.mkdir()
+    with sqlite3.connect(newer / log.NAME) as db:
+        db.execute("PRAGMA user_version = 99")
+    with pytest.raises(FileError, match="schema is version 99, newer than this audioguide"):
+        log.add(newer, log.Entry(TODAY, "x.mp3", 60.0))
+
+
+WRITER = """
+import datetime as dt, sys
+from pathlib import Path
+from audioguide.practice import log
+for i in range(int(sys.argv[3])):
+    log.add(Path(sys.argv[1]), log.Entry(dt.date(2026, 12, 2), f"{sys.argv[2]}-{i}.mp3", 60.0 + i))
+"""
+
+
+def test_concurrent_writers_all_land_and_none_is_refused_as_locked(tmp_path):
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path), name, "40"], stderr=subprocess.PIPE,
+                                text=True) for name in ("page", "phone", "cli")]
+    errors = [w.communicate(timeout=120)[1] for w in writers]
+    assert all(w.returncode == 0 for w in writers), errors
+    found = log.entries(tmp_path)
+    assert len(found) == 120 and len({e.file for e in found}) == 120
