@@ -3,6 +3,7 @@ aiohttp application on a loopback port, its event loop in a thread), and again a
 (slow), with the tests that need a process of their own (queues, signals, the server's options)."""
 
 import asyncio
+import datetime as dt
 import http.client
 import json
 import os
@@ -289,3 +290,45 @@ def test_a_voice_preview_is_rendered_once_and_named_fields_are_refused(server, m
     assert status == 400 and answer["error"].startswith("voice: ")
     status, answer = call(port, "GET", "/api/voices/preview?engine=../../x", token=None)
     assert status == 400 and answer["error"].startswith("engine: ")
+
+
+def test_follow_a_program_and_todays_card(server):
+    _, port, _ = server
+    start = dt.date.today() - dt.timedelta(days=1)
+    assert call(port, "PUT", "/api/program", {"program": "thoracic-four-weeks", "start": start.isoformat()},
+                token=None)[0] == 403
+    status, answer = call(port, "PUT", "/api/program", {"program": "thoracic-four-weeks", "start": start.isoformat()})
+    assert status == 200 and answer == {"program": "thoracic-four-weeks", "start": start.isoformat()}
+    status, card = call(port, "GET", "/api/today", token=None)
+    assert status == 200 and card["program"] == "thoracic-four-weeks" and card["day"] == 2 and card["days"] == 28
+    if card["session"] is None:  # a rest day says when the next session is
+        assert card["next_date"] > dt.date.today().isoformat()
+    else:
+        assert card["session"]["file"] == "thoracic-four-weeks-day02.mp3" and card["session"]["built"] is False
+        assert card["session"]["title"].startswith("Day 2 - ")
+    for body, field in (({"program": "thoracic-four-weeks", "start": "yesterday"}, "start"),
+                        ({"program": 7, "start": "2026-12-01"}, "program")):
+        status, answer = call(port, "PUT", "/api/program", body)
+        assert status == 400 and answer["error"].startswith(f"{field}: ")
+    status, answer = call(port, "PUT", "/api/program", {"program": "no-such-program", "start": "2026-12-01"})
+    assert status == 404 and answer["error"].startswith("program: ")
+
+
+def test_a_session_played_is_logged_and_the_streak_counts_it(server):
+    folder, port, _ = server
+    status, job = call(port, "POST", "/api/builds", {"routine": "desk-reset", "minutes": 3})
+    assert status == 202 and wait(port, job["id"])["state"] == "done"
+    before = call(port, "GET", "/api/log", token=None)[1]
+    status, entry = call(port, "POST", "/api/log", {"file": "desk-reset-3m.mp3", "played_s": 170.5})
+    assert status == 201 and entry["file"] == "desk-reset-3m.mp3" and entry["routine"] == "desk-reset"
+    status, found = call(port, "GET", "/api/log", token=None)
+    assert status == 200 and len(found["entries"]) == len(before["entries"]) + 1
+    assert found["streak_days"] >= 1 and found["entries"][-1]["played_s"] == 170.5
+    for body, field in (({"file": "desk-reset-3m.mp3", "played_s": -1}, "played_s"),
+                        ({"file": "desk-reset-3m.mp3", "played_s": 10 ** 9}, "played_s"),
+                        ({"file": "desk-reset-3m.mp3", "played_s": True}, "played_s"),
+                        ({"file": "../secret.mp3", "played_s": 10}, "file"),
+                        ({"file": "calm.ogg", "played_s": 10}, "file")):
+        status, answer = call(port, "POST", "/api/log", body)
+        assert status == 400 and answer["error"].startswith(f"{field}: "), (body, answer)
+    assert call(port, "POST", "/api/log", {"file": "desk-reset-3m.mp3", "played_s": 5}, token=None)[0] == 403

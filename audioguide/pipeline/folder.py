@@ -67,12 +67,16 @@ class Folder:
         """A session's file (the MP3 or one beside it) and its media type, or None: nothing else is served."""
         return session.served(self.root, name)
 
-    def remove(self, name: str) -> None:
-        """Remove the session called name (its MP3's file name) and every file beside it."""
+    def session(self, name: str) -> Path:
+        """The MP3 of the session called name (its file name); UnknownNameError for anything else."""
         path = session.named(self.root, name)
         if path is None:
             raise UnknownNameError(f"no session {name!r} in the served folder")
-        session.remove(path)
+        return path
+
+    def remove(self, name: str) -> None:
+        """Remove the session called name (its MP3's file name) and every file beside it."""
+        session.remove(self.session(name))
 
     def music(self) -> list[str]:
         """Audio files in the folder that are not sessions: what a build may use as its music bed."""

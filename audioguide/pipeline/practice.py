@@ -16,6 +16,9 @@ from ..schedule import calendar, sessions
 from . import state
 
 
+MAX_PLAYED_S = log.MAX_PLAYED_S
+
+
 @dataclass(frozen=True, slots=True)
 class History:
     entries: list[log.Entry]
@@ -64,3 +67,25 @@ def history(definition_paths: tuple[Path, ...] = ()) -> History:
             rest = frozenset(date for _, date, session in days if session is None)
     current, longest = streaks((e.done_on for e in found), today, rest)
     return History(found, current, longest, minutes_by_week((e.done_on, e.played_s) for e in found))
+
+
+def today_card(definition_paths: tuple[Path, ...] = ()) -> dict:
+    """What the page's Today card shows: the followed program's day (its session, or a rest day and when the
+    next session is), or, with none followed, the built-in program to start."""
+    library = loader.load_library(list(definition_paths))
+    following = state.followed()
+    if following is None or following.program not in library.programs:
+        return {"program": None, "offer": sorted(library.programs)[0] if library.programs else None}
+    program = library.program(following.program)
+    today = dt.date.today()
+    days = calendar(program, following.start)
+    ahead = [(day, date, s) for day, date, s in days if date >= today and s is not None]
+    now = next(((day, s) for day, date, s in days if date == today), None)
+    card: dict = {"program": program.id, "title": program.title, "start": following.start.isoformat(),
+                  "days": len(days), "day": (today - following.start).days + 1, "session": None,
+                  "next_date": next((date.isoformat() for _, date, s in ahead if date > today), None)}
+    if now is not None and now[1] is not None:
+        session = now[1]
+        card["session"] = {"title": session.title(), "routine": session.routine.title,
+                           "minutes": round(session.length_s / 60, 1), "file": session.file_stem() + ".mp3"}
+    return card

@@ -45,11 +45,13 @@ class Api:
         self.builds = Builds()
 
     def routes(self) -> list[web.RouteDef]:
+        from .daily import Daily  # its module imports this one's fail
         return [web.get("/api/sessions", self.sessions), web.get("/api/routines", self.routines),
                 web.get("/api/programs", self.programs), web.get("/api/voices", self.voices),
                 web.get("/api/voices/preview", self.preview),
                 web.get("/api/music", self.music), web.post("/api/builds", self.submit),
-                web.get("/api/builds/{id}", self.job), web.delete("/api/sessions/{file}", self.delete)]
+                web.get("/api/builds/{id}", self.job), web.delete("/api/sessions/{file}", self.delete),
+                *Daily(self).routes()]
 
     # -- reading ---------------------------------------------------------------------------------------
 
@@ -107,14 +109,19 @@ class Api:
             fail(web.HTTPForbidden, "making and deleting sessions need the token that 'audioguide serve' "
                                     "printed (Authorization: Bearer TOKEN)")
 
-    async def submit(self, request: web.Request) -> web.Response:
-        self._allow(request)
+    async def body(self, request: web.Request, example: str) -> dict[str, Any]:
+        """The request's JSON object; 400 saying what was expected otherwise."""
         try:
             body = await request.json()
         except (ValueError, UnicodeDecodeError):
-            fail(web.HTTPBadRequest, "expected a JSON object such as {\"routine\": ID, \"minutes\": 10}")
+            fail(web.HTTPBadRequest, f"expected a JSON object such as {example}")
         if not isinstance(body, dict):
             fail(web.HTTPBadRequest, f"expected a JSON object, found {type(body).__name__}")
+        return body
+
+    async def submit(self, request: web.Request) -> web.Response:
+        self._allow(request)
+        body = await self.body(request, '{"routine": ID, "minutes": 10}')
         asked = self._program(body) if "program" in body else self._routine(body)
         options = self._options(body)
         try:

@@ -1,0 +1,77 @@
+"""The daily practice's endpoints (docs/api.md): the program followed, today's card, the practice log. Parsing
+and statuses only: what they mean is the pipeline's (state, practice)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from ..errors import AudioguideError, UnknownNameError
+from ..pipeline import practice, state
+from .api import fail
+
+if TYPE_CHECKING:
+    from .api import Api
+
+
+class Daily:
+    def __init__(self, api: Api):
+        self.api = api
+
+    def routes(self) -> list[web.RouteDef]:
+        return [web.get("/api/today", self.today), web.put("/api/program", self.follow),
+                web.get("/api/log", self.log), web.post("/api/log", self.add)]
+
+    async def today(self, request: web.Request) -> web.Response:
+        card = await asyncio.to_thread(practice.today_card, self.api.options.definition_paths)
+        if card.get("session"):
+            card["session"]["built"] = self.api.folder.served(card["session"]["file"]) is not None
+        return web.json_response(card)
+
+    async def follow(self, request: web.Request) -> web.Response:
+        self.api._allow(request)
+        body = await self.api.body(request, '{"program": ID, "start": "YYYY-MM-DD"}')
+        program, start = body.get("program"), body.get("start")
+        if not isinstance(program, str):
+            fail(web.HTTPBadRequest, f"program: expected a program's id from GET /api/programs, found {program!r}")
+        try:
+            first = dt.date.fromisoformat(start) if isinstance(start, str) else None
+        except ValueError:
+            first = None
+        if first is None:
+            fail(web.HTTPBadRequest, f"start: expected a date as YYYY-MM-DD, found {start!r}")
+        try:
+            following = await asyncio.to_thread(state.follow, program, first, self.api.options.definition_paths)
+        except UnknownNameError as e:
+            fail(web.HTTPNotFound, f"program: {e}")
+        return web.json_response({"program": following.program, "start": following.start.isoformat()})
+
+    async def log(self, request: web.Request) -> web.Response:
+        try:
+            found = await asyncio.to_thread(practice.history, self.api.options.definition_paths)
+        except AudioguideError as e:  # a damaged log: said, and the server keeps serving sessions
+            fail(web.HTTPServiceUnavailable, f"log: {e}")
+        return web.json_response({"entries": [{**dataclasses.asdict(e), "done_on": e.done_on.isoformat()}
+                                              for e in found.entries],
+                                  "streak_days": found.streak_days, "longest_days": found.longest_days,
+                                  "minutes_by_week": found.minutes_by_week})
+
+    async def add(self, request: web.Request) -> web.Response:
+        self.api._allow(request)
+        body = await self.api.body(request, '{"file": NAME, "played_s": SECONDS}')
+        name, played = body.get("file"), body.get("played_s")
+        if isinstance(played, bool) or not isinstance(played, (int, float)) or not 0 < played <= practice.MAX_PLAYED_S:
+            fail(web.HTTPBadRequest, f"played_s: expected seconds from 0 to {practice.MAX_PLAYED_S}, found {played!r}")
+        try:
+            path = self.api.folder.session(name if isinstance(name, str) else "")
+        except UnknownNameError:
+            fail(web.HTTPBadRequest, f"file: expected a session from GET /api/sessions, found {name!r}")
+        try:
+            entry = await asyncio.to_thread(practice.record_file, path, float(played))
+        except AudioguideError as e:
+            fail(web.HTTPServiceUnavailable, f"log: {e}")
+        return web.json_response({**dataclasses.asdict(entry), "done_on": entry.done_on.isoformat()}, status=201)
