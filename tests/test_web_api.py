@@ -293,7 +293,7 @@ def test_a_voice_preview_is_rendered_once_and_named_fields_are_refused(server, m
 
 
 def test_follow_a_program_and_todays_card(server):
-    _, port, _ = server
+    folder, port, _ = server
     start = dt.date.today() - dt.timedelta(days=1)
     assert call(port, "PUT", "/api/program", {"program": "thoracic-four-weeks", "start": start.isoformat()},
                 token=None)[0] == 403
@@ -304,7 +304,8 @@ def test_follow_a_program_and_todays_card(server):
     if card["session"] is None:  # a rest day says when the next session is
         assert card["next_date"] > dt.date.today().isoformat()
     else:
-        assert card["session"]["file"] == "thoracic-four-weeks-day02.mp3" and card["session"]["built"] is False
+        assert card["session"]["file"] == "thoracic-four-weeks-day02.mp3"
+        assert card["session"]["built"] == (folder / "thoracic-four-weeks-day02.mp3").exists()
         assert card["session"]["title"].startswith("Day 2 - ")
     for body, field in (({"program": "thoracic-four-weeks", "start": "yesterday"}, "start"),
                         ({"program": 7, "start": "2026-12-01"}, "program")):

@@ -241,3 +241,25 @@ def test_the_length_offers_only_what_can_be_made_and_says_what_a_short_one_leave
     assert shown and min(shown) >= low
     page.click(".presets button[data-minutes='60']")
     assert page.text_content("#kept") == "" and page.text_content("#minutes-shown") == "60"
+
+
+@needs_chromium
+def test_today_start_the_program_make_and_play_day_one_and_the_streak_becomes_one(site, phone):
+    folder, url = site
+    page = _form(site, phone, "#today h2")
+    assert page.text_content("#today h2") == "Start a daily practice"
+    assert page.text_content("#streak").startswith("No streak yet")
+    page.click("#today-start")
+    page.wait_for_selector("#today-play")
+    assert page.text_content("#today h2").startswith("Day 1 of 28 - ")
+    page.click("#today-play")  # made on demand, with progress, then played
+    card = "article[data-file='thoracic-four-weeks-day01.mp3']"
+    page.wait_for_selector(card, timeout=120_000)
+    page.wait_for_function(f"!document.querySelector(\"{card} audio\").paused", timeout=60_000)
+    assert (folder / "thoracic-four-weeks-day01.mp3").exists()
+    outro = page.eval_on_selector(f"{card} .chapters li:last-child button", "b => Number(b.dataset.seek)")
+    page.eval_on_selector(f"{card} audio", f"a => {{ a.currentTime = {outro} - 0.5; a.play(); }}")
+    page.wait_for_function("document.getElementById('streak').textContent === 'Streak: 1 day'", timeout=20_000)
+    page.reload()  # the server kept it: the same page, reloaded, still says so
+    page.wait_for_selector("#streak")
+    assert page.text_content("#streak") == "Streak: 1 day"

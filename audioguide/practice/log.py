@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ def opened(folder: Path) -> Iterator[sqlite3.Connection]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        os.chmod(path, 0o600)  # what a person did is theirs alone
     except (OSError, sqlite3.Error) as e:
         raise FileError(f"cannot open the practice log {path}: {e}") from e
     try:

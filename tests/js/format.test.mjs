@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { byteRange, chapterAt, clock, href, jumpTarget, keptNote, lengthBounds, presetsFor, previewUrl, progressText,
+  reachedOutro, streakText, todayText,
   voiceGroups } from
   "../../audioguide/web/static/page/format.js";
 
@@ -84,4 +85,20 @@ test("the form says what a short session leaves out, and nothing when it keeps e
   assert.equal(keptNote(keeps, 4), "");
   assert.equal(keptNote([], 4), "");
   assert.deepEqual(presetsFor([3, 5, 10, 60], 4.2, 60), [5, 10, 60]);
+});
+
+test("a session counts as done from its outro, and the Today card says the day, a rest day or how to start", () => {
+  const chapters = [{ title: "Intro", start_s: 0 }, { title: "Cat cow", start_s: 20 }, { title: "Outro", start_s: 280 }];
+  assert.equal(reachedOutro(chapters, 279.9), false);
+  assert.equal(reachedOutro(chapters, 280), true);
+  assert.equal(reachedOutro([{ title: "A", start_s: 0 }, { title: "B", start_s: 50 }], 51), true);
+  assert.equal(reachedOutro([], 10), false);
+  const base = { program: "p", title: "Thoracic four weeks", day: 9, days: 28, start: "2026-12-01" };
+  assert.deepEqual(todayText({ ...base, session: { routine: "Thoracic mobility", minutes: 7 } }),
+    { head: "Day 9 of 28 - Thoracic four weeks", detail: "Thoracic mobility, 7 minutes" });
+  assert.equal(todayText({ ...base, session: null, next_date: "2026-12-11" }).detail,
+    "A rest day today. The next session is on 2026-12-11.");
+  assert.equal(todayText({ program: null, offer: "p" }).head, "Start a daily practice");
+  assert.equal(streakText(1), "Streak: 1 day");
+  assert.equal(streakText(3), "Streak: 3 days");
 });

@@ -6,6 +6,7 @@ import { makeForm } from "./make.js";
 import { forget, keepBox, registerWorker } from "./offline.js";
 import { lockScreenControls, render } from "./player.js";
 import { subscribe } from "./subscribe.js";
+import { refreshStreak, todayCard } from "./today.js";
 
 const data = JSON.parse(byId("data").textContent);
 
@@ -26,9 +27,18 @@ async function remove(session, node) {
   }
 }
 
+async function logged(session, seconds) {
+  // A session played into its outro counts as done: the log keeps it, the streak grows.
+  if (!data.api) return;
+  try {
+    await call("POST", "api/log", { file: session.file, played_s: Math.max(1, Math.round(seconds)) });
+    await refreshStreak();
+  } catch (error) { /* no key, or offline: the streak waits */ }
+}
+
 async function refresh() {
   // The sessions as the server knows them now (or, offline, as the service worker last saw them).
-  try { render((await get("api/sessions")).groups, extras); } catch (error) { /* keep what is shown */ }
+  try { render((await get("api/sessions")).groups, extras, logged); } catch (error) { /* keep what is shown */ }
 }
 
 async function made(file) {
@@ -40,10 +50,11 @@ async function made(file) {
 
 takeToken();
 subscribe(data.api ? new URL("feed.xml", location.href).href : data.feed);
-render(data.groups, extras);
+render(data.groups, extras, logged);
 lockScreenControls();
 if (data.api) {
   byId("make").hidden = false;
   makeForm(made);
+  todayCard(made);
   registerWorker(refresh);
 }

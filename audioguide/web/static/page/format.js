@@ -91,3 +91,25 @@ export function keptNote(keeps, minutes) {
 
 /** The length presets the form offers: only lengths the routine can be made into. */
 export const presetsFor = (presets, min, max) => presets.filter((m) => m >= min && m <= max);
+
+/** True once a session has played into its outro (its last chapter when none is called Outro): it counts as done. */
+export function reachedOutro(chapters, t) {
+  if (!chapters || !chapters.length) return false;
+  const outro = chapters.find((c) => c.title === "Outro") || chapters[chapters.length - 1];
+  return t >= outro.start_s;
+}
+
+/** What the Today card says of the followed program's day (card: GET /api/today). */
+export function todayText(card) {
+  if (!card.program) return { head: "Start a daily practice", detail: "A few minutes a day, growing week by week." };
+  const head = `Day ${card.day} of ${card.days} - ${card.title}`;
+  if (card.day < 1) return { head: card.title, detail: `It starts on ${card.start}.` };
+  if (card.day > card.days) return { head: card.title, detail: "The program is complete. Well done." };
+  if (!card.session) {
+    return { head, detail: "A rest day today." + (card.next_date ? ` The next session is on ${card.next_date}.` : "") };
+  }
+  return { head, detail: `${card.session.routine}, ${card.session.minutes} minutes` };
+}
+
+/** The streak as the card says it. */
+export const streakText = (days) => days > 0 ? `Streak: ${days} day${days === 1 ? "" : "s"}` : "No streak yet: today is a good day to start.";

@@ -105,7 +105,8 @@ function voicePicker(voices) {
   });
 }
 
-function watch(id, bar, status) {
+/** Follows build id to its end: the bar and status show its progress; resolves with the job when done. */
+export function watch(id, bar, status) {
   return new Promise((resolve, reject) => {
     const tick = async () => {
       try {

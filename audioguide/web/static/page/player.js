@@ -2,16 +2,17 @@
 // (Media Session) showing the exercise playing now with next and previous chapter.
 import { BANDS } from "./constants.js";
 import { el, byId } from "./dom.js";
-import { chapterAt, clock, href, jumpTarget } from "./format.js";
+import { chapterAt, clock, href, jumpTarget, reachedOutro } from "./format.js";
 
 let active = null;  // the session whose player plays now: { session, audio }
 
 /** Shows the sessions. A card whose session is unchanged is kept as it is (its player goes on playing, its
- * position and offline box stay); only new or changed sessions get a new card. */
-export function render(groups, extras) {
+ * position and offline box stay); only new or changed sessions get a new card. done(session, seconds) is told
+ * once per card when a session plays into its outro. */
+export function render(groups, extras, done = () => {}) {
   const root = byId("sessions");
   const shown = new Map([...root.querySelectorAll("article.session")].map((node) => [node.dataset.key, node]));
-  const reuse = (s) => shown.get(JSON.stringify(s)) || card(s, extras);
+  const reuse = (s) => shown.get(JSON.stringify(s)) || card(s, extras, done);
   if (!groups.length) {
     root.replaceChildren(el("p", { class: "note" }, "No sessions yet: make one above, or run audioguide build."));
     return;
@@ -21,7 +22,7 @@ export function render(groups, extras) {
 }
 
 /** extras(session, node) gives the card's actions (keep offline, delete). */
-function card(session, extras) {
+function card(session, extras, done) {
   const audio = el("audio", { controls: true, preload: "metadata", src: href(session.file),
                               "aria-label": "Play " + session.title });
   const seek = (start) => () => { audio.currentTime = start; audio.play(); };
@@ -60,6 +61,13 @@ function card(session, extras) {
     follow();
   });
   audio.addEventListener("timeupdate", follow);
+  let told = false;
+  audio.addEventListener("timeupdate", () => {
+    if (!told && !audio.paused && reachedOutro(session.chapters, audio.currentTime)) {
+      told = true;
+      done(session, audio.currentTime);
+    }
+  });
   return node;
 }
 

@@ -1,0 +1,55 @@
+// The Today card: the followed program's day, one tap to play it (made first when it is not built yet), the
+// streak; with no program followed, one tap to start the built-in one.
+import { call, get, token } from "./api.js";
+import { el, byId } from "./dom.js";
+import { streakText, todayText } from "./format.js";
+import { watch } from "./make.js";
+
+/** play(file) plays a session of the list (refreshing it first when the session is new). */
+export async function todayCard(play) {
+  const root = byId("today");
+  let card, log;
+  try {
+    [card, log] = await Promise.all([get("api/today"), get("api/log")]);
+  } catch (error) {
+    return;  // offline: the sessions below still play
+  }
+  const text = todayText(card);
+  const status = el("p", { id: "today-status", class: "note", role: "status", "aria-live": "polite" });
+  const actions = el("div", { class: "row" });
+  root.replaceChildren(el("h2", { id: "today-title" }, text.head), el("p", { class: "meta" }, text.detail),
+    el("p", { id: "streak" }, streakText(log.streak_days || 0)), actions, status);
+  root.hidden = false;
+  if (!token()) return;
+  if (!card.program && card.offer) {
+    actions.append(el("button", { type: "button", class: "primary", id: "today-start", on: { click: async () => {
+      await call("PUT", "api/program", { program: card.offer, start: new Date().toISOString().slice(0, 10) });
+      todayCard(play);
+    } } }, "Start the program today"));
+  } else if (card.session) {
+    const bar = el("progress", { max: 1, value: 0, hidden: true, "aria-label": "Making today's session" });
+    actions.append(el("button", { type: "button", class: "primary", id: "today-play", on: { click: async (event) => {
+      event.target.disabled = true;
+      try {
+        if (!card.session.built) {
+          bar.hidden = false;
+          const job = await call("POST", "api/builds", { program: card.program, day: card.day, start: card.start });
+          await watch(job.id, bar, status);
+          card.session.built = true;
+        }
+        status.textContent = "";
+        await play(card.session.file);
+      } catch (error) {
+        status.textContent = error.message;
+      } finally {
+        event.target.disabled = false;
+        bar.hidden = true;
+      }
+    } } }, card.session.built ? "Play today's session" : "Make and play today's session"), bar);
+  }
+}
+
+/** The streak after a session was logged. */
+export async function refreshStreak() {
+  try { byId("streak").textContent = streakText((await get("api/log")).streak_days || 0); } catch (error) { /* offline */ }
+}
