@@ -115,3 +115,27 @@ def test_the_log_records_a_session_file_and_today_and_prints_the_streak(tmp_path
     assert data["streak_days"] == 1 and data["entries"][0]["file"] == "desk-reset-3m.mp3"
     neither = CliRunner().invoke(cli, ["log", "add"])
     assert neither.exit_code == 2 and "give a session's FILE or --today" in neither.output
+
+
+def test_the_calendar_of_reminders_has_one_event_per_session_day_at_the_time_asked(tmp_path):
+    import icalendar
+
+    from audioguide.definitions import loader
+    from audioguide.schedule import calendar
+    start = dt.date(2026, 12, 7)
+    out = tmp_path / "program.ics"
+    done = CliRunner().invoke(cli, ["program", "calendar", "thoracic-four-weeks", "--start", start.isoformat(),
+                                    "--time", "07:30", "-o", str(out), "--page-url", "http://192.168.1.20:8000/"])
+    assert done.exit_code == 0 and done.output == f"{out}\n"
+    parsed = icalendar.Calendar.from_ical(out.read_bytes())
+    events = [c for c in parsed.walk() if c.name == "VEVENT"]
+    program = loader.load_library(include_user=False).program("thoracic-four-weeks")
+    days = calendar(program, start)
+    sessions = [(date, s) for _, date, s in days if s is not None]
+    assert any(s is None for _, _, s in days)  # a program with rest days: none of them has an event
+    assert [e.decoded("dtstart") for e in events] == [dt.datetime.combine(d, dt.time(7, 30)) for d, _ in sessions]
+    assert [str(e["summary"]) for e in events] == [s.title() for _, s in sessions]
+    assert all(e.decoded("duration") == dt.timedelta(seconds=round(s.length_s)) for e, (_, s) in zip(events, sessions))
+    assert len({str(e["uid"]) for e in events}) == len(events) and str(events[0]["url"]) == "http://192.168.1.20:8000/"
+    bad = CliRunner().invoke(cli, ["program", "calendar", "thoracic-four-weeks", "--time", "25:00", "-o", str(out)])
+    assert bad.exit_code == 2 and "expected a time of day such as 07:30, found '25:00'" in bad.output

@@ -333,3 +333,20 @@ def test_a_session_played_is_logged_and_the_streak_counts_it(server):
         status, answer = call(port, "POST", "/api/log", body)
         assert status == 400 and answer["error"].startswith(f"{field}: "), (body, answer)
     assert call(port, "POST", "/api/log", {"file": "desk-reset-3m.mp3", "played_s": 5}, token=None)[0] == 403
+
+
+def test_the_reminders_calendar_is_subscribable_with_the_key_in_its_address(server):
+    import icalendar
+    _, port, lines = server
+    assert call(port, "GET", "/calendar.ics?time=07:30", token=None)[0] == 403
+    if lines is None:  # in this process each test has its own state folder: nothing is followed yet
+        status, answer = call(port, "GET", f"/calendar.ics?token={TOKEN}", token=None)
+        assert status == 404 and answer["error"].startswith("program: none is followed")
+    status, answer = call(port, "GET", f"/calendar.ics?token={TOKEN}&time=7.30", token=None)
+    assert status == 400 and answer["error"].startswith("time: ")
+    assert call(port, "PUT", "/api/program", {"program": "thoracic-four-weeks", "start": "2026-12-07"})[0] == 200
+    status, body = call(port, "GET", f"/calendar.ics?token={TOKEN}&time=18:15", token=None)
+    assert status == 200
+    events = [c for c in icalendar.Calendar.from_ical(body).walk() if c.name == "VEVENT"]
+    assert events and all(e.decoded("dtstart").time() == dt.time(18, 15) for e in events)
+    assert events[0].decoded("dtstart").date() == dt.date(2026, 12, 7)

@@ -252,6 +252,11 @@ def test_today_start_the_program_make_and_play_day_one_and_the_streak_becomes_on
     page.click("#today-start")
     page.wait_for_selector("#today-play")
     assert page.text_content("#today h2").startswith("Day 1 of 28 - ")
+    page.fill("#reminder-time", "06:45")  # reminders: a calendar to subscribe to, at the habit's time
+    link = page.get_attribute("#reminder-link", "href")
+    assert link.startswith("webcal://127.0.0.1:") and "calendar.ics?token=" in link and link.endswith("time=06%3A45")
+    calendar = page.request.get(link.replace("webcal:", "http:"))
+    assert calendar.ok and b"DTSTART:" in calendar.body() and b"T064500" in calendar.body()
     page.click("#today-play")  # made on demand, with progress, then played
     card = "article[data-file='thoracic-four-weeks-day01.mp3']"
     page.wait_for_selector(card, timeout=120_000)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 
 import click
 
@@ -53,7 +54,7 @@ def _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix=N
 
 @cli.group()
 def program():
-    """Programs: a session a day, a little more each week (list, follow, show, build, today).
+    """Programs: a session a day, a little more each week (list, follow, show, build, today, calendar).
 
     \b
     Example:
@@ -80,6 +81,47 @@ def follow(name, start, definition_paths):
     day = (dt.date.today() - following.start).days + 1
     click.echo(f"Following {following.program} from {following.start}"
                + (f" (today is day {day})" if day >= 1 else f" (it starts in {1 - day} days)"))
+
+
+class ClockTime(click.ParamType):
+    """A time of day as HH:MM."""
+
+    name = "HH:MM"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, dt.time):
+            return value
+        from ..pipeline.practice import time_of_day
+        found = time_of_day(str(value))
+        if found is None:
+            self.fail(f"expected a time of day such as 07:30, found {value!r}", param, ctx)
+        return found
+
+
+@program.command(name="calendar")
+@click.argument("name", required=False, shell_complete=names("programs"))
+@_start
+@click.option("--time", "at", type=ClockTime(), required=True, help="When each session is, HH:MM (your habit's time).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The .ics file to write.")
+@click.option("--page-url", default="", help="The page's address, linked from each event.")
+@definitions_option
+def calendar_command(name, start, at, output, page_url, definition_paths):
+    """Write the sessions of program NAME (the followed one without NAME) as calendar events at --time.
+
+    Pair the practice with a habit you already have: after the morning coffee, at 07:30. Any calendar app
+    imports the file; 'audioguide serve' also offers it to subscribe to (calendar.ics on the page's address).
+
+    \b
+    Example:
+        audioguide program calendar thoracic-four-weeks --start 2026-12-01 --time 07:30 -o program.ics
+    """
+    from .. import files
+    from ..pipeline import practice
+    program_id, data = practice.reminders(name, start.date() if start else None, at, page_url,
+                                          tuple(definition_paths))
+    files.write_bytes(output, data)
+    click.echo(str(output))
 
 
 @program.command(name="list")

@@ -89,3 +89,41 @@ def today_card(definition_paths: tuple[Path, ...] = ()) -> dict:
         card["session"] = {"title": session.title(), "routine": session.routine.title,
                            "minutes": round(session.length_s / 60, 1), "file": session.file_stem() + ".mp3"}
     return card
+
+
+def time_of_day(text: str) -> dt.time | None:
+    """HH:MM (00:00 to 23:59) as a time, or None."""
+    import re
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        return None
+    return dt.time(int(match.group(1)), int(match.group(2)))
+
+
+def reminders(name: str | None, start: dt.date | None, at: dt.time, page_url: str = "",
+              definition_paths: tuple[Path, ...] = ()) -> tuple[str, bytes]:
+    """An iCalendar (RFC 5545) of the program's sessions at a time of day (the followed program without a name):
+    one event per session day, its title and length, a link to the page. Floating local times: 07:30 wherever
+    the phone is, as a habit is. (the program's id, the calendar's bytes)"""
+    import icalendar
+
+    chosen, first = state.program_and_start(name, start)
+    program = loader.load_library(list(definition_paths)).program(chosen)
+    ical = icalendar.Calendar()
+    ical.add("prodid", "-//audioguide//practice reminders//EN")
+    ical.add("version", "2.0")
+    ical.add("x-wr-calname", program.title)
+    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    for session in sessions(program, first):
+        event = icalendar.Event()
+        event.add("uid", f"{program.id}-{first.isoformat()}-day{session.day}@audioguide")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", dt.datetime.combine(session.date, at))
+        event.add("duration", dt.timedelta(seconds=round(session.length_s)))
+        event.add("summary", session.title())
+        event.add("description", f"{session.routine.title}, about {round(session.length_s / 60)} minutes."
+                                 + (f" Open the page to play it: {page_url}" if page_url else ""))
+        if page_url:
+            event.add("url", page_url)
+        ical.add_component(event)
+    return program.id, ical.to_ical()

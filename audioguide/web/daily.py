@@ -6,11 +6,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import secrets
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from ..errors import AudioguideError, UnknownNameError
+from ..errors import AudioguideError, UnknownNameError, UsageError
 from ..pipeline import practice, state
 from .api import fail
 
@@ -24,7 +25,8 @@ class Daily:
 
     def routes(self) -> list[web.RouteDef]:
         return [web.get("/api/today", self.today), web.put("/api/program", self.follow),
-                web.get("/api/log", self.log), web.post("/api/log", self.add)]
+                web.get("/api/log", self.log), web.post("/api/log", self.add),
+                web.get("/calendar.ics", self.calendar)]
 
     async def today(self, request: web.Request) -> web.Response:
         card = await asyncio.to_thread(practice.today_card, self.api.options.definition_paths)
@@ -75,3 +77,19 @@ class Daily:
         except AudioguideError as e:
             fail(web.HTTPServiceUnavailable, f"log: {e}")
         return web.json_response({**dataclasses.asdict(entry), "done_on": entry.done_on.isoformat()}, status=201)
+
+    async def calendar(self, request: web.Request) -> web.Response:
+        """The followed program's sessions as calendar events (calendar apps send no headers: the key is in
+        the address)."""
+        given = request.query.get("token", "")
+        if not self.api.token or not secrets.compare_digest(given.encode(), self.api.token.encode()):
+            fail(web.HTTPForbidden, "token: the calendar's address needs the key ('audioguide serve' prints it)")
+        at = practice.time_of_day(request.query.get("time", "07:30"))
+        if at is None:
+            fail(web.HTTPBadRequest, f"time: expected a time of day such as 07:30, found {request.query.get('time')!r}")
+        try:
+            _, data = await asyncio.to_thread(practice.reminders, None, None, at, str(request.url.origin()) + "/",
+                                              self.api.options.definition_paths)
+        except UsageError:
+            fail(web.HTTPNotFound, "program: none is followed; PUT /api/program or 'audioguide program follow'")
+        return web.Response(body=data, content_type="text/calendar", charset="utf-8")

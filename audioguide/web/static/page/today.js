@@ -21,6 +21,7 @@ export async function todayCard(play) {
     el("p", { id: "streak" }, streakText(log.streak_days || 0)), actions, status);
   root.hidden = false;
   if (!token()) return;
+  if (card.program) root.append(reminders());
   if (!card.program && card.offer) {
     actions.append(el("button", { type: "button", class: "primary", id: "today-start", on: { click: async () => {
       await call("PUT", "api/program", { program: card.offer, start: new Date().toISOString().slice(0, 10) });
@@ -52,4 +53,19 @@ export async function todayCard(play) {
 /** The streak after a session was logged. */
 export async function refreshStreak() {
   try { byId("streak").textContent = streakText((await get("api/log")).streak_days || 0); } catch (error) { /* offline */ }
+}
+
+/** Reminders at a time of day: the followed program's sessions as a calendar to subscribe to (webcal://). */
+function reminders() {
+  const time = el("input", { type: "time", id: "reminder-time", value: "07:30" });
+  const link = el("a", { id: "reminder-link", class: "button" }, "Add reminders to my calendar");
+  const update = () => {
+    const address = new URL("calendar.ics?token=" + encodeURIComponent(token()) + "&time=" +
+                            encodeURIComponent(time.value || "07:30"), location.href);
+    link.href = address.href.replace(/^https?:/, "webcal:");
+  };
+  time.addEventListener("input", update);
+  update();
+  return el("div", { class: "row reminders" }, el("label", { for: "reminder-time", class: "inline" }, "Remind me at"),
+            time, link);
 }
