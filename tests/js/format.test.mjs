@@ -102,3 +102,15 @@ test("a session counts as done from its outro, and the Today card says the day, 
   assert.equal(streakText(1), "Streak: 1 day");
   assert.equal(streakText(3), "Streak: 3 days");
 });
+
+test("a refused key says what to do, any other refusal says the server's words", async () => {
+  const { call, REFUSED_KEY } = await import("../../audioguide/web/static/page/api.js");
+  globalThis.localStorage = { getItem: () => "old-key", setItem: () => {} };
+  globalThis.fetch = async () => ({ ok: false, status: 403, statusText: "Forbidden",
+                                    json: async () => ({ error: "making and deleting sessions need the token" }) });
+  await assert.rejects(call("POST", "api/builds", {}), { message: REFUSED_KEY });
+  globalThis.fetch = async () => ({ ok: false, status: 400, statusText: "Bad Request",
+                                    json: async () => ({ error: "minutes: expected a number" }) });
+  await assert.rejects(call("POST", "api/builds", {}), { message: "minutes: expected a number" });
+  assert.match(REFUSED_KEY, /scan the code/);
+});

@@ -13,6 +13,10 @@ export function takeToken() {
 
 export const token = () => localStorage.getItem(TOKEN_KEY);
 
+/** What a page whose key the server refuses should do (the server was given a new key, or none was kept). */
+export const REFUSED_KEY = "This phone's key is not accepted any more: scan the code that 'audioguide serve' " +
+  "shows again (or open the page address it prints).";
+
 /** A call with the key; the server's one-line error becomes the Error's message. */
 export async function call(method, path, body) {
   const headers = { "Authorization": "Bearer " + (token() || "") };
@@ -20,6 +24,7 @@ export async function call(method, path, body) {
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   let answer = {};
   try { answer = await response.json(); } catch (error) { answer = {}; }
+  if (response.status === 403) throw new Error(REFUSED_KEY);
   if (!response.ok) throw new Error(answer.error || response.status + " " + response.statusText);
   return answer;
 }
