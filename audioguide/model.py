@@ -173,6 +173,7 @@ class Program:
     description: str = ""
     intro: tuple[str, ...] = ()                   # one said before each session, never the same twice running
     rotate_order: bool = False                    # the exercises' order turns by one each session
+    advance: str = "calendar"                     # calendar: the date decides the day; practice: the next undone
     source: str = ""
 
     @property

@@ -83,7 +83,8 @@ def test_today_builds_or_finds_the_days_session(tmp_path):
     options = pipeline_options.BuildOptions(output_dir=out, engine=EngineSpec("tone"), cache_dir=tmp_path / "cache")
     start = dt.date(2026, 12, 1)
     day, outcome = pipeline_programs.today(PROGRAM, start, options, on=dt.date(2026, 12, 3))
-    assert day == 3 and outcome.path == out / f"{PROGRAM}-day03.mp3" and outcome.path.exists()
+    # the built-in program advances by practice: two days missed, nothing done, so today is day 1
+    assert day == 1 and outcome.path == out / f"{PROGRAM}-day01.mp3" and outcome.path.exists()
     day, again = pipeline_programs.today(PROGRAM, start, options, on=dt.date(2026, 12, 3))
     assert again.up_to_date and again.path == outcome.path
     assert pipeline_programs.today(PROGRAM, start, options, on=dt.date(2026, 12, 6)) == (6, None)

@@ -1,6 +1,7 @@
 """What lasts between runs: the program followed (program follow, then today and show without a name) and the
 server's key, in the user's state folder; damaged or odd files there are one line, never a hang."""
 
+import dataclasses
 import datetime as dt
 import os
 import re
@@ -29,7 +30,8 @@ def test_following_a_program_is_kept_and_used_without_a_name(tmp_path):
     today = CliRunner().invoke(cli, ["program", "today", "-o", str(tmp_path), "--engine", "tone", "-q",
                                      "--cache-dir", str(tmp_path / "c")])
     assert today.exit_code == 0, today.output
-    assert today.output in (f"{tmp_path / 'thoracic-four-weeks-day03.mp3'}\n", "Day 3 is a rest day.\n")
+    # the built-in advances by practice: nothing done yet, so today is day 1 (Sundays it rests)
+    assert today.output in (f"{tmp_path / 'thoracic-four-weeks-day01.mp3'}\n", "Day 3 is a rest day.\n")
 
 
 def test_without_a_program_named_or_followed_it_says_how(tmp_path):
@@ -104,13 +106,13 @@ def test_the_log_records_a_session_file_and_today_and_prints_the_streak(tmp_path
     from audioguide.definitions import loader
     from audioguide.schedule import sessions
     program = loader.load_library(include_user=False).program("thoracic-four-weeks")
+    calendar_program = dataclasses.replace(program, id="by-the-calendar", advance="calendar")
     today = dt.date.today()  # a start from which today, past day 1, is a session day
     start = next(today - dt.timedelta(days=k) for k in range(1, 8)
-                 if any(s.date == today for s in sessions(program, today - dt.timedelta(days=k))))
-    day = (today - start).days + 1
+                 if any(s.date == today for s in sessions(calendar_program, today - dt.timedelta(days=k))))
     CliRunner().invoke(cli, ["program", "follow", "thoracic-four-weeks", "--start", start.isoformat()])
     by_hand = CliRunner().invoke(cli, ["log", "add", "--today", "--minutes", "6"])
-    assert by_hand.output == f"Logged thoracic-four-weeks-day{day:02d}.mp3 on {dt.date.today()} (6.0 min)\n"
+    assert by_hand.output == f"Logged thoracic-four-weeks-day01.mp3 on {dt.date.today()} (6.0 min)\n"
     data = __import__("json").loads(CliRunner().invoke(cli, ["log", "--json"]).output)
     assert data["streak_days"] == 1 and data["entries"][0]["file"] == "desk-reset-3m.mp3"
     neither = CliRunner().invoke(cli, ["log", "add"])
@@ -139,3 +141,23 @@ def test_the_calendar_of_reminders_has_one_event_per_session_day_at_the_time_ask
     assert len({str(e["uid"]) for e in events}) == len(events) and str(events[0]["url"]) == "http://192.168.1.20:8000/"
     bad = CliRunner().invoke(cli, ["program", "calendar", "thoracic-four-weeks", "--time", "25:00", "-o", str(out)])
     assert bad.exit_code == 2 and "expected a time of day such as 07:30, found '25:00'" in bad.output
+
+
+def test_a_program_advancing_by_practice_skips_nothing_and_one_by_the_calendar_follows_the_date():
+    from audioguide.definitions import loader
+    from audioguide.pipeline import practice
+    from audioguide.practice import log
+    program = loader.load_library(include_user=False).program("thoracic-four-weeks")
+    assert program.advance == "practice"
+    start = dt.date(2026, 12, 7)  # a Monday
+    wednesday = dt.date(2026, 12, 9)
+    session, done = practice.todays_session(program, start, wednesday)  # two days missed: still day 1
+    assert (session.day, done) == (1, False)
+    log.add(files.state_dir(), log.Entry(wednesday, session.file_stem() + ".mp3", 300.0, "", program.id, 1))
+    assert [(s.day, d) for s, d in [practice.todays_session(program, start, wednesday)]] == [(1, True)]
+    thursday_session, _ = practice.todays_session(program, start, wednesday + dt.timedelta(days=1))
+    assert thursday_session.day == 2
+    assert practice.todays_session(program, start, dt.date(2026, 12, 13)) == (None, False)  # Sunday rests
+    by_date = dataclasses.replace(program, advance="calendar")
+    session, done = practice.todays_session(by_date, start, wednesday + dt.timedelta(days=1))
+    assert session.day == 4 and session.date == wednesday + dt.timedelta(days=1) and not done

@@ -11,7 +11,8 @@ from .bounds import MAX_ROUNDS
 from .reader import Reader
 from .where import join, kind, plain
 
-PROGRAM_KEYS = ("title", "description", "days", "intro", "rotate_order", "weeks")
+PROGRAM_KEYS = ("title", "description", "days", "intro", "rotate_order", "advance", "weeks")
+ADVANCES = ("calendar", "practice")  # practice: a missed day does not skip a session
 WEEK_KEYS = ("weeks", "routine", "exercises", "minutes", "rounds")
 MAX_WEEKS = 52
 MINUTES = (0.5, 240.0)
@@ -35,6 +36,7 @@ def read_program(reader: Reader, raw: dict, where: str, program_id: str, routine
         description=reader.text(raw, "description", where),
         intro=reader.texts(raw, "intro", where),
         rotate_order=rotate is True,
+        advance=reader.choice(raw, "advance", where, ADVANCES, ADVANCES[0]),
     )
     if len(reader.errors) > before or len(weeks) < len(tables):
         return None  # the mistakes are reported (here, or on a routine that has its own)

@@ -12,7 +12,8 @@ from ..definitions import loader
 from ..errors import UsageError
 from ..practice import log
 from ..practice.streaks import minutes_by_week, streaks
-from ..schedule import calendar, sessions
+from ..model import Program
+from ..schedule import Session, calendar, sessions
 from . import state
 
 
@@ -45,7 +46,7 @@ def record_today(played_s: float | None = None, definition_paths: tuple[Path, ..
         raise UsageError("no program is followed: audioguide program follow ID, or name the session's file")
     program = loader.load_library(list(definition_paths)).program(following.program)
     today = dt.date.today()
-    found = next((s for s in sessions(program, following.start) if s.date == today), None)
+    found, _ = todays_session(program, following.start, today)
     if found is None:
         raise UsageError(f"today is not a session day of {program.id} (started {following.start})")
     entry = log.Entry(today, found.file_stem() + ".mp3", played_s or found.length_s, found.routine.id, program.id,
@@ -69,6 +70,25 @@ def history(definition_paths: tuple[Path, ...] = ()) -> History:
     return History(found, current, longest, minutes_by_week((e.done_on, e.played_s) for e in found))
 
 
+def todays_session(program: Program, start: dt.date, today: dt.date | None = None) -> tuple[Session | None, bool]:
+    """The session of today and whether it is done: by the calendar (today's date decides), or, for a program
+    that advances by practice, the first session not done yet (a missed day skips nothing); None on a rest day
+    (a weekday the program rests) or outside the program."""
+    today = today or dt.date.today()
+    planned = sessions(program, start)
+    logged = [e for e in log.entries(files.state_dir()) if e.program == program.id]
+    done_days = {e.day for e in logged}
+    if program.advance != "practice":
+        found = next((s for s in planned if s.date == today), None)
+        return found, bool(found and found.day in done_days)
+    done_today = next((s for s in planned for e in logged if e.done_on == today and e.day == s.day), None)
+    if done_today is not None:
+        return done_today, True
+    if today < start or today.weekday() not in program.weekdays:
+        return None, False
+    return next((s for s in planned if s.day not in done_days), None), False
+
+
 def today_card(definition_paths: tuple[Path, ...] = ()) -> dict:
     """What the page's Today card shows: the followed program's day (its session, or a rest day and when the
     next session is), or, with none followed, the built-in program to start."""
@@ -79,14 +99,13 @@ def today_card(definition_paths: tuple[Path, ...] = ()) -> dict:
     program = library.program(following.program)
     today = dt.date.today()
     days = calendar(program, following.start)
-    ahead = [(day, date, s) for day, date, s in days if date >= today and s is not None]
-    now = next(((day, s) for day, date, s in days if date == today), None)
+    session, done = todays_session(program, following.start, today)
     card: dict = {"program": program.id, "title": program.title, "start": following.start.isoformat(),
-                  "days": len(days), "day": (today - following.start).days + 1, "session": None,
-                  "next_date": next((date.isoformat() for _, date, s in ahead if date > today), None)}
-    if now is not None and now[1] is not None:
-        session = now[1]
-        card["session"] = {"title": session.title(), "routine": session.routine.title,
+                  "days": len(days), "day": session.day if session else (today - following.start).days + 1,
+                  "advance": program.advance, "session": None,
+                  "next_date": next((d.isoformat() for _, d, s in days if d > today and s is not None), None)}
+    if session is not None:
+        card["session"] = {"title": session.title(), "routine": session.routine.title, "done": done,
                            "minutes": round(session.length_s / 60, 1), "file": session.file_stem() + ".mp3"}
     return card
 

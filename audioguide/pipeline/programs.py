@@ -112,7 +112,13 @@ def today(name: str, start: dt.date, options: BuildOptions = DEFAULTS, progress:
     if not 1 <= day <= last_day(program):
         end = start + dt.timedelta(days=last_day(program) - 1)
         raise LengthError(f"{program.id} runs from {start} to {end}; {on} is not one of its days")
-    if not any(s.day == day for s in sessions(program, start)):
+    if program.advance == "practice":  # the first session not done yet: a missed day skips nothing
+        from .practice import todays_session
+        session, _ = todays_session(program, start, on)
+        if session is None:
+            return day, None
+        day = session.day
+    elif not any(s.day == day for s in sessions(program, start)):
         return day, None
     _, outcomes = build_program(name, start, options, days=[day], progress=progress)
     return day, outcomes[0]

@@ -114,3 +114,8 @@ test("a refused key says what to do, any other refusal says the server's words",
   await assert.rejects(call("POST", "api/builds", {}), { message: "minutes: expected a number" });
   assert.match(REFUSED_KEY, /scan the code/);
 });
+
+test("the Today card says when today's session is done", () => {
+  const card = { program: "p", title: "T", day: 3, days: 28, session: { routine: "R", minutes: 5, done: true } };
+  assert.equal(todayText(card).detail, "R, 5 minutes: done today. Well done.");
+});

@@ -108,7 +108,8 @@ export function todayText(card) {
   if (!card.session) {
     return { head, detail: "A rest day today." + (card.next_date ? ` The next session is on ${card.next_date}.` : "") };
   }
-  return { head, detail: `${card.session.routine}, ${card.session.minutes} minutes` };
+  const what = `${card.session.routine}, ${card.session.minutes} minutes`;
+  return { head, detail: card.session.done ? `${what}: done today. Well done.` : what };
 }
 
 /** The streak as the card says it. */
