@@ -136,6 +136,11 @@ class Routine:
     rounds: Range = Range.fixed(1)
     source: str = ""
 
+    @property
+    def equipment(self) -> tuple[str, ...]:
+        """What its exercises need (a wall, a mat), each once, in the order they need it."""
+        return tuple(dict.fromkeys(thing for item in self.items for thing in item.exercise.equipment))
+
 
 @dataclass(frozen=True, slots=True)
 class EngineSpec:

@@ -501,3 +501,8 @@ def test_a_length_under_the_shortest_session_is_refused_before_any_speech(tmp_pa
         assert refused.exit_code == 1
         assert re.fullmatch(r"Error: thoracic-mobility needs at least about [\d.]+ minutes, asked for 0.5\n",
                             refused.output), refused.output
+
+
+def test_show_says_what_a_routine_needs_before_you_start(tmp_path):
+    shown = run("show", "desk-reset", "--engine", "tone", "--cache-dir", str(tmp_path / "c")).output
+    assert "  You need: a chair\n" in shown  # each thing once

@@ -233,6 +233,8 @@ def test_voices_by_language_and_a_sample_that_plays(site, phone):
 def test_the_length_offers_only_what_can_be_made_and_says_what_a_short_one_leaves_out(site, phone):
     page = _form(site, phone, "#what option[value='routine:thoracic-mobility']")
     page.select_option("#what", "routine:thoracic-mobility")
+    assert page.text_content("#needs") == "You need: a wall, a foam roller (or a firmly rolled towel), a chair or " \
+                                          "the floor, a mat"  # before you start
     low = float(page.get_attribute("#minutes", "min"))
     page.eval_on_selector("#minutes", "(m) => { m.value = m.min; m.dispatchEvent(new Event('input')); }")
     assert page.text_content("#kept").startswith("1 of the 5 exercises fit: Y lift off against wall.")

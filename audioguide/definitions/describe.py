@@ -57,6 +57,8 @@ def routine(rt: Routine, source: str = "", length_s: tuple[float, float] | None 
     if length_s:
         lines.append(f"  Length: {times.minutes(length_s[0], 'up')} to {times.minutes(length_s[1], 'down')} minutes"
                      + (" (estimated)" if estimated else ""))
+    if rt.equipment:
+        lines.append(f"  You need: {', '.join(rt.equipment)}")
     if len(keeps) > 1:
         lines.append("  Shorter sessions keep (from the length given):")
         lines += [f"    {times.minutes(s, 'up')} min: {', '.join(titles)}" for s, titles in keeps]

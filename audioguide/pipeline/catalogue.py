@@ -41,6 +41,7 @@ class RoutineChoice:
     longest_s: float
     estimated: bool         # no usable voice: the range is estimated, not measured
     keeps: tuple[tuple[float, tuple[str, ...]], ...] = ()  # (from seconds, the exercises kept): shorter sessions
+    equipment: tuple[str, ...] = ()                        # what its exercises need
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +92,8 @@ class Catalogue:
         out = []
         for routine in sorted(library.routines.values(), key=lambda r: r.title):
             low, high, estimated, keeps = self._range(routine, progress)
-            out.append(RoutineChoice(routine.id, routine.title, routine.description, low, high, estimated, keeps))
+            out.append(RoutineChoice(routine.id, routine.title, routine.description, low, high, estimated, keeps,
+                                     routine.equipment))
         return out
 
     def _range(self, routine: Routine, progress: Progress | None) -> tuple[float, float, bool, tuple]:

@@ -106,6 +106,7 @@ def today_card(definition_paths: tuple[Path, ...] = ()) -> dict:
                   "next_date": next((d.isoformat() for _, d, s in days if d > today and s is not None), None)}
     if session is not None:
         card["session"] = {"title": session.title(), "routine": session.routine.title, "done": done,
+                           "equipment": list(session.routine.equipment),
                            "minutes": round(session.length_s / 60, 1), "file": session.file_stem() + ".mp3"}
     return card
 

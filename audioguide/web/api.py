@@ -66,7 +66,8 @@ class Api:
         return web.json_response({"routines": [
             {"id": r.id, "title": r.title, "description": r.description,
              "shortest_minutes": round(r.shortest_s / 60, 2), "longest_minutes": round(r.longest_s / 60, 2),
-             "keeps": [{"from_minutes": round(seconds / 60, 2), "exercises": list(kept)} for seconds, kept in r.keeps]}
+             "keeps": [{"from_minutes": round(seconds / 60, 2), "exercises": list(kept)} for seconds, kept in r.keeps],
+             "equipment": list(r.equipment)}
             for r in found]})
 
     def _unless_stopping(self, *_: object) -> None:

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { byteRange, chapterAt, clock, href, jumpTarget, keptNote, lengthBounds, presetsFor, previewUrl, progressText,
-  reachedOutro, streakText, todayText,
+  needs, reachedOutro, streakText, todayText,
   voiceGroups } from
   "../../audioguide/web/static/page/format.js";
 
@@ -118,4 +118,11 @@ test("a refused key says what to do, any other refusal says the server's words",
 test("the Today card says when today's session is done", () => {
   const card = { program: "p", title: "T", day: 3, days: 28, session: { routine: "R", minutes: 5, done: true } };
   assert.equal(todayText(card).detail, "R, 5 minutes: done today. Well done.");
+});
+
+test("what a routine needs reads as a sentence, and nothing when it needs nothing", () => {
+  assert.equal(needs(["a wall", "a mat"]), ". You need: a wall, a mat");
+  assert.equal(needs([]), "");
+  const card = { program: "p", title: "T", day: 1, days: 28, session: { routine: "R", minutes: 5, equipment: ["a chair"] } };
+  assert.equal(todayText(card).detail, "R, 5 minutes. You need: a chair");
 });

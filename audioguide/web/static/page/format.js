@@ -108,9 +108,12 @@ export function todayText(card) {
   if (!card.session) {
     return { head, detail: "A rest day today." + (card.next_date ? ` The next session is on ${card.next_date}.` : "") };
   }
-  const what = `${card.session.routine}, ${card.session.minutes} minutes`;
+  const what = `${card.session.routine}, ${card.session.minutes} minutes` + needs(card.session.equipment);
   return { head, detail: card.session.done ? `${what}: done today. Well done.` : what };
 }
 
 /** The streak as the card says it. */
 export const streakText = (days) => days > 0 ? `Streak: ${days} day${days === 1 ? "" : "s"}` : "No streak yet: today is a good day to start.";
+
+/** What a routine needs, as a sentence after its name ("" when nothing). */
+export const needs = (equipment) => equipment && equipment.length ? `. You need: ${equipment.join(", ")}` : "";

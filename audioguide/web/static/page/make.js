@@ -5,7 +5,7 @@ import { POLL_MS } from "./constants.js";
 
 const SLIDER_MAX_MINUTES = 60;  // longer sessions (up to four hours) from the command line
 import { el, byId } from "./dom.js";
-import { keptNote, lengthBounds, presetsFor, previewUrl, progressText, voiceGroups } from "./format.js";
+import { keptNote, lengthBounds, needs, presetsFor, previewUrl, progressText, voiceGroups } from "./format.js";
 
 /** made(file) is called with the new session's file once it is built. */
 export async function makeForm(made) {
@@ -15,9 +15,10 @@ export async function makeForm(made) {
   const [routines, programs, voices, music] = await Promise.all(
     ["api/routines", "api/programs", "api/voices", "api/music"].map(get));
   const options = [];
-  const keeps = {};
+  const keeps = {}, equipment = {};
   routines.routines.forEach((r) => {
     keeps[r.id] = r.keeps;
+    equipment[r.id] = r.equipment;
     options.push(el("option", { value: "routine:" + r.id, dataset: {
       min: r.shortest_minutes, max: Math.min(r.longest_minutes, SLIDER_MAX_MINUTES) } }, r.title));
   });
@@ -30,6 +31,7 @@ export async function makeForm(made) {
     shown.textContent = minutes.value;
     const [kind, id] = what.value.split(/:(.*)/s);
     byId("kept").textContent = kind === "routine" ? keptNote(keeps[id], Number(minutes.value)) : "";
+    byId("needs").textContent = kind === "routine" ? needs(equipment[id]).replace(/^\. /, "") : "";
   };
   const sync = () => {
     const chosen = what.selectedOptions[0];
