@@ -270,3 +270,29 @@ def test_today_start_the_program_make_and_play_day_one_and_the_streak_becomes_on
     page.reload()  # the server kept it: the same page, reloaded, still says so
     page.wait_for_selector("#streak")
     assert page.text_content("#streak") == "Streak: 1 day"
+
+
+@needs_chromium
+def test_the_floor_player_shows_the_exercise_and_jumps_with_big_buttons(site, phone, tmp_path):
+    folder, url = site
+    subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "3", "-o", str(folder),
+                    "--name", "{routine}-floor", "--engine", "tone", "--cache-dir", str(tmp_path / "c"), "-q"],
+                   check=True)
+    page = phone.new_page()
+    page.goto(url)
+    card = "article[data-file='desk-reset-floor.mp3']"
+    page.wait_for_selector(card)
+    assert page.is_hidden("#floor")
+    page.eval_on_selector(f"{card} audio", "a => a.play()")
+    page.wait_for_selector("#floor .floor-title", state="visible")
+    assert page.text_content("#floor .floor-title") == "Intro"
+    assert page.text_content("#floor .floor-next").startswith("Next: ")
+    following = page.text_content("#floor .floor-next").removeprefix("Next: ")
+    page.click("#floor-next")
+    page.wait_for_function(f"document.querySelector('#floor .floor-title').textContent === {following!r}")
+    assert "left in this" in page.text_content("#floor .floor-left")
+    box = page.query_selector("#floor-next").bounding_box()
+    assert box["height"] >= 60 and box["width"] >= 80  # big enough to hit mid-exercise
+    page.click("#floor-pause")
+    page.wait_for_function(f"document.querySelector(\"{card} audio\").paused")
+    assert page.text_content("#floor-pause") == "Play"

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import { byteRange, chapterAt, clock, href, jumpTarget, keptNote, lengthBounds, presetsFor, previewUrl, progressText,
-  needs, reachedOutro, streakText, todayText,
+  needs, nowPlaying, reachedOutro, streakText, todayText,
   voiceGroups } from
   "../../audioguide/web/static/page/format.js";
 
@@ -125,4 +125,13 @@ test("what a routine needs reads as a sentence, and nothing when it needs nothin
   assert.equal(needs([]), "");
   const card = { program: "p", title: "T", day: 1, days: 28, session: { routine: "R", minutes: 5, equipment: ["a chair"] } };
   assert.equal(todayText(card).detail, "R, 5 minutes. You need: a chair");
+});
+
+test("the floor player shows the chapter playing, the time left in it and in the session, and what is next", () => {
+  const chapters = [{ title: "Intro", start_s: 0, end_s: 30 }, { title: "Cat cow", start_s: 30, end_s: 100 },
+    { title: "Outro", start_s: 100, end_s: 120 }];
+  assert.deepEqual(nowPlaying(chapters, 40, 120),
+    { index: 1, title: "Cat cow", chapterLeft: 60, sessionLeft: 80, next: "Outro" });
+  assert.equal(nowPlaying(chapters, 110, 120).next, "");
+  assert.equal(nowPlaying(chapters, 130, 120).sessionLeft, 0);
 });

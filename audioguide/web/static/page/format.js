@@ -117,3 +117,12 @@ export const streakText = (days) => days > 0 ? `Streak: ${days} day${days === 1 
 
 /** What a routine needs, as a sentence after its name ("" when nothing). */
 export const needs = (equipment) => equipment && equipment.length ? `. You need: ${equipment.join(", ")}` : "";
+
+/** What the floor player shows at t seconds: the chapter playing, the time left in it and in the session, and
+ * what comes next ("" at the last chapter). */
+export function nowPlaying(chapters, t, duration_s) {
+  const index = chapterAt(chapters, t);
+  const chapter = chapters[index] || { title: "", end_s: duration_s };
+  return { index, title: chapter.title, chapterLeft: Math.max(0, (chapter.end_s ?? duration_s) - t),
+           sessionLeft: Math.max(0, duration_s - t), next: chapters[index + 1] ? chapters[index + 1].title : "" };
+}

@@ -2,6 +2,7 @@
 // (Media Session) showing the exercise playing now with next and previous chapter.
 import { BANDS } from "./constants.js";
 import { el, byId } from "./dom.js";
+import { followOnTheFloor } from "./floor.js";
 import { chapterAt, clock, href, jumpTarget, reachedOutro } from "./format.js";
 
 let active = null;  // the session whose player plays now: { session, audio }
@@ -56,6 +57,7 @@ function card(session, extras, done) {
   };
   audio.addEventListener("play", () => {
     document.querySelectorAll("audio").forEach((other) => { if (other !== audio) other.pause(); });
+    if (!active || active.audio !== audio) followOnTheFloor(session, audio);
     active = { session, audio };
     current = -1;
     follow();
