@@ -160,3 +160,14 @@ def loudness_of(audio: np.ndarray, spans, folder: Path) -> float:
         out.setframerate(SAMPLE_RATE)
         out.writeframes((np.clip(pieces, -1, 1) * 32767).astype("<i2").tobytes())
     return ebur128(path)[0]
+
+
+# The modules that take longest, heaviest first: run first, so that pytest-xdist's two workers (a module each at
+# a time) end together instead of one waiting for the other's last long module.
+HEAVY_FIRST = ("test_clarity", "test_install", "test_web_page", "test_pipeline_lengths", "test_pipeline",
+               "test_faults", "test_speech_assets", "test_web_server", "test_web_api", "test_cli")
+
+
+def pytest_collection_modifyitems(items):
+    weight = {name: i for i, name in enumerate(HEAVY_FIRST)}
+    items.sort(key=lambda item: weight.get(item.path.stem, len(HEAVY_FIRST)))  # stable: files keep their order
