@@ -65,7 +65,8 @@ def server(request, tmp_path_factory):
         yield folder, app.port, None
         app.close()
         return
-    proc, port, lines = _serve(folder, tmp_path_factory.mktemp("cache"))
+    proc, port, lines = _serve(folder, tmp_path_factory.mktemp("cache"),  # with a state folder of its own
+                               env={**os.environ, "XDG_STATE_HOME": str(tmp_path_factory.mktemp("state"))})
     yield folder, port, lines
     proc.send_signal(signal.SIGINT)
     proc.communicate(timeout=20)

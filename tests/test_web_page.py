@@ -2,6 +2,7 @@
 watch it being made, play it, tap a chapter, read the lock-screen title, keep it offline, delete it; and an
 accessibility pass (axe-core) over the whole page."""
 
+import os
 import re
 import shutil
 import signal
@@ -24,7 +25,8 @@ def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("phone")
     proc = subprocess.Popen([sys.executable, "-m", "audioguide", "serve", "-o", str(folder), "--port", "0",
                              "--engine", "tone", "--cache-dir", str(tmp_path_factory.mktemp("cache")),
-                             "--token", TOKEN], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--token", TOKEN], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "XDG_STATE_HOME": str(tmp_path_factory.mktemp("state"))})  # its own
     lines = [proc.stdout.readline() for _ in range(3)]
     port = int(re.search(r":(\d+)/feed\.xml", lines[1]).group(1))
     yield folder, f"http://127.0.0.1:{port}/"
