@@ -35,9 +35,12 @@ class Known(Mapping):
 
     def __init__(self, speaker: Speaker):
         self.speaker = speaker
+        self.seen: dict[str, int | None] = {}  # a layout asks 'in' then '[]': each clip's header is read once
 
     def __getitem__(self, text: str) -> int:
-        found = self.speaker.cached_length(text)
+        if text not in self.seen:
+            self.seen[text] = self.speaker.cached_length(text)
+        found = self.seen[text]
         if found is None:
             raise KeyError(text)
         return found
