@@ -88,8 +88,11 @@ def test_today_builds_or_finds_the_days_session(tmp_path):
     day, again = pipeline_programs.today(PROGRAM, start, options, on=dt.date(2026, 12, 3))
     assert again.up_to_date and again.path == outcome.path
     assert pipeline_programs.today(PROGRAM, start, options, on=dt.date(2026, 12, 6)) == (6, None)
-    with pytest.raises(LengthError, match="runs from 2026-12-01 to 2026-12-28; 2027-01-05 is not one of its days"):
-        pipeline_programs.today(PROGRAM, start, options, on=dt.date(2027, 1, 5))
+    # past the calendar's last day, a program that advances by practice goes on with what is not done yet
+    late, outcome = pipeline_programs.today(PROGRAM, start, options, on=dt.date(2027, 1, 5))
+    assert late == 1 and outcome.path == out / f"{PROGRAM}-day01.mp3"
+    with pytest.raises(LengthError, match="runs from 2026-12-01 to 2026-12-28; 2026-11-30 is not one of its days"):
+        pipeline_programs.today(PROGRAM, start, options, on=dt.date(2026, 11, 30))
 
 
 def test_today_from_the_command_line(tmp_path):

@@ -49,8 +49,8 @@ def record_today(played_s: float | None = None, definition_paths: tuple[Path, ..
     found, _ = todays_session(program, following.start, today)
     if found is None:
         raise UsageError(f"today is not a session day of {program.id} (started {following.start})")
-    entry = log.Entry(today, found.file_stem() + ".mp3", played_s or found.length_s, found.routine.id, program.id,
-                      found.day)
+    entry = log.Entry(today, found.file_stem() + ".mp3", found.length_s if played_s is None else played_s,
+                      found.routine.id, program.id, found.day)
     log.add(files.state_dir(), entry)
     return entry
 

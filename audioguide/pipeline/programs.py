@@ -109,12 +109,15 @@ def today(name: str, start: dt.date, options: BuildOptions = DEFAULTS, progress:
     program, _ = _program(name, options)
     on = on or dt.date.today()
     day = (on - start).days + 1
-    if not 1 <= day <= last_day(program):
+    practice = program.advance == "practice"  # the first session not done yet: a missed day skips nothing, and
+    if day < 1 or (day > last_day(program) and not practice):  # the program lasts until every one is done
         end = start + dt.timedelta(days=last_day(program) - 1)
         raise LengthError(f"{program.id} runs from {start} to {end}; {on} is not one of its days")
-    if program.advance == "practice":  # the first session not done yet: a missed day skips nothing
+    if practice:
         from .practice import todays_session
         session, _ = todays_session(program, start, on)
+        if session is None and day > last_day(program) and on.weekday() in program.weekdays:
+            raise LengthError(f"every session of {program.id} (started {start}) is done")
         if session is None:
             return day, None
         day = session.day
