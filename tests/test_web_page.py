@@ -297,4 +297,4 @@ def test_the_floor_player_shows_the_exercise_and_jumps_with_big_buttons(site, ph
     assert box["height"] >= 60 and box["width"] >= 80  # big enough to hit mid-exercise
     page.click("#floor-pause")
     page.wait_for_function(f"document.querySelector(\"{card} audio\").paused")
-    assert page.text_content("#floor-pause") == "Play"
+    page.wait_for_function("document.querySelector('#floor-pause').textContent === 'Play'", timeout=2000)

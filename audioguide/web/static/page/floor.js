@@ -27,8 +27,6 @@ export function followOnTheFloor(session, audio) {
   const go = (step) => () => {
     audio.currentTime = session.chapters[jumpTarget(session.chapters, audio.currentTime, step)].start_s;
   };
-  const pause = el("button", { type: "button", class: "primary", id: "floor-pause",
-                               on: { click: () => (audio.paused ? audio.play() : audio.pause()) } }, "Pause");
   const show = () => {
     const now = nowPlaying(session.chapters, audio.currentTime, audio.duration || session.duration_s);
     title.textContent = now.title;
@@ -36,6 +34,12 @@ export function followOnTheFloor(session, audio) {
     next.textContent = now.next ? "Next: " + now.next : "Last part";
     pause.textContent = audio.paused ? "Play" : "Pause";
   };
+  const toggle = () => {
+    if (audio.paused) audio.play();
+    else audio.pause();
+    show(); // the button answers the tap at once; the pause event comes a task later
+  };
+  const pause = el("button", { type: "button", class: "primary", id: "floor-pause", on: { click: toggle } }, "Pause");
   root.replaceChildren(el("p", { class: "meta" }, session.title), title, left, next,
     el("div", { class: "row floor-buttons" },
       el("button", { type: "button", id: "floor-previous", "aria-label": "Previous part", on: { click: go(-1) } }, "⏮"),
