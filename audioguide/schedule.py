@@ -87,3 +87,33 @@ def _advice(program: Program, number: int) -> str:
     running (when there are two or more)."""
     order = sorted(range(len(program.intro)), key=lambda i: seed_of(program.id, "intro", i))
     return program.intro[order[(number - 1) % len(order)]]
+
+
+def grew(before: Session | None, now: Session) -> str:
+    """What grew since the session before, as the Today card says it: 'Half a minute longer than last time
+    (4 minutes, was 3.5). New: Cat-cow.' ('' for the first session, or when nothing changed.)"""
+    if before is None:
+        return ""
+    said = []
+    more_s = now.length_s - before.length_s
+    if abs(more_s) >= 15:
+        said.append(f"{_minutes(abs(more_s)).capitalize()} {'longer' if more_s > 0 else 'shorter'} than last time "
+                    f"({_number(now.length_s / 60)} minutes, was {_number(before.length_s / 60)}).")
+    had = {item.exercise.id for item in before.routine.items}
+    new = [item.exercise.title for item in now.routine.items if item.exercise.id not in had]
+    if new:
+        said.append("New: " + ", ".join(new) + ".")
+    return " ".join(said)
+
+
+def _number(minutes: float) -> str:
+    return f"{minutes:g}" if minutes == int(minutes) else f"{minutes:.1f}".rstrip("0")
+
+
+def _minutes(seconds: float) -> str:
+    minutes = round(seconds / 30) / 2
+    if minutes == 0.5:
+        return "half a minute"
+    if minutes == 1:
+        return "a minute"
+    return f"{_number(minutes)} minute{'' if minutes == 1 else 's'}"

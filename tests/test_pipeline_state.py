@@ -161,3 +161,33 @@ def test_a_program_advancing_by_practice_skips_nothing_and_one_by_the_calendar_f
     by_date = dataclasses.replace(program, advance="calendar")
     session, done = practice.todays_session(by_date, start, wednesday + dt.timedelta(days=1))
     assert session.day == 4 and session.date == wednesday + dt.timedelta(days=1) and not done
+
+
+def test_a_program_starts_where_it_is_followed_else_where_the_config_file_says(tmp_path, monkeypatch):
+    from audioguide.pipeline.catalogue import Catalogue
+    config = tmp_path / "config.toml"
+    config.write_text('start = "2026-11-02"\n')
+    monkeypatch.setenv("AUDIOGUIDE_CONFIG", str(config))
+    assert state.start_for("thoracic-four-weeks") == dt.date(2026, 11, 2)
+    state.follow("thoracic-four-weeks", dt.date(2026, 11, 23))
+    assert state.start_for("thoracic-four-weeks") == dt.date(2026, 11, 23)  # the followed one's own start
+    config.write_text('start = "not a date"\n')
+    assert state.start_for("another-program") is None                       # said by the commands that read it
+    listed = {p.id: p for p in Catalogue().programs()}["thoracic-four-weeks"]
+    assert listed.start == "2026-11-23" and listed.weekdays == [0, 1, 2, 3, 4, 5]  # what the page's form needs
+
+
+def test_todays_card_says_what_grew_since_the_session_before():
+    from audioguide.pipeline import practice
+    from audioguide.practice import log
+    start = dt.date(2026, 11, 30)  # a Monday
+    state.follow("thoracic-four-weeks", start)
+    card = practice.today_card(today=start)
+    assert card["day"] == 1 and card["session"]["grew"] == ""  # nothing before the first session
+    for day in (1, 2, 3, 4, 5, 6):  # the first week done, one a day
+        log.add(files.state_dir(), log.Entry(start + dt.timedelta(days=day - 1), f"d{day}.mp3", 200.0, "",
+                                             "thoracic-four-weeks", day))
+    card = practice.today_card(today=dt.date(2026, 12, 7))  # Monday of week 2: longer, and two exercises more
+    assert card["day"] == 8 and card["session"]["minutes"] == 5
+    assert card["session"]["grew"] == ("A minute longer than last time (5 minutes, was 4). "
+                                       "New: Y lift off against wall, Cat cow.")

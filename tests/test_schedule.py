@@ -125,3 +125,14 @@ def test_any_program_keeps_its_promises(tmp_path_factory, text, start):
                 x, y = compiler.amounts(item.exercise, fa.level), compiler.amounts(item.exercise, fb.level)
                 assert y.reps >= x.reps and y.sets >= x.sets
                 assert all(h2 >= h1 for h1, h2 in zip(x.holds_s, y.holds_s))
+
+
+def test_what_grew_since_the_session_before_is_said_in_words(builtin):
+    found = schedule.sessions(builtin, dt.date(2026, 11, 30))  # a Monday
+    by_day = {s.day: s for s in found}
+    assert schedule.grew(None, by_day[1]) == ""                              # the first session
+    assert schedule.grew(by_day[1], by_day[2]) == ""                         # the same again
+    assert schedule.grew(by_day[2], by_day[3]) == "Half a minute longer than last time (3.5 minutes, was 3)."
+    assert schedule.grew(by_day[6], by_day[8]) == ("A minute longer than last time (5 minutes, was 4). "
+                                                   "New: Y lift off against wall, Cat cow.")
+    assert schedule.grew(by_day[8], by_day[6]).startswith("A minute shorter")

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import wave
 
 import pytest
 
@@ -106,6 +107,7 @@ def test_the_page_address_carries_the_token(server):
 
 def test_what_can_be_made(server):
     _, port, _ = server
+    assert call(port, "GET", "/api/health", token=None) == (200, {"ok": True})  # what the offline banner asks
     status, routines = call(port, "GET", "/api/routines", token=None)
     assert status == 200
     found = {r["id"]: r for r in routines["routines"]}
@@ -128,7 +130,22 @@ def test_make_poll_play_and_delete_a_session(server):
                     "file": "desk-reset-3m.mp3"}
     assert (folder / "desk-reset-3m.mp3").exists()
     status, sessions = call(port, "GET", "/api/sessions", token=None)
-    assert sessions["groups"][0]["sessions"][0]["file"] == "desk-reset-3m.mp3"
+    listed = sessions["groups"][0]["sessions"][0]
+    assert listed["file"] == "desk-reset-3m.mp3"
+    assert listed["voice"].startswith("tone ") and listed["music"] is None  # what the card says it was made with
+    assert listed["size_bytes"] == (folder / "desk-reset-3m.mp3").stat().st_size
+    bed = folder / "bed.wav"
+    with wave.open(str(bed), "wb") as out:  # a second of quiet music, to make the same session with it
+        out.setnchannels(1), out.setsampwidth(2), out.setframerate(44100)
+        out.writeframes(b"\x10\x00" * 44100)
+    status, job = call(port, "POST", "/api/builds", {"routine": "desk-reset", "minutes": 3, "music": "bed.wav"})
+    done = wait(port, job["id"])
+    bed.unlink()
+    assert done.get("file") == "desk-reset-3m-bed.mp3", done  # a session of its own, beside the plain one
+    assert (folder / "desk-reset-3m.mp3").exists()
+    status, sessions = call(port, "GET", "/api/sessions", token=None)
+    assert {s["file"]: s["music"] for g in sessions["groups"] for s in g["sessions"]}["desk-reset-3m-bed.mp3"] == "bed.wav"
+    assert call(port, "DELETE", "/api/sessions/desk-reset-3m-bed.mp3")[0] == 200
     status, body = call(port, "GET", "/desk-reset-3m.mp3", token=None)
     assert status == 200 and len(body) > 10_000
     assert call(port, "DELETE", "/api/sessions/desk-reset-3m.mp3", token=None)[0] == 403
@@ -157,7 +174,8 @@ def test_a_program_day(server):
     assert status == 202
     assert wait(port, job["id"])["file"] == "thoracic-four-weeks-day02.mp3"
     status, body = call(port, "POST", "/api/builds", {"program": "thoracic-four-weeks", "day": 6, "start": "2026-12-01"})
-    assert status == 400 and body["error"] == "day 6 of thoracic-four-weeks is a rest day"
+    assert status == 400 and body["error"] == ("day: day 6 (Sunday 2026-12-06) is a rest day of Four weeks to a freer "
+                                               "upper back; the next session is day 7")
 
 
 def test_a_failed_build_carries_its_one_line_error(server):

@@ -71,13 +71,16 @@ def test_make_follow_play_and_keep_a_session_at_phone_width(site, phone, tmp_pat
         if stage == "Done":
             break
         page.wait_for_timeout(25)
-    assert "Done" in seen and any(s.startswith("Making: ") for s in seen), seen
+    assert "Done" in seen and any(s.startswith(("Recording the voice", "Mixing and saving")) for s in seen), seen
+    assert not any(": " in s for s in seen), seen  # words a person says, not stage names ('Making: speech')
     assert page.eval_on_selector("#build-progress", "p => p.value") == 1
     card = "article[data-file='thoracic-mobility-5m.mp3']"
     page.wait_for_selector(card)
     assert (folder / "thoracic-mobility-5m.mp3").exists()
     assert "thoracic-mobility-5m.mp3" in page.request.get(url + "feed.xml").text()  # and it is in the feed
     page.wait_for_function(f"!document.querySelector(\"{card} audio\").paused")  # the new session plays
+    assert page.eval_on_selector_all("details.chapter-list[open]", "d => d.length") == 0  # lists start folded
+    page.click(f"{card} details.chapter-list summary")
     chapters = page.query_selector_all(f"{card} .chapters button")
     assert len(chapters) == 6  # intro, four exercises, outro: at 5 minutes the optional one is left out
     start = float(chapters[2].get_attribute("data-seek"))
@@ -96,7 +99,12 @@ def test_make_follow_play_and_keep_a_session_at_phone_width(site, phone, tmp_pat
 
     # keep it offline, lose the network: the page and the session still play
     page.eval_on_selector(f"{card} audio", "a => a.pause()")
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    assert page.text_content(f"{card} .session-how").startswith("Voice: tone")  # what it was made with
     page.check(f"{card} input.keep")
+    assert re.search(r"It takes \d+(\.\d)? [kM]B\.$", asked[0]), asked  # Keep offline says what it costs
+    page.wait_for_function(f"document.querySelector(\"{card} label\").textContent.startsWith('Kept offline (')")
     page.wait_for_function("caches.open('audioguide-offline-v1').then(c => c.match('thoracic-mobility-5m.mp3'))"
                            ".then(r => window.__kept = Boolean(r)), window.__kept === true")
     page.wait_for_function("navigator.serviceWorker.controller !== null || (location.reload(), false)",
@@ -109,7 +117,6 @@ def test_make_follow_play_and_keep_a_session_at_phone_width(site, phone, tmp_pat
     phone.set_offline(False)
 
     # delete it from the page: the files go, and the feed no longer lists it
-    page.on("dialog", lambda dialog: dialog.accept())
     page.click(f"{card} button.delete")
     page.wait_for_selector(card, state="detached")
     assert not [p for p in folder.iterdir() if p.name.startswith("thoracic-mobility-5m")]
@@ -137,6 +144,7 @@ def test_a_session_named_with_url_characters_plays_and_keeps(site, phone):
                           "return {error: a.error && a.error.code, duration: a.duration}; })()")
     assert audio["error"] is None and abs(audio["duration"] - 180) < 1, audio
     page.evaluate(f"{find}.querySelector('audio').pause()")
+    page.on("dialog", lambda dialog: dialog.accept())  # "Keep ... on this phone? It takes ..."
     page.evaluate(f"(() => {{ const box = {find}.querySelector('input.keep'); box.checked = true; "
                   "box.dispatchEvent(new Event('change')); })()")
     page.wait_for_function(f"caches.open('audioguide-offline-v1').then(c => c.match(encodeURIComponent({name!r})))"
@@ -184,7 +192,13 @@ def test_subscribing_at_phone_width(site, phone):
     links = {a.text_content(): a.get_attribute("href") for a in page.query_selector_all("#apps a")}
     assert links["Apple Podcasts"] == "podcast://" + url.removeprefix("http://") + "feed.xml"
     assert links["Overcast"].startswith("overcast://x-callback-url/add?url=http%3A%2F%2F127.0.0.1")
-    assert page.query_selector(".qr svg") is not None
+    qr = page.query_selector(".qr svg")
+    assert qr.get_attribute("viewBox"), "without a viewBox the code cannot be sized"
+    box, card = qr.bounding_box(), page.query_selector("#subscribe").bounding_box()
+    assert box["width"] >= 150 and abs(box["width"] - box["height"]) < 1  # big enough to scan, square
+    assert abs((box["x"] + box["width"] / 2) - (card["x"] + card["width"] / 2)) < 2  # centred
+    page.click("#copy")
+    page.wait_for_function("document.querySelector('#copied').textContent.length > 0")  # Copy answers
     assert page.query_selector("#make").is_visible()
     assert page.is_disabled("#make-button")  # no token: the page says where to find one
     assert page.is_visible("#no-token")
@@ -269,6 +283,10 @@ def test_today_start_the_program_make_and_play_day_one_and_the_streak_becomes_on
     outro = page.eval_on_selector(f"{card} .chapters li:last-child button", "b => Number(b.dataset.seek)")
     page.eval_on_selector(f"{card} audio", f"a => {{ a.currentTime = {outro} - 0.5; a.play(); }}")
     page.wait_for_function("document.getElementById('streak').textContent === 'Streak: 1 day'", timeout=20_000)
+    today = page.evaluate("(() => { const d = new Date(); return d.getFullYear() + '-' + "
+                          "String(d.getMonth() + 1).padStart(2, '0') + '-' + String(d.getDate()).padStart(2, '0'); })()")
+    assert page.get_attribute("#month td.today", "data-date") == today
+    assert page.eval_on_selector_all("#month td.done", "cells => cells.map(c => c.dataset.date)") == [today]
     page.reload()  # the server kept it: the same page, reloaded, still says so
     page.wait_for_selector("#streak")
     assert page.text_content("#streak") == "Streak: 1 day"
@@ -298,3 +316,79 @@ def test_the_floor_player_shows_the_exercise_and_jumps_with_big_buttons(site, ph
     page.click("#floor-pause")
     page.wait_for_function(f"document.querySelector(\"{card} audio\").paused")
     page.wait_for_function("document.querySelector('#floor-pause').textContent === 'Play'", timeout=2000)
+
+
+def _serve(folder, state, cache, port=0):
+    """A server of the test's own, keeping its key in state (no --token: as a person runs it)."""
+    proc = subprocess.Popen([sys.executable, "-m", "audioguide", "serve", "-o", str(folder), "--port", str(port),
+                             "--engine", "tone", "--cache-dir", str(cache)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "XDG_STATE_HOME": str(state)})
+    lines = [proc.stdout.readline() for _ in range(3)]
+    page_url = lines[2].removeprefix("Page: ").strip()
+    return proc, page_url, int(re.search(r":(\d+)/", page_url).group(1))
+
+
+def _stop(proc):
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=30)
+
+
+@needs_chromium
+def test_with_the_server_stopped_the_page_says_so_and_plays_what_it_kept_and_after_a_restart_it_makes_again(
+        phone, tmp_path):
+    folder, state, cache = (tmp_path / name for name in ("site", "state", "cache"))
+    folder.mkdir()
+    subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "3", "-o", str(folder),
+                    "--engine", "tone", "--cache-dir", str(cache), "-q"], check=True, capture_output=True)
+    proc, page_url, port = _serve(folder, state, cache)
+    try:
+        page = phone.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.goto(page_url)  # the address 'serve' prints, key and all: the phone is paired
+        card = "article[data-file='desk-reset-3m.mp3']"
+        page.wait_for_selector(card)
+        page.check(f"{card} input.keep")
+        page.wait_for_function("caches.open('audioguide-offline-v1').then(c => c.match('desk-reset-3m.mp3'))"
+                               ".then(r => window.__kept = Boolean(r)), window.__kept === true")
+        page.wait_for_function("navigator.serviceWorker.controller !== null || (location.reload(), false)",
+                               timeout=15000)
+        page.wait_for_selector("#make-button:not([disabled])")
+        assert page.is_hidden("#offline")
+    finally:
+        _stop(proc)
+    page.wait_for_selector("#offline", state="visible", timeout=15000)  # it notices by itself
+    assert "cannot be reached" in page.text_content("#offline")
+    assert page.is_disabled("#make-button")
+    assert "cannot be reached" in page.text_content("#make-why")
+    page.eval_on_selector(f"{card} audio", "a => { a.currentTime = 20; return a.play(); }")
+    page.wait_for_function(f"document.querySelector(\"{card} audio\").currentTime > 20.5", timeout=15000)
+    page.eval_on_selector(f"{card} audio", "a => a.pause()")
+
+    proc, again, _ = _serve(folder, state, cache, port)  # restarted: the same key, kept in the state folder
+    try:
+        assert again == page_url
+        page.wait_for_selector("#offline", state="hidden", timeout=15000)
+        page.wait_for_selector("#make-button:not([disabled])")
+        page.select_option("#what", "routine:desk-reset")
+        page.click(".presets button[data-minutes='5']")
+        page.click("#make-button")
+        page.wait_for_selector("article[data-file='desk-reset-5m.mp3']", timeout=60000)
+        assert page.text_content("#build-stage") == "Done"
+    finally:
+        _stop(proc)
+
+
+@needs_chromium
+def test_a_program_day_starts_where_the_program_does_and_a_rest_day_is_said_calmly(site, phone):
+    page = _form(site, phone, "#what option[value='program:thoracic-four-weeks']")
+    page.select_option("#what", "program:thoracic-four-weeks")
+    page.fill("#start", "2026-12-01")  # a Tuesday: day 6 is a Sunday, when the program rests
+    page.fill("#day", "6")
+    page.dispatch_event("#day", "input")
+    assert page.text_content("#rest-day") == "Day 6 is a rest day. The next session is day 7."
+    assert page.is_disabled("#make-button")
+    assert page.eval_on_selector("#rest-day", "p => getComputedStyle(p).color") != \
+        page.eval_on_selector("body", "b => getComputedStyle(b).getPropertyValue('--danger')")
+    page.fill("#day", "7")
+    page.dispatch_event("#day", "input")
+    assert page.text_content("#rest-day") == "" and not page.is_disabled("#make-button")

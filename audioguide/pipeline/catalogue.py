@@ -4,7 +4,7 @@ reads the definitions or the speech engines itself."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +12,7 @@ from ..definitions import loader, starters
 from ..errors import DefinitionErrors, MissingToolError
 from ..model import EngineSpec, Routine
 from ..schedule import last_day
+from . import state
 from .options import DEFAULTS, BuildOptions, Progress
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ class ProgramChoice:
     days: int
     shortest_minutes: float
     longest_minutes: float
+    weekdays: list[int]          # 0 is Monday: the days it has a session; the others rest
+    start: str | None            # its first day when known (followed, or `start` in the config file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +117,8 @@ class Catalogue:
         for program in sorted(library.programs.values(), key=lambda p: p.title):
             minutes = [m for rules in program.weeks for m in (rules.first_minutes, rules.last_minutes)]
             out.append(ProgramChoice(program.id, program.title, program.description, program.n_weeks,
-                                     last_day(program), min(minutes), max(minutes)))
+                                     last_day(program), min(minutes), max(minutes), list(program.weekdays),
+                                     _iso(state.start_for(program.id))))
         return out
 
     def default_engine(self) -> str:
@@ -144,8 +148,12 @@ class Catalogue:
         name = resolve(engine or self.options.engine.name)
         if voice is not None and all((v.engine, v.voice) != (name, voice) for v in self.voices()):
             raise ValueError(f"voice: expected a {name} voice from GET /api/voices, found {voice!r}")
-        chosen = voice if voice is not None else (self.options.engine.voice if engine is None else None)
-        return EngineSpec(name, chosen, self.options.engine.rate)
+        own = self.voices()[0] if self.voices() else None
+        if voice is None and engine is None or own is not None and (own.engine, own.voice) == (name, voice):
+            return replace(self.options.engine, name=name)  # the server's own voice: its sessions' plain names
+        if voice is None:  # another engine's own voice, named, so that its sessions get names of their own
+            voice = next((v.voice for v in self.voices() if v.engine == name), None)
+        return EngineSpec(name, voice, self.options.engine.rate)
 
 
     def preview(self, engine: str | None, voice: str | None) -> bytes:
@@ -178,3 +186,7 @@ def validate(paths: list[Path], extra: tuple[Path, ...] = ()) -> tuple[list[str]
 def write_starter(kind: str, name: str, folder: Path) -> Path:
     """A commented starter file NAME.toml for an exercise or a routine, that validates as written."""
     return starters.write(kind, name, folder)
+
+
+def _iso(date) -> str | None:
+    return date.isoformat() if date is not None else None

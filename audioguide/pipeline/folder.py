@@ -124,8 +124,18 @@ def _group(episode: Episode) -> tuple[str, str]:
 def _session(episode: Episode, group_title: str) -> dict:
     ends = [start for start, _ in episode.chapters[1:]] + [episode.duration_s]
     art = session.beside(episode.path, session.COVER)
+    made = episode.made_with or {}
     return {"file": episode.path.name, "title": episode.title, "duration_s": round(episode.duration_s, 3),
             "date": f"{episode.published:%Y-%m-%d}", "group_title": group_title,
-            "cover": art.name if art.exists() else None,
+            "cover": art.name if art.exists() else None, "size_bytes": _size(episode.path),
+            "voice": " ".join(filter(None, (made.get("engine"), made.get("voice")))) or None,
+            "music": made.get("music"),
             "chapters": [{"start_s": start, "end_s": end, "title": name}
                          for (start, name), end in zip(episode.chapters, ends)]}
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import string
+from pathlib import Path
 
 from ..errors import UsageError
 
@@ -32,11 +33,22 @@ def check(template: str, fields: tuple[str, ...]) -> None:
 
 def stem(template: str, values: dict[str, str]) -> str:
     """The file name (without .mp3) the template makes: no folders, no control characters, no leading dot."""
-    name = template.format(**values)
+    return clean(template.format(**values))
+
+
+def clean(name: str) -> str:
+    """name as a file name's part: no folders, no control characters, no leading dot, at most 200 bytes."""
     name = re.sub(r"[/\\\x00-\x1f\x7f]+", "-", name).strip(" .-")
     # at most 200 bytes, whole characters: with its longest suffix a name stays under the 255 bytes a file
     # name may have (200 characters of 'é' were 400 bytes, refused only when the MP3 was written)
     return name.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore").rstrip(" .-")
+
+
+def variant(voice: str | None, music: object | None) -> str:
+    """What a default name adds when a session is made with another voice or with music, so that two different
+    sessions never share a name (the 10 minutes with music next to the plain 10 minutes): '-bf_emma-rain'."""
+    parts = [voice or "", Path(str(music)).stem if music else ""]
+    return "".join("-" + clean(part) for part in parts if clean(part))
 
 
 def distinct(stems: list[str], why: str) -> list[str]:

@@ -13,7 +13,7 @@ from ..errors import UsageError
 from ..practice import log
 from ..practice.streaks import minutes_by_week, streaks
 from ..model import Program
-from ..schedule import Session, calendar, sessions
+from ..schedule import Session, calendar, grew, sessions
 from . import state
 
 
@@ -89,7 +89,7 @@ def todays_session(program: Program, start: dt.date, today: dt.date | None = Non
     return next((s for s in planned if s.day not in done_days), None), False
 
 
-def today_card(definition_paths: tuple[Path, ...] = ()) -> dict:
+def today_card(definition_paths: tuple[Path, ...] = (), today: dt.date | None = None) -> dict:
     """What the page's Today card shows: the followed program's day (its session, or a rest day and when the
     next session is), or, with none followed, the built-in program to start."""
     library = loader.load_library(list(definition_paths))
@@ -97,7 +97,7 @@ def today_card(definition_paths: tuple[Path, ...] = ()) -> dict:
     if following is None or following.program not in library.programs:
         return {"program": None, "offer": sorted(library.programs)[0] if library.programs else None}
     program = library.program(following.program)
-    today = dt.date.today()
+    today = today or dt.date.today()
     days = calendar(program, following.start)
     session, done = todays_session(program, following.start, today)
     card: dict = {"program": program.id, "title": program.title, "start": following.start.isoformat(),
@@ -107,8 +107,13 @@ def today_card(definition_paths: tuple[Path, ...] = ()) -> dict:
     if session is not None:
         card["session"] = {"title": session.title(), "routine": session.routine.title, "done": done,
                            "equipment": list(session.routine.equipment),
-                           "minutes": round(session.length_s / 60, 1), "file": session.file_stem() + ".mp3"}
+                           "minutes": round(session.length_s / 60, 1), "file": session.file_stem() + ".mp3",
+                           "grew": grew(_before(program, following.start, session), session)}
     return card
+
+
+def _before(program: Program, start: dt.date, session: Session) -> Session | None:
+    return next((s for s in sessions(program, start) if s.number == session.number - 1), None)
 
 
 def time_of_day(text: str) -> dt.time | None:

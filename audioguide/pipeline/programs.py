@@ -69,7 +69,7 @@ def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, d
               and (through is None or s.date <= through)]
     if not wanted:
         raise PlanError(_nothing_asked(program, start, wanted_days, through))
-    names = stems(options.name, program, wanted)
+    names = stems(options, program, wanted)
     studio = Studio(options, progress, tuple(notices))  # what was asked holds up: now the tools and the folder
     identity = studio.speaker.engine.identity()
     outcomes: dict[int, Outcome] = {}
@@ -127,15 +127,16 @@ def today(name: str, start: dt.date, options: BuildOptions = DEFAULTS, progress:
     return day, outcomes[0]
 
 
-def stems(template: str | None, program: Program, chosen: list[Session]) -> list[str]:
+def stems(options: BuildOptions, program: Program, chosen: list[Session]) -> list[str]:
     """The file names (without .mp3) of the chosen sessions of the program."""
-    return naming.distinct([_stem(template, program, s) for s in chosen],
-                           f"{template!r} gives several sessions the same file name; put {{day}} or {{date}} in it")
+    return naming.distinct([_stem(options, program, s) for s in chosen],
+                           f"{options.name!r} gives several sessions the same file name; put {{day}} or {{date}} in it")
 
 
-def _stem(template: str | None, program: Program, session: Session) -> str:
+def _stem(options: BuildOptions, program: Program, session: Session) -> str:
+    template = options.name
     if not template:
-        return session.file_stem()
+        return naming.clean(session.file_stem() + naming.variant(options.engine.voice, options.music))
     return naming.stem(template, {"program": program.id, "routine": session.routine.id,
                                   "length": times.label(session.length_s), "date": session.date.isoformat(),
                                   "day": f"{session.day:02d}"})

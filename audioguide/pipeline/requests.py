@@ -49,15 +49,19 @@ def targets(request: BuildRequest, options: BuildOptions = DEFAULTS) -> list[str
                 raise PlanError(f"day: expected a day from 1 to {last}, found {day}")
         chosen = [s for s in sessions(program, request.start) if request.days is None or s.day in request.days]
         if request.days and len(request.days) == 1 and not chosen:
-            raise PlanError(f"day {min(request.days)} of {program.id} is a rest day")
-        return [f"{stem}.mp3" for stem in programs.stems(options.name, program, chosen)]
+            day = min(request.days)
+            date = request.start + dt.timedelta(days=day - 1)
+            after = next((s for s in sessions(program, request.start) if s.day > day), None)
+            raise PlanError(f"day: day {day} ({date:%A} {date}) is a rest day of {program.title}"
+                            + (f"; the next session is day {after.day}" if after else ""))
+        return [f"{stem}.mp3" for stem in programs.stems(options, program, chosen)]
     if not request.library_only and loader.is_file_name(request.name):
         routine = loader.find_routine(request.name, options.definition_paths)[0]
     elif request.name in library.routines:
         routine = library.routines[request.name]
     else:
         raise UnknownNameError(f"no routine {request.name!r}{did_you_mean(request.name, library.routines)}")
-    return [f"{stem}.mp3" for stem in routines.stems(routine.id, request.lengths(options), options.name)]
+    return [f"{stem}.mp3" for stem in routines.stems(routine.id, request.lengths(options), options)]
 
 
 def build(request: BuildRequest, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> list[Outcome]:

@@ -41,7 +41,7 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
         progress("definitions", 0, 0)
     routine, notices = loader.find_routine(name, options.definition_paths, by_file)
     today = dt.date.today()
-    stems = _stems(routine.id, lengths_s, options.name, today)
+    stems = _stems(routine.id, lengths_s, options, today)
     studio = Studio(options, progress, tuple(notices))
     seed = options.seed if options.seed is not None else seed_of(routine.id)
     if progress:
@@ -67,13 +67,13 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
     return outcomes
 
 
-def stems(routine_id: str, lengths_s: Sequence[float], template: str | None = None) -> list[str]:
+def stems(routine_id: str, lengths_s: Sequence[float], options: BuildOptions = DEFAULTS) -> list[str]:
     """The file names (without .mp3) of the routine's sessions at these lengths, made today."""
-    return _stems(routine_id, lengths_s, template, dt.date.today())
+    return _stems(routine_id, lengths_s, options, dt.date.today())
 
 
-def _stems(routine_id: str, lengths_s: Sequence[float], template: str | None, today: dt.date) -> list[str]:
-    template = template or DEFAULT_NAME
+def _stems(routine_id: str, lengths_s: Sequence[float], options: BuildOptions, today: dt.date) -> list[str]:
+    template = options.name or DEFAULT_NAME + naming.variant(options.engine.voice, options.music).replace("{", "{{")
     made = [naming.stem(template, {"routine": routine_id, "length": times.label(length_s), "date": today.isoformat()})
             for length_s in lengths_s]
     return naming.distinct(made, f"several lengths need {{length}} in the name, or each would replace the last: "

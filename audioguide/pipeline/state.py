@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import files
 from ..definitions import loader
-from ..errors import FileError, UsageError
+from ..errors import AudioguideError, FileError, UsageError
 
 FOLLOWING = "following.json"
 TOKEN = "token"
@@ -59,6 +59,23 @@ def program_and_start(name: str | None, start: dt.date | None) -> tuple[str, dt.
     if start is None:
         start = following.start if following and following.program == chosen else dt.date.today()
     return chosen, start
+
+
+def start_for(program_id: str) -> dt.date | None:
+    """Where a program starts when nobody says: the followed one's start, else `start` in the config file (as
+    the command line reads it), else None (today, to whoever asks)."""
+    try:
+        following = followed()
+    except FileError:
+        following = None
+    if following is not None and following.program == program_id:
+        return following.start
+    from . import settings
+    try:
+        setting = settings.load().settings.get("start")
+        return dt.date.fromisoformat(str(setting.value)) if setting is not None else None
+    except (ValueError, AudioguideError, OSError):  # a damaged config: the commands that read it say so
+        return None
 
 
 def token(new: bool = False) -> str:

@@ -83,6 +83,12 @@ class Studio:
         except AudioguideError as error:
             return Outcome(label, error=error)
 
+    def made_with(self) -> dict:
+        """What a listener can tell apart: the voice that spoke (after any fallback) and the music bed."""
+        spec = self.speaker.spec
+        return {"engine": spec.name, "voice": spec.voice or self.speaker.engine.DEFAULT_VOICE,
+                "music": Path(self.options.music).name if self.options.music else None}
+
     def _render(self, target: Path, timeline: Timeline, clips: dict[str, np.ndarray], info: tags.TrackInfo,
                 extra: dict | None) -> BuildResult:
         options = self.options
@@ -103,7 +109,8 @@ class Studio:
                 encoder.encode(prepared.blocks(), staged, timeline.n_samples,
                                encoder.EncodeSettings(options.bitrate_kbps, self.channels), report)
                 tags.write(staged, timeline, info)
-                sidecars.write(staged, timeline, extra, info.cover_jpeg or b"")
+                sidecars.write(staged, timeline, {**(extra or {}), "made_with": self.made_with()},
+                               info.cover_jpeg or b"")
                 parts = split.write(staged, timeline, info, options.album or info.title) if options.split else []
             except AudioguideError as e:  # name the files where the user will look for them
                 raise type(e)(str(e).replace(f"{stage}/", f"{target.parent}/")) from e

@@ -41,6 +41,7 @@ class Episode:
     session: dict | None = None       # a program's session: program, program_title, day, date, week, episode
     routine: str = ""                 # the routine's id and title, from the plan
     routine_title: str = ""
+    made_with: dict | None = None     # the voice (engine, voice) and music it was made with, from the plan
 
     @property
     def program(self) -> str | None:
@@ -131,7 +132,7 @@ def _read(path: Path) -> Episode:
         published = dt.datetime.combine(dt.date.fromisoformat(session["date"]), dt.time(SESSION_HOUR_UTC),
                                         dt.UTC)
     return Episode(path, title, audio.info.length, published, _chapters(beside(path, ".chapters.json")),
-                   session, str(plan.get("routine", "")), str(plan.get("title", "")))
+                   session, str(plan.get("routine", "")), str(plan.get("title", "")), plan.get("made_with"))
 
 
 def _plan(path: Path) -> dict:
@@ -143,7 +144,10 @@ def _plan(path: Path) -> dict:
             _object(session, "session")
             dt.date.fromisoformat(session["date"])
             int(session["episode"]), int(session["week"]), str(session["program"]), str(session["program_title"])
-        return {"routine": plan.get("routine", ""), "title": plan.get("title", ""), "session": session}
+        made = plan.get("made_with")
+        made = {k: str(made[k]) for k in ("engine", "voice", "music") if made.get(k)} if isinstance(made, dict) else None
+        return {"routine": plan.get("routine", ""), "title": plan.get("title", ""), "session": session,
+                "made_with": made}
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as e:
         raise FeedError(f"{path}: not a readable plan file: {_reason(e)}") from e
 

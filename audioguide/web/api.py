@@ -46,7 +46,8 @@ class Api:
 
     def routes(self) -> list[web.RouteDef]:
         from .daily import Daily  # its module imports this one's fail
-        return [web.get("/api/sessions", self.sessions), web.get("/api/routines", self.routines),
+        return [web.get("/api/health", self.health),
+                web.get("/api/sessions", self.sessions), web.get("/api/routines", self.routines),
                 web.get("/api/programs", self.programs), web.get("/api/voices", self.voices),
                 web.get("/api/voices/preview", self.preview),
                 web.get("/api/music", self.music), web.post("/api/builds", self.submit),
@@ -54,6 +55,10 @@ class Api:
                 *Daily(self).routes()]
 
     # -- reading ---------------------------------------------------------------------------------------
+
+    async def health(self, request: web.Request) -> web.Response:
+        """The server answers: the page's offline banner asks this (never answered from its cache)."""
+        return web.json_response({"ok": True}, headers={"Cache-Control": "no-store"})
 
     async def sessions(self, request: web.Request) -> web.Response:
         return web.json_response(await asyncio.to_thread(self.folder.listing))

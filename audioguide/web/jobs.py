@@ -44,14 +44,25 @@ class Job:
     file: str | None = None
     error: str | None = None
     created: float = field(default_factory=time.time)
+    started: float | None = None    # when it began running (time.monotonic)
 
     def report(self, stage: str, done: int, total: int) -> None:
         low, high = STAGES.get(stage, (0.0, 1.0))
         self.stage = stage
         self.progress = round(low + (high - low) * (done / total if total else 1.0), 3)
 
+    def left_s(self) -> float | None:
+        """The time left, guessed from the pace so far once there is a pace to go by (None before)."""
+        if self.state != "running" or self.started is None or self.progress < 0.05:
+            return None
+        spent = time.monotonic() - self.started
+        return round(spent * (1 - self.progress) / self.progress, 1)
+
     def view(self) -> dict:
         out = {"id": self.id, "state": self.state, "stage": self.stage, "progress": self.progress}
+        left = self.left_s()
+        if left is not None:
+            out["left_s"] = left
         if self.file:
             out["file"] = self.file
         if self.error:
@@ -104,7 +115,7 @@ class Builds:
     async def _work(self) -> None:
         while True:
             job = await self.queue.get()
-            job.state = "running"
+            job.state, job.started = "running", time.monotonic()
 
             def report(stage: str, done: int, total: int, job: Job = job) -> None:
                 if self.stopping.is_set():

@@ -42,7 +42,8 @@ def render(listing: dict, feed_url: str, api: bool = False) -> str:
     'audioguide serve', so sessions can be made, deleted and kept offline."""
     data = {**listing, "feed": feed_url, "api": api}
     name = html.escape(listing["title"])
-    qr = segno.make(feed_url, error="m").svg_inline(scale=4, border=2, title="QR code of the feed address")
+    qr = segno.make(feed_url, error="m").svg_inline(scale=1, border=2, omitsize=True,
+                                                    title="QR code of the feed address")  # viewBox: CSS sizes it
     template = string.Template(_static("index.html").read_text(encoding="utf-8"))
     return template.substitute(
         title=name, theme_color=constants()["THEME_COLOR"], icon="icon-192.png" if api else "feed-cover.jpg",

@@ -37,8 +37,11 @@ test("a session's file name becomes a link that keeps # ? % and spaces", () => {
 });
 
 test("a build's state reads as a person would say it", () => {
-  assert.equal(progressText({ state: "queued" }), "Queued");
-  assert.equal(progressText({ state: "running", stage: "speech" }), "Making: speech");
+  assert.equal(progressText({ state: "queued" }), "Waiting to start");
+  assert.equal(progressText({ state: "running", stage: "speech" }), "Recording the voice");
+  assert.equal(progressText({ state: "running", stage: "mix+encode", left_s: 75.4 }), "Mixing and saving the MP3 · about 01:15 left");
+  assert.equal(progressText({ state: "running", stage: "speech", left_s: 2 }), "Recording the voice · almost done");
+  assert.equal(progressText({ state: "running", stage: "new-stage" }), "Making the session");
   assert.equal(progressText({ state: "failed", error: "too short" }), "too short");
   assert.equal(progressText({ state: "done" }), "Done");
 });
@@ -95,7 +98,8 @@ test("a session counts as done from its outro, and the Today card says the day, 
   assert.equal(reachedOutro([], 10), false);
   const base = { program: "p", title: "Thoracic four weeks", day: 9, days: 28, start: "2026-12-01" };
   assert.deepEqual(todayText({ ...base, session: { routine: "Thoracic mobility", minutes: 7 } }),
-    { head: "Day 9 of 28 - Thoracic four weeks", detail: "Thoracic mobility, 7 minutes" });
+    { head: "Day 9 of 28 - Thoracic four weeks", detail: "Thoracic mobility, 7 minutes", grew: "" });
+  assert.equal(todayText({ ...base, session: { routine: "R", minutes: 7, grew: "New: Cat cow." } }).grew, "New: Cat cow.");
   assert.equal(todayText({ ...base, session: null, next_date: "2026-12-11" }).detail,
     "A rest day today. The next session is on 2026-12-11.");
   assert.equal(todayText({ program: null, offer: "p" }).head, "Start a daily practice");
@@ -134,4 +138,41 @@ test("the floor player shows the chapter playing, the time left in it and in the
     { index: 1, title: "Cat cow", chapterLeft: 60, sessionLeft: 80, next: "Outro" });
   assert.equal(nowPlaying(chapters, 110, 120).next, "");
   assert.equal(nowPlaying(chapters, 130, 120).sessionLeft, 0);
+});
+
+test("the month calendar starts its weeks on Monday and marks the days done and today", async () => {
+  const { monthGrid, localDate } = await import("../../audioguide/web/static/page/format.js");
+  const weeks = monthGrid("2026-12-02", ["2026-12-01", "2026-11-30", "2026-12-02"]);
+  assert.equal(weeks.length, 5);                        // December 2026: Tuesday 1st to Thursday 31st
+  assert.equal(weeks[0][0], null);                      // Monday 30 November is not in the month
+  assert.deepEqual(weeks[0][1], { day: 1, date: "2026-12-01", done: true, today: false });
+  assert.deepEqual(weeks[0][2], { day: 2, date: "2026-12-02", done: true, today: true });
+  assert.equal(weeks[0][3].done, false);
+  assert.equal(weeks[4][3].day, 31);
+  assert.equal(weeks[4][4], null);
+  assert.equal(monthGrid("2027-02-10", []).flat().filter(Boolean).length, 28);
+  assert.equal(monthGrid("2028-02-10", []).flat().filter(Boolean).length, 29);
+  assert.equal(localDate(new Date(2026, 0, 5, 23, 59)), "2026-01-05");
+});
+
+test("the form works the program's day out from its start, and says a rest day calmly", async () => {
+  const { programDay, restDayNote } = await import("../../audioguide/web/static/page/format.js");
+  assert.equal(programDay("2026-12-01", "2026-12-01"), 1);
+  assert.equal(programDay("2026-11-03", "2026-12-02"), 30);
+  assert.equal(programDay("2026-03-28", "2026-03-30"), 3);   // across a daylight-saving change
+  const weekdays = [0, 1, 2, 3, 4, 5];                        // Monday to Saturday
+  assert.equal(restDayNote("2026-12-01", 5, weekdays, 28), ""); // Saturday
+  assert.equal(restDayNote("2026-12-01", 6, weekdays, 28), "Day 6 is a rest day. The next session is day 7.");
+  assert.equal(restDayNote("2026-12-01", 27, weekdays, 27), "Day 27 is a rest day.");
+});
+
+test("a card says the voice and music a session was made with, and a kept copy's size", async () => {
+  const { madeWith, sizeText } = await import("../../audioguide/web/static/page/format.js");
+  assert.equal(madeWith({ voice: "kokoro am_liam", music: null }), "Voice: kokoro am_liam · No music");
+  assert.equal(madeWith({ voice: "piper en_US-joe-medium", music: "rain.mp3" }),
+               "Voice: piper en_US-joe-medium · Music: rain.mp3");
+  assert.equal(madeWith({}), "");  // made before sessions said it
+  assert.equal(sizeText(840_000), "840 kB");
+  assert.equal(sizeText(9_400_000), "9.4 MB");
+  assert.equal(sizeText(43_200_000), "43 MB");
 });

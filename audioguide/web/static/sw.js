@@ -22,6 +22,7 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(networkFirst(request, new URL("./", self.registration.scope).href));
   } else if (url.pathname.startsWith(scope + "page/")
              || (url.pathname.startsWith(scope + "api/") && !url.pathname.startsWith(scope + "api/builds")
+                 && url.pathname !== scope + "api/health"  // whether the server answers: never from the cache
                  && !url.pathname.startsWith(scope + "api/voices/preview"))) {  // samples: the HTTP cache keeps them
     event.respondWith(networkFirst(request, url.href));  // fresh when online; the last answer when not
   } else {

@@ -1,5 +1,6 @@
 // The server's API: the key that lets the page make and delete sessions, and calls with it.
 import { TOKEN_KEY } from "./constants.js";
+import { checkServer } from "./reach.js";
 
 /** The key comes once in the page's address (?token=...): keep it, and take it out of the address bar. */
 export function takeToken() {
@@ -17,11 +18,20 @@ export const token = () => localStorage.getItem(TOKEN_KEY);
 export const REFUSED_KEY = "This phone's key is not accepted any more: scan the code that 'audioguide serve' " +
   "shows again (or open the page address it prints).";
 
+/** What a call says when the server does not answer. */
+export const UNREACHABLE = "The server cannot be reached: this needs it. Sessions kept offline still play.";
+
 /** A call with the key; the server's one-line error becomes the Error's message. */
 export async function call(method, path, body) {
   const headers = { "Authorization": "Bearer " + (token() || "") };
   if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (error) {  // no answer at all: the banner is checked at once
+    checkServer();
+    throw new Error(UNREACHABLE);
+  }
   let answer = {};
   try { answer = await response.json(); } catch (error) { answer = {}; }
   if (response.status === 403) throw new Error(REFUSED_KEY);

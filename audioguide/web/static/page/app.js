@@ -6,6 +6,7 @@ import { makeForm } from "./make.js";
 import { forget, keepBox, registerWorker } from "./offline.js";
 import { lockScreenControls, render } from "./player.js";
 import { subscribe } from "./subscribe.js";
+import { watchServer, whenReachChanges } from "./reach.js";
 import { refreshStreak, todayCard } from "./today.js";
 
 const data = JSON.parse(byId("data").textContent);
@@ -57,4 +58,6 @@ if (data.api) {
   makeForm(made);
   todayCard(made);
   registerWorker(refresh);
+  watchServer();
+  whenReachChanges((answers) => { if (answers) { todayCard(made); refresh(); } });  // back: fresh cards
 }

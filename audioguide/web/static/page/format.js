@@ -27,10 +27,15 @@ export function jumpTarget(chapters, t, step) {
 /** A session's file as a link beside the page: its name may hold '#', '?', '%' or spaces. */
 export const href = (name) => encodeURIComponent(name);
 
-/** What a build's state says to a person. */
+const STAGE_WORDS = { definitions: "Reading the routine", planning: "Planning the session",
+                      speech: "Recording the voice", "mix+encode": "Mixing and saving the MP3" };
+
+/** What a build's state says to a person: the stage in words and, once the server can guess it, the time left. */
 export function progressText(job) {
-  const said = { queued: "Queued", running: "Making: " + job.stage, done: "Done", failed: job.error };
-  return said[job.state] ?? job.state;
+  if (job.state !== "running") return { queued: "Waiting to start", done: "Done",
+                                         failed: job.error }[job.state] ?? job.state;
+  const left = job.left_s == null ? "" : job.left_s < 5 ? " · almost done" : ` · about ${clock(job.left_s)} left`;
+  return (STAGE_WORDS[job.stage] || "Making the session") + left;
 }
 
 /** The [start, end] bytes a Range header asks of a file of size bytes (end included), or null when it cannot
@@ -109,7 +114,8 @@ export function todayText(card) {
     return { head, detail: "A rest day today." + (card.next_date ? ` The next session is on ${card.next_date}.` : "") };
   }
   const what = `${card.session.routine}, ${card.session.minutes} minutes` + needs(card.session.equipment);
-  return { head, detail: card.session.done ? `${what}: done today. Well done.` : what };
+  if (card.session.done) return { head, detail: `${what}: done today. Well done.` };
+  return { head, detail: what, grew: card.session.grew || "" };
 }
 
 /** The streak as the card says it. */
@@ -125,4 +131,54 @@ export function nowPlaying(chapters, t, duration_s) {
   const chapter = chapters[index] || { title: "", end_s: duration_s };
   return { index, title: chapter.title, chapterLeft: Math.max(0, (chapter.end_s ?? duration_s) - t),
            sessionLeft: Math.max(0, duration_s - t), next: chapters[index + 1] ? chapters[index + 1].title : "" };
+}
+
+/** The month of the ISO date today as weeks from Monday: each cell null (outside the month) or { day, date,
+ * done, today }, done when the log holds an entry that date (done: ISO dates). */
+export function monthGrid(today, done) {
+  const [year, month] = today.split("-").map(Number);
+  const first = new Date(Date.UTC(year, month - 1, 1));
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const marked = new Set(done);
+  const cells = Array((first.getUTCDay() + 6) % 7).fill(null);
+  for (let day = 1; day <= days; day++) {
+    const date = `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+    cells.push({ day, date, done: marked.has(date), today: date === today });
+  }
+  while (cells.length % 7) cells.push(null);
+  return Array.from({ length: cells.length / 7 }, (_, i) => cells.slice(7 * i, 7 * i + 7));
+}
+
+/** Today's date where the phone is, as YYYY-MM-DD (toISOString would give the UTC date). */
+export function localDate(now = new Date()) {
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}-${String(now.getDate()).padStart(2, "0")}`;
+}
+
+/** The program's day on the date today for a program started on start (ISO dates): day 1 is the start. */
+export function programDay(start, today) {
+  return Math.round((Date.parse(today + "T12:00Z") - Date.parse(start + "T12:00Z")) / 86400000) + 1;
+}
+
+/** What the form says of day of a program started on start that has sessions on weekdays (0 is Monday):
+ * "" on a session day, else that it rests and which day is the next session. */
+export function restDayNote(start, day, weekdays, days) {
+  const weekday = (n) => (new Date(Date.parse(start + "T12:00Z") + (n - 1) * 86400000).getUTCDay() + 6) % 7;
+  if (!start || !(day >= 1) || weekdays.includes(weekday(day))) return "";
+  let next = day + 1;
+  while (next <= days && !weekdays.includes(weekday(next))) next++;
+  return `Day ${day} is a rest day.` + (next <= days ? ` The next session is day ${next}.` : "");
+}
+
+/** A file's size as a person reads it: "840 kB", "9.4 MB". */
+export function sizeText(bytes) {
+  if (bytes < 1e6) return `${Math.max(1, Math.round(bytes / 1e3))} kB`;
+  return `${(bytes / 1e6).toFixed(bytes < 1e7 ? 1 : 0)} MB`;
+}
+
+/** What a session's card says it was made with ("" for a session that does not say). */
+export function madeWith(session) {
+  const said = [];
+  if (session.voice) said.push("Voice: " + session.voice);
+  if (session.voice || session.music) said.push(session.music ? "Music: " + session.music : "No music");
+  return said.join(" · ");
 }

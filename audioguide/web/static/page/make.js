@@ -2,26 +2,30 @@
 // progress polled from the server, and the new session played when it is done.
 import { call, get, token } from "./api.js";
 import { POLL_MS } from "./constants.js";
+import { el, byId } from "./dom.js";
+import { keptNote, lengthBounds, localDate, needs, presetsFor, previewUrl, programDay, progressText, restDayNote,
+         voiceGroups } from "./format.js";
+import { reaches, whenReachChanges } from "./reach.js";
 
 const SLIDER_MAX_MINUTES = 60;  // longer sessions (up to four hours) from the command line
-import { el, byId } from "./dom.js";
-import { keptNote, lengthBounds, needs, presetsFor, previewUrl, progressText, voiceGroups } from "./format.js";
 
 /** made(file) is called with the new session's file once it is built. */
 export async function makeForm(made) {
   const form = byId("make-form"), what = byId("what"), minutes = byId("minutes");
   const shown = byId("minutes-shown"), status = byId("build-stage");
   const bar = byId("build-progress"), submit = byId("make-button");
+  if (!token()) byId("no-token").hidden = false;  // said at once: the lists below take a moment
   const [routines, programs, voices, music] = await Promise.all(
     ["api/routines", "api/programs", "api/voices", "api/music"].map(get));
   const options = [];
-  const keeps = {}, equipment = {};
+  const keeps = {}, equipment = {}, plans = {};
   routines.routines.forEach((r) => {
     keeps[r.id] = r.keeps;
     equipment[r.id] = r.equipment;
     options.push(el("option", { value: "routine:" + r.id, dataset: {
       min: r.shortest_minutes, max: Math.min(r.longest_minutes, SLIDER_MAX_MINUTES) } }, r.title));
   });
+  programs.programs.forEach((p) => { plans[p.id] = p; });
   programs.programs.forEach((p) => options.push(el("option", { value: "program:" + p.id }, p.title + " (a day of it)")));
   what.replaceChildren(...options);
   voicePicker(voices.voices);
@@ -33,11 +37,30 @@ export async function makeForm(made) {
     byId("kept").textContent = kind === "routine" ? keptNote(keeps[id], Number(minutes.value)) : "";
     byId("needs").textContent = kind === "routine" ? needs(equipment[id]).replace(/^\. /, "") : "";
   };
+  const dayField = byId("day"), startField = byId("start"), restNote = byId("rest-day");
+  const checkDay = () => {
+    const [kind, id] = what.value.split(/:(.*)/s);
+    const plan = plans[id];
+    restNote.textContent = kind === "program" && plan
+      ? restDayNote(startField.value, Number(dayField.value), plan.weekdays, plan.days) : "";
+    const why = !reaches() ? "Making needs the server, which cannot be reached now."
+      : restNote.textContent ? "Pick a session day to make it." : "";
+    byId("make-why").textContent = token() ? why : "";
+    submit.disabled = !token() || Boolean(why) || building;
+  };
+  let building = false;
+  whenReachChanges(checkDay);
   const sync = () => {
     const chosen = what.selectedOptions[0];
     const program = what.value.startsWith("program:");
     byId("program-day").hidden = !program;
     byId("length").hidden = program;
+    if (program) {  // the program's own start (followed, or the config file's), and its day today
+      const plan = plans[what.value.slice("program:".length)];
+      startField.value = plan.start || localDate();
+      dayField.max = plan.days;
+      dayField.value = Math.min(Math.max(programDay(startField.value, localDate()), 1), plan.days);
+    }
     if (!program && chosen) {
       const bounds = lengthBounds(Number(chosen.dataset.min), Number(chosen.dataset.max), Number(minutes.value));
       minutes.min = bounds.min;
@@ -48,16 +71,18 @@ export async function makeForm(made) {
       presets.forEach((b) => { b.hidden = !offered.includes(Number(b.dataset.minutes)); });
     }
     shownLength();
+    checkDay();
   };
   what.addEventListener("change", sync);
+  dayField.addEventListener("input", checkDay);
+  startField.addEventListener("input", () => {
+    dayField.value = Math.min(Math.max(programDay(startField.value, localDate()), 1), Number(dayField.max) || 1);
+    checkDay();
+  });
   minutes.addEventListener("input", shownLength);
   presets.forEach((b) => b.addEventListener("click", () => { minutes.value = b.dataset.minutes; shownLength(); }));
-  byId("start").value = new Date().toISOString().slice(0, 10);
+  startField.value = localDate();
   sync();
-  if (!token()) {
-    byId("no-token").hidden = false;
-    submit.disabled = true;
-  }
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const [kind, id] = what.value.split(/:(.*)/s);
@@ -67,10 +92,11 @@ export async function makeForm(made) {
       : { routine: id, minutes: Number(minutes.value) };
     Object.assign(body, { engine, voice });
     if (byId("music").value) body.music = byId("music").value;
+    building = true;
     submit.disabled = true;
     byId("build").hidden = false;
     bar.value = 0;
-    status.textContent = "Queued";
+    status.textContent = progressText({ state: "queued" });
     status.classList.remove("error");
     try {
       const job = await call("POST", "api/builds", body);
@@ -80,7 +106,8 @@ export async function makeForm(made) {
       status.textContent = error.message;
       status.classList.add("error");
     } finally {
-      submit.disabled = false;
+      building = false;
+      checkDay();
     }
   });
 }

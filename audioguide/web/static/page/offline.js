@@ -2,7 +2,7 @@
 // for them, byte ranges included), and the page itself opens without a network.
 import { OFFLINE_CACHE } from "./constants.js";
 import { el } from "./dom.js";
-import { href } from "./format.js";
+import { href, sizeText } from "./format.js";
 
 /** The "Keep offline" box of a session's card. */
 export function keepBox(session) {
@@ -16,8 +16,16 @@ async function keep(session, box, label) {
   if (!("caches" in window)) { label.hidden = true; return; }
   const cache = await caches.open(OFFLINE_CACHE);
   box.checked = Boolean(await cache.match(href(session.file)));
+  const size = session.size_bytes ? sizeText(session.size_bytes) : "";
+  const said = () => { label.lastChild.textContent = box.checked && size ? `Kept offline (${size})` : "Keep offline"; };
+  said();
   box.addEventListener("change", async () => {
     const files = [session.file, session.cover].filter(Boolean).map(href);
+    if (box.checked && !confirm(`Keep ${session.title} on this phone to play without the server?` +
+                                (size ? ` It takes ${size}.` : ""))) {
+      box.checked = false;
+      return;
+    }
     try {
       if (box.checked) {
         await cache.addAll(files);
@@ -27,6 +35,7 @@ async function keep(session, box, label) {
       box.checked = !box.checked;
       alert("Could not keep it offline: " + error.message);
     }
+    said();
   });
 }
 

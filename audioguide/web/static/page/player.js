@@ -3,7 +3,7 @@
 import { BANDS } from "./constants.js";
 import { el, byId } from "./dom.js";
 import { followOnTheFloor } from "./floor.js";
-import { chapterAt, clock, href, jumpTarget, reachedOutro } from "./format.js";
+import { chapterAt, clock, href, jumpTarget, madeWith, reachedOutro } from "./format.js";
 
 let active = null;  // the session whose player plays now: { session, audio }
 
@@ -38,9 +38,11 @@ function card(session, extras, done) {
                                     dataset: { file: session.file, key: JSON.stringify(session) } },
     el("h3", {}, session.title),
     el("p", { class: "meta" }, clock(session.duration_s) + " · " + session.date),
+    ...(madeWith(session) ? [el("p", { class: "session-how" }, madeWith(session))] : []),
     audio,
     el("div", { class: "timeline", role: "group", "aria-label": "Timeline of " + session.title }, segments),
-    el("ol", { class: "chapters", "aria-label": "Chapters of " + session.title }, items),
+    el("details", { class: "chapter-list" }, el("summary", {}, `Chapters (${items.length})`),
+       el("ol", { class: "chapters", "aria-label": "Chapters of " + session.title }, items)),
     actions);
   actions.append(...extras(session, node));
   let current = -1;

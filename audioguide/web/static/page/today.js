@@ -2,8 +2,12 @@
 // streak; with no program followed, one tap to start the built-in one.
 import { call, get, token } from "./api.js";
 import { el, byId } from "./dom.js";
-import { streakText, todayText } from "./format.js";
+import { localDate, monthGrid, streakText, todayText } from "./format.js";
 import { watch } from "./make.js";
+import { reaches, whenReachChanges } from "./reach.js";
+
+let making = null;  // today's button while its session is not built: it needs the server
+whenReachChanges((answers) => { if (making) making.disabled = !answers; });
 
 /** play(file) plays a session of the list (refreshing it first when the session is new). */
 export async function todayCard(play) {
@@ -18,13 +22,14 @@ export async function todayCard(play) {
   const status = el("p", { id: "today-status", class: "note", role: "status", "aria-live": "polite" });
   const actions = el("div", { class: "row" });
   root.replaceChildren(el("h2", { id: "today-title" }, text.head), el("p", { class: "meta" }, text.detail),
-    el("p", { id: "streak" }, streakText(log.streak_days || 0)), actions, status);
+    ...(text.grew ? [el("p", { id: "today-grew", class: "grew" }, text.grew)] : []),
+    el("p", { id: "streak" }, streakText(log.streak_days || 0)), actions, status, month(log));
   root.hidden = false;
   if (!token()) return;
   if (card.program) root.append(reminders());
   if (!card.program && card.offer) {
     actions.append(el("button", { type: "button", class: "primary", id: "today-start", on: { click: async () => {
-      await call("PUT", "api/program", { program: card.offer, start: new Date().toISOString().slice(0, 10) });
+      await call("PUT", "api/program", { program: card.offer, start: localDate() });
       todayCard(play);
     } } }, "Start the program today"));
   } else if (card.session) {
@@ -47,12 +52,31 @@ export async function todayCard(play) {
         bar.hidden = true;
       }
     } } }, card.session.built ? "Play today's session" : "Make and play today's session"), bar);
+    making = card.session.built ? null : actions.querySelector("#today-play");
+    if (making) making.disabled = !reaches();
   }
 }
 
-/** The streak after a session was logged. */
+/** The streak and the month after a session was logged. */
 export async function refreshStreak() {
-  try { byId("streak").textContent = streakText((await get("api/log")).streak_days || 0); } catch (error) { /* offline */ }
+  try {
+    const log = await get("api/log");
+    byId("streak").textContent = streakText(log.streak_days || 0);
+    byId("month").replaceWith(month(log));
+  } catch (error) { /* offline */ }
+}
+
+/** This month's calendar, the days done marked. */
+function month(log) {
+  const today = localDate();
+  const weeks = monthGrid(today, log.entries.map((e) => e.done_on));
+  const name = new Date(today + "T12:00").toLocaleDateString(undefined, { month: "long", year: "numeric" });
+  const head = ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"].map((d) => el("th", { scope: "col" }, d));
+  const cell = (c) => !c ? el("td", {}) : el("td", {
+    class: [c.done ? "done" : "", c.today ? "today" : ""].join(" ").trim(), dataset: { date: c.date },
+    "aria-label": c.date + (c.done ? ": done" : "") + (c.today ? " (today)" : "") }, String(c.day));
+  return el("table", { id: "month", class: "month" }, el("caption", {}, name),
+            el("thead", {}, el("tr", {}, head)), el("tbody", {}, weeks.map((w) => el("tr", {}, w.map(cell)))));
 }
 
 /** Reminders at a time of day: the followed program's sessions as a calendar to subscribe to (webcal://). */
