@@ -45,9 +45,9 @@ def _isolated_user_dirs_for_the_session(tmp_path_factory):
 def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     """No test reads the developer's own definitions or writes to their cache."""
     home = tmp_path_factory.getbasetemp() / "xdg"
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
-    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))  # each test its own
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))  # each test its own: the
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))                      # editor writes there
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
     for variable in [v for v in os.environ if v.startswith("AUDIOGUIDE_")]:  # the developer's own settings
         monkeypatch.delenv(variable)
 

@@ -31,6 +31,7 @@ def test_writes_one_mp3_with_a_stable_name_and_its_sidecars(short_build):
         "short-2m.svg", "short-2m.vtt"]
     plan = json.loads(short_build.plan_path.read_text())
     assert plan["duration_s"] == 120 and plan["sample_rate"] == SAMPLE_RATE
+    assert plan.pop("made_with") == {"engine": "pyttsx3", "voice": "gmw/en-us+klatt2", "music": None}
     assert plan == json.loads(json.dumps(short_build.timeline.to_dict()))
 
 

@@ -5,7 +5,7 @@ the progress bar, options.py and completion.py the options several commands shar
 commands of one subject.
 """
 
-from . import config, library, practice, programs, serving, sessions, settings, voices  # noqa: F401  (each registers its commands)
+from . import config, library, practice, programs, serving, sessions, settings, sharing, voices  # noqa: F401  (each registers its commands)
 from .app import cli, main
 
 settings.take_environment(cli)   # every option gets its AUDIOGUIDE_* variable

@@ -45,14 +45,15 @@ class Api:
         self.builds = Builds()
 
     def routes(self) -> list[web.RouteDef]:
-        from .daily import Daily  # its module imports this one's fail
+        from .daily import Daily  # their modules import this one's fail
+        from .editor import Editor
         return [web.get("/api/health", self.health),
                 web.get("/api/sessions", self.sessions), web.get("/api/routines", self.routines),
                 web.get("/api/programs", self.programs), web.get("/api/voices", self.voices),
                 web.get("/api/voices/preview", self.preview),
                 web.get("/api/music", self.music), web.post("/api/builds", self.submit),
                 web.get("/api/builds/{id}", self.job), web.delete("/api/sessions/{file}", self.delete),
-                *Daily(self).routes()]
+                *Daily(self).routes(), *Editor(self).routes()]
 
     # -- reading ---------------------------------------------------------------------------------------
 

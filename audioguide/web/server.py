@@ -37,7 +37,7 @@ def make_app(folder: Path, title: str | None = None, options: BuildOptions = DEF
     warn(line) says what the server skipped (a session it cannot read), once each."""
     served = Folder(Path(folder).resolve(), title, warn)
     api = Api(served, options, token)
-    app = web.Application(client_max_size=64 * 1024)
+    app = web.Application(client_max_size=256 * 1024)  # the editor's routines (web/editor.py)
 
     def base_url(request: web.Request) -> str:
         return f"{request.scheme}://{request.host}/"
