@@ -216,6 +216,9 @@ def test_the_page_passes_an_accessibility_check(site, phone, tmp_path):
     page.goto(url + f"?token={TOKEN}")
     page.wait_for_selector("article.session")
     page.wait_for_selector("#what option", state="attached")
+    page.click("#editor-new")  # the editor's form is checked too, with an exercise in it
+    page.fill("#editor-new-exercise", "Wall angels")
+    page.click("#editor-add-new")
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
     page.set_viewport_size({"width": 360, "height": 740})  # the narrowest phones: the timeline still fits
@@ -392,3 +395,83 @@ def test_a_program_day_starts_where_the_program_does_and_a_rest_day_is_said_calm
     page.fill("#day", "7")
     page.dispatch_event("#day", "input")
     assert page.text_content("#rest-day") == "" and not page.is_disabled("#make-button")
+
+
+@needs_chromium
+def test_write_a_routine_on_the_phone_fix_a_mistake_preview_save_make_play_and_share_it(browser, phone, tmp_path):
+    folder, state, cache, config = (tmp_path / name for name in ("site", "state", "cache", "config"))
+    folder.mkdir()
+    env = {**os.environ, "XDG_CONFIG_HOME": str(config)}
+    proc = subprocess.Popen([sys.executable, "-m", "audioguide", "serve", "-o", str(folder), "--port", "0",
+                             "--engine", "tone", "--cache-dir", str(cache), "--token", TOKEN],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**env, "XDG_STATE_HOME": str(state)})
+    url = re.search(r"http://\S+/", [proc.stdout.readline() for _ in range(3)][1]).group(0)
+    try:
+        page = phone.new_page()
+        page.goto(url + f"?token={TOKEN}")
+        page.click("#editor-new")
+        page.fill("#f-routine-id", "wall-work")
+        page.dispatch_event("#f-routine-id", "change")
+        page.fill("#f-routines-wall-work-title", "Wall work")
+        page.fill("#f-routines-wall-work-intro", "A few minutes at the wall.\nThis is not medical advice.")
+        page.fill("#editor-new-exercise", "Wall angels")
+        page.click("#editor-add-new")
+        angels = "exercises-wall-angels"
+        page.fill(f"#f-{angels}-phases-0-cue", "Slide your arms up the wall, and hold.")
+        page.select_option(f"#f-{angels}-sides", "both")
+        page.fill(f"#f-{angels}-reps-min", "6")       # a mistake: the most is less than the least
+        page.fill(f"#f-{angels}-reps-default", "3")
+        page.fill(f"#f-{angels}-reps-max", "4")
+        page.select_option("#editor-pick", "cat-cow")  # and a built-in one, picked
+        page.click("#editor-add")
+        page.click("#editor-save")
+        flagged = "[data-error-for='exercises.wall-angels.reps.max']"
+        page.wait_for_function(f"document.querySelector(\"{flagged}\").textContent.length > 0")
+        assert page.text_content(flagged).startswith("must be >= min (6), found 4")  # the loader's own words
+        assert not (config / "audioguide" / "wall-work.toml").exists()  # nothing saved while it stands
+        page.fill(f"#f-{angels}-reps-min", "2")
+        page.click("#editor-preview")
+        page.wait_for_selector("#editor-plan .plan-said li")
+        assert page.text_content("#editor-plan .plan-said li") == "A few minutes at the wall."
+        assert page.text_content(flagged) == ""
+        page.click("#editor-make")  # saves, makes 3 minutes, plays
+        card = "article[data-file='wall-work-3m.mp3']"
+        page.wait_for_selector(card, timeout=60_000)
+        page.wait_for_function(f"!document.querySelector(\"{card} audio\").paused", timeout=30_000)
+        saved = config / "audioguide" / "wall-work.toml"
+        text = saved.read_text()
+        checked = subprocess.run([sys.executable, "-m", "audioguide", "validate", str(saved)], env=env,
+                                 capture_output=True, text=True)
+        assert checked.returncode == 0 and checked.stdout == f"{saved}: ok\n"
+        assert text.startswith("# Written by audioguide's editor") and "[[exercises.wall-angels.phases]]" in text
+        assert 'sides = "both"' in text and "reps = {min = 2, default = 3, max = 4}" in text
+        assert 'cue = ["Slide your arms up the wall, and hold."]' in text
+        assert 'exercise = "cat-cow"' in text.split("[routines.wall-work]")[1]  # picked, not copied
+        assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+        saved.write_text(text.replace('title = "Wall work"', 'title = "Wall work, by hand"'))  # edited by hand
+        page.fill("#f-routines-wall-work-title", "Wall work, from the page")
+        page.click("#editor-save")
+        page.wait_for_function("document.getElementById('editor-status').textContent.includes('changed since')")
+        assert "routines.wall-work.title" in page.text_content("#editor-status")  # 409, saying what changed
+        assert "by hand" in saved.read_text()
+
+        page.click("#editor-share")  # a link that carries the routine, opened on a second phone
+        page.wait_for_function("document.getElementById('editor-link').value.includes('#import=')")
+        link = page.input_value("#editor-link")
+        page.wait_for_selector("#editor-qr svg")  # a code the other phone scans
+        other = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        try:
+            second = other.new_page()
+            second.goto(url + f"?token={TOKEN}")
+            second.goto(link)
+            second.wait_for_selector("#f-routines-wall-work-title")
+            assert second.input_value("#f-routines-wall-work-title") == "Wall work, from the page"
+            assert second.input_value(f"#f-{angels}-reps-max") == "4"
+            assert "shared link" in second.text_content("#editor-status")
+        finally:
+            other.close()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)

@@ -34,7 +34,7 @@ class Editor:
         return [web.get("/api/definitions", self.definitions), web.get("/api/exercises", self.exercises),
                 web.get("/api/routines/{id}/source", self.source), web.put("/api/routines/{id}", self.save),
                 web.delete("/api/routines/{id}", self.delete), web.post("/api/preview", self.preview),
-                web.post("/api/import", self.imported)]
+                web.post("/api/import", self.imported), web.post("/api/qr", self.qr)]
 
     @property
     def options(self):
@@ -105,6 +105,19 @@ class Editor:
         except AudioguideError as e:
             fail(web.HTTPBadRequest, f"minutes: {e}")
         return web.json_response(shown)
+
+    async def qr(self, request: web.Request) -> web.Response:
+        """A QR code of a text (a shared routine's link) as SVG: made here, so the link goes to no one else."""
+        body = await self.api.body(request, '{"text": "https://..."}')
+        text = body.get("text")
+        if not isinstance(text, str) or not text or len(text) > 2900:
+            fail(web.HTTPBadRequest, "text: expected a link of at most 2900 characters (a QR code holds no more)")
+        import segno
+        try:
+            svg = segno.make(text, error="l").svg_inline(scale=1, border=2, omitsize=True)
+        except segno.DataOverflowError:
+            fail(web.HTTPBadRequest, "text: too long for a QR code; share the link itself")
+        return web.Response(text=svg, content_type="image/svg+xml")
 
     async def imported(self, request: web.Request) -> web.Response:
         """Another app's file, as tables to open in the editor (nothing is saved until the editor saves)."""

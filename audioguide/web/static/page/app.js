@@ -1,7 +1,8 @@
 // audioguide's page: sessions to play (chapters, lock-screen controls, offline copies), subscribing, and, when
 // served by 'audioguide serve', making and deleting sessions. ES modules, no build step.
-import { call, get, takeToken } from "./api.js";
+import { call, get, takeToken, token } from "./api.js";
 import { el, byId } from "./dom.js";
+import { editorActions, editorCard } from "./editor.js";
 import { makeForm } from "./make.js";
 import { forget, keepBox, registerWorker } from "./offline.js";
 import { lockScreenControls, render } from "./player.js";
@@ -57,6 +58,7 @@ if (data.api) {
   byId("make").hidden = false;
   makeForm(made);
   todayCard(made);
+  if (token()) editorCard(made).then(editorActions);  // writing routines needs the key
   registerWorker(refresh);
   watchServer();
   whenReachChanges((answers) => { if (answers) { todayCard(made); refresh(); } });  // back: fresh cards
