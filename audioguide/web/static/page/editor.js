@@ -27,14 +27,19 @@ export async function editorCard(made) {
   byId("editor-copy").addEventListener("click", () => copyBuiltIn(byId("editor-builtin").value));
   byId("editor-import").addEventListener("change", (event) => importFile(event.target.files[0]));
   byId("editor").hidden = false;  // shown once its buttons work
-  if (location.hash.startsWith("#import=")) {
-    const packed = location.hash.slice("#import=".length);
-    history.replaceState(null, "", location.pathname + location.search);
-    try {
-      await open(await unpackShare(packed), "", false);
-      say("Opened from a shared link: check it, then save it to keep it.");
-    } catch (error) { say(error.message, true); }
-  }
+  addEventListener("hashchange", openShared);  // a link opened while the page is open already
+  await openShared();
+}
+
+/** A routine shared as a link (#import=...): opened in the editor, to be saved. */
+async function openShared() {
+  if (!location.hash.startsWith("#import=")) return;
+  const packed = location.hash.slice("#import=".length);
+  history.replaceState(null, "", location.pathname + location.search);
+  try {
+    await open(await unpackShare(packed), "", false);
+    say("Opened from a shared link: check it, then save it to keep it.");
+  } catch (error) { say(error.message, true); }
 }
 
 let mine = [];
