@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import defaults
+from . import defaults, language
 
 SAMPLE_RATE = 44100
 
@@ -23,11 +23,12 @@ HOLD = "hold"
 REST = "rest"   # a zero-length mark where the fitter may lengthen a rest; never in a finished timeline
 
 COUNT_MODES = ("spoken", "beeps", "both", "none")
-DEFAULT_SWITCH_CUE = ("Switch sides. Now the {side} side.",)
-DEFAULT_SIDE_CUE = ("{side} side.",)
-DEFAULT_START_CUE = ("Ready. Begin.",)
-DEFAULT_TRANSITION = ("Next, exercise {position} of {count}: {next}.",)
-DEFAULT_ROUND_CUE = ("Round {round} of {rounds}.",)
+# what a definition that says nothing else gets, in English (audioguide/language/phrases/en.toml owns them)
+DEFAULT_SWITCH_CUE = language.variants("switch_cue")
+DEFAULT_SIDE_CUE = language.variants("side_cue")
+DEFAULT_START_CUE = language.variants("start_cue")
+DEFAULT_TRANSITION = language.variants("transition")
+DEFAULT_ROUND_CUE = language.variants("round_cue")
 COUNTDOWN_WORDS = ("One.", "Two.", "Three.", "Four.", "Five.", "Six.", "Seven.", "Eight.", "Nine.", "Ten.")
 SIDE_MODES = ("blocks", "alternating")
 PHASE_BEEPS = ("rep", "hold_start", "hold_end")
@@ -54,7 +55,7 @@ class Range:
 
 DEFAULT_SET_REST_S = Range(5, 10, 30)
 DEFAULT_REST_S = Range(3, 8, 20)
-DEFAULT_SIDE_NAMES = ("left", "right")
+DEFAULT_SIDE_NAMES: tuple[str, str] = language.variants("side_names")[:2]  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ class Exercise:
     summary: str = ""
     position: str = ""
     posture: str = ""               # standing, seated, kneeling or lying (definitions/posture.py); "" unsaid
+    language: str = "en"            # BCP 47: what its texts are written in (audioguide/language)
     equipment: tuple[str, ...] = ()
     alternatives: tuple[str, ...] = ()
     setup: tuple[str, ...] = ()
@@ -135,6 +137,7 @@ class Routine:
     rest_s: Range = DEFAULT_REST_S
     rounds: Range = Range.fixed(1)
     source: str = ""
+    language: str = "en"    # what its texts (and what audioguide says around them) are spoken in
 
     @property
     def equipment(self) -> tuple[str, ...]:
@@ -179,6 +182,7 @@ class Program:
     intro: tuple[str, ...] = ()                   # one said before each session, never the same twice running
     rotate_order: bool = False                    # the exercises' order turns by one each session
     advance: str = "calendar"                     # calendar: the date decides the day; practice: the next undone
+    language: str = "en"
     source: str = ""
 
     @property

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import files
-from ..errors import DefinitionError, DefinitionErrors, UnknownNameError, did_you_mean
+from .. import language
+from ..errors import DefinitionError, DefinitionErrors, UnknownNameError, UsageError, did_you_mean
 from ..model import Exercise, Item, Program, Range, Routine
 from . import config
 from .programs import read_program
@@ -25,6 +26,25 @@ class Library:
     programs: dict[str, Program] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)
     notices: list[str] = field(default_factory=list)
+    language: str = language.DEFAULT
+    languages: dict[str, list[str]] = field(default_factory=dict)    # "routines.ID": the languages it is in
+    translations: dict[str, Library] = field(default_factory=dict)   # every language's own library, by key
+
+    def speaking(self, tag: str | None) -> Library:
+        """The library of definitions written in the language (each language is a namespace of its own:
+        a Spanish routine uses Spanish exercises); UsageError for a language none is written in."""
+        wanted = language.key(tag)
+        if wanted == self.language:
+            return self
+        if wanted not in self.translations:
+            have = ", ".join(sorted({self.language, *self.translations}))
+            problem = language.check(tag) or f"no definitions are written in {tag!r} (they are in: {have})"
+            raise UsageError(f"--language: {problem}")
+        return self.translations[wanted]
+
+    def in_languages(self, section: str, name: str) -> list[str]:
+        """The languages the definition called name is written in ('routines', 'thoracic-mobility')."""
+        return self.languages.get(f"{section}.{name}", [])
 
     def routine(self, name: str) -> Routine:
         """Return the routine called name, or raise UnknownNameError listing the known ones."""
@@ -115,37 +135,25 @@ def find_routine(name: str, paths: tuple[Path, ...] = (), by_file: bool = True) 
 
 
 SECTIONS = ("exercises", "routines", "programs")
+FILE_KEYS = (*SECTIONS, "language")   # a file's language: the default of every table in it
 MAX_FILE_BYTES = 1_000_000
 
 
 class _Loader:
+    """Reads every file once; each language's tables make a library of their own (a routine uses the exercises
+    written in its language), and every language's mistakes are reported together."""
+
     def __init__(self):
         self.errors: list[DefinitionError] = []
-        self.raw_exercises: dict[str, tuple[dict, Reader, str]] = {}
-        self.raw_routines: dict[str, tuple[dict, Reader, str]] = {}
-        self.raw_programs: dict[str, tuple[dict, Reader, str]] = {}
-        self.library = Library()
+        self.raw: dict[str, dict[str, dict[str, tuple[dict, Reader, str]]]] = {}   # language -> section -> id
+        self.sources: dict[str, dict[str, str]] = {}
+        self.notices: list[str] = []
 
     def load(self, found: list[tuple[Path, str]]) -> Library:
         for path, origin in found:
             self._read_file(path, origin)
-        known: dict[str, Exercise] = {}
-        for ex_id, (raw, reader, _) in self.raw_exercises.items():
-            exercise = reader.exercise(raw, f"exercises.{ex_id}", ex_id)
-            if exercise is not None:
-                known[ex_id] = exercise
-                self.library.exercises[ex_id] = exercise
-        for rt_id, (raw, reader, origin) in self.raw_routines.items():
-            routine = reader.routine(raw, f"routines.{rt_id}", rt_id, known, self.raw_exercises)
-            if routine is not None:
-                self.library.routines[rt_id] = replace(routine, source=origin)
-        broken = set(self.raw_routines) - set(self.library.routines)
-        for pr_id, (raw, reader, origin) in self.raw_programs.items():
-            program = read_program(reader, raw, f"programs.{pr_id}", pr_id, self.library.routines, broken)
-            if program is not None:
-                self.library.programs[pr_id] = replace(program, source=origin)
-        readers = [r for _, r, _ in [*self.raw_exercises.values(), *self.raw_routines.values(),
-                                     *self.raw_programs.values()]]
+        libraries = {tag: self._library(tag) for tag in sorted(self.raw, key=lambda t: t != language.DEFAULT)}
+        readers = [r for sections in self.raw.values() for tables in sections.values() for _, r, _ in tables.values()]
         more = []
         for reader in {id(r): r for r in readers}.values():
             self.errors.extend(reader.errors)
@@ -153,7 +161,41 @@ class _Loader:
                 more.append(DefinitionError(f"and {reader.unreported} more mistakes", reader.path))
         if self.errors:
             raise DefinitionErrors(sorted(self.errors, key=lambda e: (e.path or "", e.line or 0)) + more)
-        return self.library
+        main = libraries.pop(language.DEFAULT, None) or Library()
+        main.notices = self.notices
+        main.translations = libraries
+        for tag, library in [(language.DEFAULT, main), *libraries.items()]:
+            library.language, library.notices = tag, self.notices
+            for section in SECTIONS:
+                for item_id in getattr(library, section):
+                    main.languages.setdefault(f"{section}.{item_id}", []).append(tag)
+        for library in libraries.values():
+            library.languages = main.languages
+        return main
+
+    def _library(self, tag: str) -> Library:
+        library = Library(sources=self.sources.get(tag, {}))
+        raw = self.raw[tag]
+        exercises, routines, programs = (raw.get(s, {}) for s in SECTIONS)
+        known: dict[str, Exercise] = {}
+        for ex_id, (table, reader, _) in exercises.items():
+            reader.language = _tag(table, reader)
+            exercise = reader.exercise(table, f"exercises.{ex_id}", ex_id)
+            if exercise is not None:
+                known[ex_id] = exercise
+                library.exercises[ex_id] = exercise
+        for rt_id, (table, reader, origin) in routines.items():
+            reader.language = _tag(table, reader)
+            routine = reader.routine(table, f"routines.{rt_id}", rt_id, known, exercises)
+            if routine is not None:
+                library.routines[rt_id] = replace(routine, source=origin)
+        broken = set(routines) - set(library.routines)
+        for pr_id, (table, reader, origin) in programs.items():
+            reader.language = _tag(table, reader)
+            program = read_program(reader, table, f"programs.{pr_id}", pr_id, library.routines, broken)
+            if program is not None:
+                library.programs[pr_id] = replace(program, source=origin)
+        return library
 
     def _text(self, path: Path) -> str | None:
         """The file's text, or None with the reason noted: only regular files of at most MAX_FILE_BYTES are read
@@ -202,10 +244,10 @@ class _Loader:
             self.errors.append(DefinitionError("invalid TOML: arrays or tables nested too deeply", path))
             return
         reader = Reader(path, text)
-        reader.check_keys(doc, SECTIONS, "")
+        reader.check_keys(doc, FILE_KEYS, "")
+        reader.file_language = self._language(doc, reader, "language") or language.DEFAULT
         source = origin if origin != "path" else str(path)
-        for section, target in (("exercises", self.raw_exercises), ("routines", self.raw_routines),
-                                ("programs", self.raw_programs)):
+        for section in SECTIONS:
             table = doc.get(section, {})
             if not isinstance(table, dict):
                 reader.fail(section, f"expected a table of {section}, found {kind(table)}")
@@ -218,13 +260,33 @@ class _Loader:
                 if not isinstance(raw, dict):
                     reader.fail(key, f"expected a table, found {kind(raw)}")
                     continue
+                tag = self._language(raw, reader, join(key, "language")) or reader.file_language
+                space = language.key(tag)
+                target = self.raw.setdefault(space, {}).setdefault(section, {})
+                sources = self.sources.setdefault(space, {})
                 if item_id in target:
-                    previous = self.library.sources[f"{section}.{item_id}"]
-                    self.library.notices.append(
-                        f"{path}: {section[:-1]} {item_id!r} overrides the one from {previous}")
+                    self.notices.append(f"{path}: {section[:-1]} {item_id!r} overrides the one from "
+                                        f"{sources[f'{section}.{item_id}']}")
                 target[item_id] = (raw, reader, source)
-                self.library.sources[f"{section}.{item_id}"] = source
+                sources[f"{section}.{item_id}"] = source
         if not reader.errors and not any(doc.get(section) for section in SECTIONS):
             reader.fail("", "no [exercises.ID], [routines.ID] or [programs.ID] tables found")
         self.errors.extend(reader.errors)
         reader.errors = []
+
+    @staticmethod
+    def _language(table: dict, reader: Reader, key: str) -> str | None:
+        """The language tag a table (or the file) names, checked; None when it names none (or a wrong one)."""
+        tag = table.get("language")
+        if tag is None:
+            return None
+        problem = language.check(tag)
+        if problem:
+            reader.fail(key, problem)
+            return None
+        return str(tag)
+
+
+def _tag(table: dict, reader: Reader) -> str:
+    tag = table.get("language")
+    return tag if isinstance(tag, str) and language.check(tag) is None else reader.file_language

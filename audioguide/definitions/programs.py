@@ -11,7 +11,7 @@ from .bounds import MAX_ROUNDS
 from .reader import Reader
 from .where import join, kind, plain
 
-PROGRAM_KEYS = ("title", "description", "days", "intro", "rotate_order", "advance", "weeks")
+PROGRAM_KEYS = ("title", "language", "description", "days", "intro", "rotate_order", "advance", "weeks")
 ADVANCES = ("calendar", "practice")  # practice: a missed day does not skip a session
 WEEK_KEYS = ("weeks", "routine", "exercises", "minutes", "rounds")
 MAX_WEEKS = 52
@@ -37,6 +37,7 @@ def read_program(reader: Reader, raw: dict, where: str, program_id: str, routine
         intro=reader.texts(raw, "intro", where),
         rotate_order=rotate is True,
         advance=reader.choice(raw, "advance", where, ADVANCES, ADVANCES[0]),
+        language=reader.language,
     )
     if len(reader.errors) > before or len(weeks) < len(tables):
         return None  # the mistakes are reported (here, or on a routine that has its own)

@@ -8,10 +8,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from .. import files
+from .. import files, language
 from ..errors import DefinitionError, did_you_mean
-from ..model import (COUNT_MODES, DEFAULT_REST_S, DEFAULT_ROUND_CUE, DEFAULT_SET_REST_S, DEFAULT_SIDE_CUE,
-                     DEFAULT_SIDE_NAMES, DEFAULT_START_CUE, DEFAULT_SWITCH_CUE, DEFAULT_TRANSITION, PHASE_BEEPS,
+from ..model import (COUNT_MODES, DEFAULT_REST_S, DEFAULT_SET_REST_S, PHASE_BEEPS,
                      SIDE_MODES, Exercise, Item, Phase, Range, Reminder, Routine)
 from ..times import MAX_SESSION_S
 from . import posture
@@ -23,12 +22,12 @@ PLACEHOLDERS = ("rep", "reps", "side", "seconds", "next", "remaining", "position
                 "rounds", "title")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
-EXERCISE_KEYS = ("title", "summary", "position", "posture", "equipment", "alternatives", "setup", "safety", "reps",
+EXERCISE_KEYS = ("title", "language", "summary", "position", "posture", "equipment", "alternatives", "setup", "safety", "reps",
                  "sets", "set_rest_s", "tempo_s", "sides", "side_mode", "side_names", "switch_cue",
                  "side_cue", "count", "tips", "tip_every", "start_cue", "phases")
 PHASE_KEYS = ("name", "cue", "move_s", "hold", "beeps", "countdown", "reminders", "release")
 REMINDER_KEYS = ("text", "at", "remaining_s", "every_s")
-ROUTINE_KEYS = ("title", "description", "intro", "outro", "transition", "round_cue", "rest_s", "rounds",
+ROUTINE_KEYS = ("title", "language", "description", "intro", "outro", "transition", "round_cue", "rest_s", "rounds",
                 "items")
 ITEM_KEYS = ("exercise", "optional", "priority")
 
@@ -38,6 +37,8 @@ class Reader:
 
     def __init__(self, path: Path, text: str):
         self.path = path
+        self.language = language.DEFAULT   # of the table being read: its defaults are said in it
+        self.file_language = language.DEFAULT
         self.lines = text.splitlines()
         self.errors: list[DefinitionError] = []
         self.unreported = 0   # mistakes past MAX_MISTAKES: counted, not located (locating is the slow part)
@@ -224,26 +225,28 @@ class Reader:
             sides=self.choice(raw, "sides", where, ("none", "both"), "none") == "both",
             side_mode=self.choice(raw, "side_mode", where, SIDE_MODES, SIDE_MODES[0]),
             side_names=self._side_names(raw, where),
-            switch_cue=self.texts(raw, "switch_cue", where, default=DEFAULT_SWITCH_CUE),
-            side_cue=self.texts(raw, "side_cue", where, default=DEFAULT_SIDE_CUE),
+            switch_cue=self.texts(raw, "switch_cue", where, default=language.variants("switch_cue", self.language)),
+            side_cue=self.texts(raw, "side_cue", where, default=language.variants("side_cue", self.language)),
             count=self.choice(raw, "count", where, COUNT_MODES, COUNT_MODES[0]),
             tips=self.texts(raw, "tips", where),
             tip_every=int(self.number(raw, "tip_every", where, 1, MAX_REPS, default=3, integer=True)),
-            start_cue=self.texts(raw, "start_cue", where, default=DEFAULT_START_CUE),
+            start_cue=self.texts(raw, "start_cue", where, default=language.variants("start_cue", self.language)),
             source=str(self.path),
+            language=self.language,
         )
         if len(self.errors) == before and (long := too_long(ex, MAX_SESSION_S)):
             self.fail(join(where, long[0]), long[1])
-        for key, text in posture.said_during(raw, where) if ex.posture else ():
+        for key, text in posture.said_during(raw, where) if ex.posture and ex.language == "en" else ():
             if word := posture.names_another(text, ex.posture):
                 self.fail(key, f"says {word!r}, but the exercise is done {ex.posture}: {quoted(text)}")
         return ex if len(self.errors) == before else None
 
     def _side_names(self, raw: dict, where: str) -> tuple[str, str]:
-        names = self.texts(raw, "side_names", where, default=DEFAULT_SIDE_NAMES)
+        default = language.variants("side_names", self.language)
+        names = self.texts(raw, "side_names", where, default=default)
         if len(names) != 2:
             self.fail(join(where, "side_names"), f"expected two names, found {len(names)}")
-            return DEFAULT_SIDE_NAMES
+            return default[0], default[1]
         return names[0], names[1]
 
     def phase(self, raw: dict, where: str, tempo: float | None) -> Phase | None:
@@ -342,10 +345,11 @@ class Reader:
             description=self.text(raw, "description", where),
             intro=self.texts(raw, "intro", where),
             outro=self.texts(raw, "outro", where),
-            transition=self.texts(raw, "transition", where, default=DEFAULT_TRANSITION),
-            round_cue=self.texts(raw, "round_cue", where, default=DEFAULT_ROUND_CUE),
+            transition=self.texts(raw, "transition", where, default=language.variants("transition", self.language)),
+            round_cue=self.texts(raw, "round_cue", where, default=language.variants("round_cue", self.language)),
             rest_s=self.range(raw, "rest_s", where, 0, MAX_REST_S, DEFAULT_REST_S, seconds=True),
             rounds=self.range(raw, "rounds", where, 1, MAX_ROUNDS, Range.fixed(1)),
+            language=self.language,
         )
         if routine.items and all(i.optional for i in routine.items):
             self.fail(join(where, "items"), "at least one item must not be optional")
