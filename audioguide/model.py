@@ -29,7 +29,6 @@ DEFAULT_SIDE_CUE = language.variants("side_cue")
 DEFAULT_START_CUE = language.variants("start_cue")
 DEFAULT_TRANSITION = language.variants("transition")
 DEFAULT_ROUND_CUE = language.variants("round_cue")
-COUNTDOWN_WORDS = ("One.", "Two.", "Three.", "Four.", "Five.", "Six.", "Seven.", "Eight.", "Nine.", "Ten.")
 SIDE_MODES = ("blocks", "alternating")
 PHASE_BEEPS = ("rep", "hold_start", "hold_end")
 
@@ -153,6 +152,7 @@ class EngineSpec:
     name: str = defaults.ENGINE
     voice: str | None = None
     rate: int | None = None
+    language: str = "en"    # what the texts are in: without a voice named, the engine's clearest voice for it
 
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

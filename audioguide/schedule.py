@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, replace
 
-from . import times
+from . import language, times
 from .model import Program, Routine
 
 
@@ -78,7 +78,8 @@ def _routine(program: Program, routine: Routine, number: int, day: int) -> Routi
     if program.rotate_order and len(items) > 1:
         turn = (number - 1) % len(items)
         items = items[turn:] + items[:turn]
-    intro = (f"Day {day} of {last_day(program)}.", *([_advice(program, number)] if program.intro else []), *routine.intro)
+    intro = (language.phrase("day", routine.language, day=day, days=last_day(program)),
+             *([_advice(program, number)] if program.intro else []), *routine.intro)
     return replace(routine, items=items, intro=intro)
 
 

@@ -8,7 +8,8 @@ import click
 
 from .app import Exit, cli
 from .completion import names
-from .options import definitions_option, engine_options, engine_spec, json_option, output_dir_option, quiet_option
+from .options import (definitions_option, engine_options, engine_spec, json_option, language_option, output_dir_option,
+                      quiet_option)
 from .progress import Bar
 from .report import echo_json, notes
 
@@ -28,22 +29,24 @@ def list_(definition_paths, as_json):
     found, notices = catalogue.entries(tuple(definition_paths))
     notes(notices)
     if as_json:
-        echo_json({section: [{"id": e.id, "title": e.title, "source": e.source} for e in found if e.section == section]
-                   for section in catalogue.SECTIONS})
+        echo_json({section: [{"id": e.id, "title": e.title, "source": e.source, "languages": list(e.languages)}
+                             for e in found if e.section == section] for section in catalogue.SECTIONS})
         return
     for section in ("routines", "exercises"):
         click.echo(f"{section.capitalize()}:")
         for entry in (e for e in found if e.section == section):
-            click.echo(f"  {entry.id:<28} {entry.title}  [{entry.source}]")
+            spoken = f"; {' '.join(entry.languages)}" if entry.languages != ("en",) else ""
+            click.echo(f"  {entry.id:<28} {entry.title}  [{entry.source}{spoken}]")
 
 
 @cli.command()
 @click.argument("name", shell_complete=names("routines", "exercises", "programs"))
 @definitions_option
 @engine_options
+@language_option
 @json_option
 @quiet_option
-def show(name, definition_paths, engine, voice, rate, cache_dir, as_json, quiet):
+def show(name, definition_paths, engine, voice, rate, cache_dir, language, as_json, quiet):
     """Show one exercise or routine, readably: its phases, ranges, cues and where it comes from.
 
     A routine's length range is measured with the chosen voice (rendering what is not cached yet), so it
@@ -58,7 +61,7 @@ def show(name, definition_paths, engine, voice, rate, cache_dir, as_json, quiet)
     from ..pipeline import routines
     from ..pipeline.options import BuildOptions
     options = BuildOptions(engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
-                           definition_paths=tuple(definition_paths))
+                           definition_paths=tuple(definition_paths), language=language)
     with Bar(quiet) as bar:
         if as_json:
             echo_json(routines.facts(name, options, bar))

@@ -43,6 +43,9 @@ definitions_option = click.option("--definitions", "-d", "definition_paths", mul
                             type=click.Path(exists=True, dir_okay=False, path_type=Path),
                             help="Extra definition file(s) to load (repeatable).")
 quiet_option = click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+language_option = click.option("--language", "language", default=None, metavar="TAG",
+                               help="The routine's (or program's) version in this language: es, fr, de, it, pt "
+                                    "[default: English]; the voice follows it.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 
 

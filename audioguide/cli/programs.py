@@ -14,6 +14,7 @@ from .completion import names
 from .options import (
     definitions_option,
     engine_options,
+    language_option,
     engine_spec,
     mix_options,
     output_dir_option,
@@ -46,10 +47,10 @@ def _start_date(start) -> dt.date:
     return start.date() if start else dt.date.today()
 
 
-def _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix=None, publish=None):
+def _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix=None, publish=None, language=None):
     from ..pipeline.options import BuildOptions
     return BuildOptions(output_dir=output_dir, engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
-                                 definition_paths=tuple(definition_paths), **(mix or {}), **(publish or {}))
+                        definition_paths=tuple(definition_paths), language=language, **(mix or {}), **(publish or {}))
 
 
 @cli.group()
@@ -145,8 +146,9 @@ def list_programs(definition_paths):
 @_start
 @definitions_option
 @engine_options
+@language_option
 @quiet_option
-def show_program(name, start, definition_paths, engine, voice, rate, cache_dir, quiet):
+def show_program(name, start, definition_paths, engine, voice, rate, cache_dir, language, quiet):
     """Print the calendar of program NAME: date, day, routine, length and what progressed since the session before.
 
     Each session is planned with the chosen voice (speech not cached yet is rendered first), so the
@@ -158,7 +160,7 @@ def show_program(name, start, definition_paths, engine, voice, rate, cache_dir, 
     """
     from ..pipeline import state
     name, first = state.program_and_start(name, start.date() if start else None)
-    options = _options(defaults.OUTPUT_DIR, engine, voice, rate, cache_dir, definition_paths)
+    options = _options(defaults.OUTPUT_DIR, engine, voice, rate, cache_dir, definition_paths, language=language)
     with Bar(quiet) as bar:
         from ..pipeline.programs import program_calendar
         found, days, notices = program_calendar(name, first, options, bar)
@@ -190,8 +192,9 @@ def show_program(name, start, definition_paths, engine, voice, rate, cache_dir, 
 @publish_options()
 @definitions_option
 @engine_options
+@language_option
 @quiet_option
-def build_program(name, start, days, through, output_dir, mix, publish, definition_paths, engine, voice, rate,
+def build_program(name, start, days, through, output_dir, mix, publish, definition_paths, engine, voice, rate, language,
                   cache_dir, quiet):
     """Build program NAME's sessions from --start, one MP3 per session, and print their paths.
 
@@ -203,7 +206,7 @@ def build_program(name, start, days, through, output_dir, mix, publish, definiti
         audioguide program build thoracic-four-weeks --start 2026-12-01 --days 1-7 --output-dir output
         audioguide program build thoracic-four-weeks --start 2026-12-01 --through 2026-12-14
     """
-    options = _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix, publish)
+    options = _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix, publish, language)
     from ..pipeline.requests import BuildRequest
     from ..pipeline.requests import build as make
     asked = BuildRequest(name, start=_start_date(start), days=frozenset(days) if days is not None else None,
@@ -231,8 +234,9 @@ def build_program(name, start, days, through, output_dir, mix, publish, definiti
 @publish_options()
 @definitions_option
 @engine_options
+@language_option
 @quiet_option
-def today(name, start, output_dir, mix, publish, definition_paths, engine, voice, rate, cache_dir, quiet):
+def today(name, start, output_dir, mix, publish, definition_paths, engine, voice, rate, cache_dir, language, quiet):
     """Build (or find) today's session of program NAME and print its path; on a rest day, say so.
 
     Without NAME, the program you follow ('program follow'), from the day you started it.
@@ -244,7 +248,7 @@ def today(name, start, output_dir, mix, publish, definition_paths, engine, voice
     """
     from ..pipeline import state
     name, first = state.program_and_start(name, start.date() if start else None)
-    options = _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix, publish)
+    options = _options(output_dir, engine, voice, rate, cache_dir, definition_paths, mix, publish, language)
     with Bar(quiet) as bar:
         from ..pipeline.programs import today as todays
         day, outcome = todays(name, first, options, bar)

@@ -12,6 +12,7 @@ from .completion import names
 from .options import (
     base_url_option,
     engine_options,
+    language_option,
     engine_spec,
     length_options,
     lengths,
@@ -32,12 +33,13 @@ from .report import error, made, notes, skipped
 @engine_options
 @mix_options()
 @publish_options()
+@language_option
 @click.option("--chapters", "show_chapters", is_flag=True, help="Also print the chapter list.")
 @click.option("--feed", "refresh_feed", is_flag=True, help="Also refresh feed.xml and index.html in the output folder.")
 @base_url_option("With --feed: where the folder is served.")
 @quiet_option
 def build(routine, minutes, length, seed, definition_paths, output_dir, engine, voice, rate, cache_dir, mix, publish,
-          show_chapters, refresh_feed, base_url, quiet):
+          language, show_chapters, refresh_feed, base_url, quiet):
     """Build the session MP3 for ROUTINE (a name, or a .toml file holding one routine) and print its path.
 
     Several lengths at once (--minutes 5,10,20) share the speech: each text is rendered once. Each length
@@ -50,13 +52,14 @@ def build(routine, minutes, length, seed, definition_paths, output_dir, engine, 
         audioguide build thoracic-mobility --minutes 5,10,20
         audioguide build thoracic-mobility -m 20 --music calm.mp3 --stereo
         audioguide build thoracic-mobility -m 10 --name "{routine}-{date}" --artist Sam --split
+        audioguide build thoracic-mobility -m 6 --language es
     """
     from ..pipeline.options import BuildOptions
     from ..pipeline.requests import BuildRequest
     from ..pipeline.requests import build as make
     asked = BuildRequest(routine, tuple(lengths(minutes, length)))
     options = BuildOptions(output_dir=output_dir, engine=engine_spec(engine, voice, rate), cache_dir=cache_dir,
-                           definition_paths=tuple(definition_paths), seed=seed, **mix, **publish)
+                           definition_paths=tuple(definition_paths), seed=seed, language=language, **mix, **publish)
     with Bar(quiet) as bar:
         outcomes = make(asked, options, bar)
         bar.summary(made(outcomes))
@@ -83,11 +86,13 @@ def build(routine, minutes, length, seed, definition_paths, output_dir, engine, 
 @click.argument("routine", shell_complete=names("routines", files=True))
 @length_options
 @engine_options
+@language_option
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Also draw the session as an SVG picture into this file.")
 @quiet_option
-def plan(routine, minutes, length, seed, definition_paths, engine, voice, rate, cache_dir, as_json, svg_path, quiet):
+def plan(routine, minutes, length, seed, definition_paths, engine, voice, rate, cache_dir, language, as_json, svg_path,
+         quiet):
     """Print the timeline of ROUTINE at the chosen length: time, chapter, event.
 
     Speech not yet in the cache is rendered first, so the plan is exact.
@@ -101,7 +106,7 @@ def plan(routine, minutes, length, seed, definition_paths, engine, voice, rate, 
     from ..pipeline import routines
     from ..pipeline.options import BuildOptions
     options = BuildOptions(length_s=one_length(minutes, length), engine=engine_spec(engine, voice, rate),
-                           cache_dir=cache_dir, definition_paths=tuple(definition_paths), seed=seed)
+                           cache_dir=cache_dir, definition_paths=tuple(definition_paths), seed=seed, language=language)
     with Bar(quiet) as bar:
         timeline, notices = routines.plan(routine, options, bar)
     notes(notices)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import math
 
 from ..errors import PlanError
-from ..model import COUNTDOWN_WORDS, HOLD, SAMPLE_RATE, SOUND_LENGTH_S, SPEECH, Event, Exercise, Phase
+from ..model import HOLD, SAMPLE_RATE, SOUND_LENGTH_S, SPEECH, Event, Exercise, Phase
+from .phrases import countdown
 from .writer import BEEP_GAP_S, GAP_S, Writer, fill, samples
 
 SHORT_GAP_S = 0.2     # silence after a short cue before a movement or beep
@@ -40,7 +41,7 @@ def _countdown(w: Writer, phase: Phase, end: int) -> list[int]:
         for tick in ticks:
             w.sound("tick", at=tick)
         return ticks
-    words = [COUNTDOWN_WORDS[k - 1] for k in range(phase.countdown, 0, -1)]
+    words = [countdown(k, w.language) for k in range(phase.countdown, 0, -1)]
     slot = max(SAMPLE_RATE, max(w.length(word) for word in words) + samples(SHORT_GAP_S))
     starts = [end - slot * k for k in range(phase.countdown, 0, -1)]
     for start, word in zip(starts, words):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from ..model import SAMPLE_RATE, Chapter, Exercise, Range, Routine, Timeline
 
 from .holds import SHORT_GAP_S, hold_phase
-from .phrases import holding
+from .phrases import holding, said
 from .writer import Writer, fill, samples
 
 TAIL_S = 1.0          # silence after the end bell
@@ -66,14 +66,14 @@ def layout(routine: Routine, choice: Choice, durations: Mapping[str, int], seed:
            estimate: Callable[[str], int] | None = None) -> tuple[Timeline, set[str]]:
     """The routine laid out as choice says (phrasings rotated from where seed says), and the texts whose lengths
     had to be estimated (with estimate, or the compiler's own guess)."""
-    w = Writer(durations, seed, estimate)
+    w = Writer(durations, seed, estimate, routine.language)
     items = [item for i, item in enumerate(routine.items) if i not in choice.dropped]
-    w.chapter("Intro")
+    w.chapter(said("intro_chapter", w.language))
     w.wait(LEAD_IN_S)
     for line in routine.intro:
         w.say(fill(line, {"title": routine.title, "count": len(items), "rounds": choice.rounds}))
     if choice.dropped:  # a short session says what it holds
-        w.say(holding(len(items), len(routine.items)))
+        w.say(holding(len(items), len(routine.items), w.language))
     rest_s = _pick(routine.rest_s, choice.level, 0.5)
     order = [(round_no, position, item.exercise) for round_no in range(1, choice.rounds + 1)
              for position, item in enumerate(items, start=1)]
@@ -92,7 +92,7 @@ def layout(routine: Routine, choice: Choice, durations: Mapping[str, int], seed:
         moving = index == 0 or not ex.posture or ex.posture != order[index - 1][2].posture
         _exercise(w, ex, choice.level, first_time=round_no == 1, next_title=following, moving=moving)
     w.rest(rest_s)
-    w.chapter("Outro")
+    w.chapter(said("outro_chapter", w.language))
     for line in routine.outro:
         w.say(fill(line, {"title": routine.title}))
     w.sound("bell", gap_s=0)
@@ -118,9 +118,9 @@ def _exercise(w: Writer, ex: Exercise, level: float, first_time: bool, next_titl
     sides = ex.side_names if ex.sides else ("",)
     for set_no in range(1, sets + 1):
         if set_no > 1:
-            w.say("Rest.")
+            w.say(said("rest", w.language))
             w.rest(_pick(ex.set_rest_s, level, 0.5))
-            w.say(f"Set {set_no} of {sets}.")
+            w.say(said("set", w.language, set=set_no, sets=sets))
         if ex.sides and ex.side_mode == "alternating":
             w.say(w.variant(ex.start_cue, f"{ex.id}:start", base))
             for rep in range(1, reps + 1):
@@ -160,7 +160,7 @@ def _rep(w: Writer, ex: Exercise, base: dict, rep: int, side: str, holds: list[f
     if ex.count in ("beeps", "both") and not rep_beeped:
         w.sound("rep")
     if ex.count in ("spoken", "both"):
-        w.say(str(rep) if reps > 1 else "Done.")
+        w.say(str(rep) if reps > 1 else said("done", w.language))
     if ex.tips and rep < reps and rep % ex.tip_every == 0:
         slot = w.turns[f"{ex.id}:tip-slot"]
         w.turns[f"{ex.id}:tip-slot"] += 1

@@ -1,14 +1,22 @@
-"""What the compiler itself says (not the definitions' texts): numbers as words, said the way a coach says them."""
+"""What the compiler itself says (not the definitions' texts), in the routine's language: its phrase table
+(audioguide/language), numbers as words the way a coach says them."""
 
 from __future__ import annotations
 
-
-def number(value: int) -> str:
-    """A whole number as words: 3 -> 'three' (num2words, which knows the languages people exercise in)."""
-    from num2words import num2words
-    return num2words(value)
+from .. import language
 
 
-def holding(kept: int, total: int) -> str:
+def holding(kept: int, total: int, tag: str = language.DEFAULT) -> str:
     """What a session that leaves exercises out says after its intro: 'Today: three of the five exercises.'"""
-    return f"Today: {number(kept)} of the {number(total)} exercises."
+    return language.phrase("holding", tag, count=kept, kept=kept, total=total)
+
+
+def countdown(k: int, tag: str = language.DEFAULT) -> str:
+    """One number of a spoken count-down: 'Three.'"""
+    word = language.number(k, tag)
+    return language.phrase("countdown", tag, number=word[:1].upper() + word[1:])
+
+
+def said(name: str, tag: str = language.DEFAULT, **values: object) -> str:
+    """One of the language's plain phrases: 'Rest.', 'Set 2 of 3.', 'Done.', the chapters' 'Intro' and 'Outro'."""
+    return language.phrase(name, tag, **values)

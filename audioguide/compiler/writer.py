@@ -17,8 +17,10 @@ CHARS_PER_S = 13.0    # estimate for speech not yet measured (a rendered clip re
 class Writer:
     """Appends events one after another, tracking the time cursor in samples and the texts it had to estimate."""
 
-    def __init__(self, durations: Mapping[str, int], seed: int, estimate: Callable[[str], int] | None = None):
+    def __init__(self, durations: Mapping[str, int], seed: int, estimate: Callable[[str], int] | None = None,
+                 language: str = "en"):
         self.durations = durations
+        self.language = language   # what the compiler says itself is said in it
         self.seed = seed
         self.estimate = estimate or guess
         self.offsets: dict[tuple[str, int], int] = {}

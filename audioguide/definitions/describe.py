@@ -50,10 +50,13 @@ def exercise(ex: Exercise, source: str = "") -> list[str]:
 
 
 def routine(rt: Routine, source: str = "", length_s: tuple[float, float] | None = None,
-            estimated: bool = False, keeps: Sequence[tuple[float, tuple[str, ...]]] = ()) -> list[str]:
+            estimated: bool = False, keeps: Sequence[tuple[float, tuple[str, ...]]] = (),
+            languages: Sequence[str] = ()) -> list[str]:
     lines = [f"{rt.title}  [{rt.id}{', ' + source if source else ''}]"]
     if rt.description:
         lines.append(f"  {rt.description}")
+    if len(languages) > 1 or languages and languages[0] != "en":
+        lines.append(f"  Languages: {', '.join(languages)} (build --language TAG)")
     if length_s:
         lines.append(f"  Length: {times.minutes(length_s[0], 'up')} to {times.minutes(length_s[1], 'down')} minutes"
                      + (" (estimated)" if estimated else ""))

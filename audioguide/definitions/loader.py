@@ -102,10 +102,11 @@ def is_file_name(name: str) -> bool:
 def find_in_file(path: Path, paths: tuple[Path, ...] = ()) -> tuple[Routine | Exercise, Library]:
     """What a file given in place of a name holds: its one routine, or, with no routine, its one exercise."""
     library = load_library([*paths, path])
-    own = [r for r in library.routines.values() if r.source == str(path)]
+    spoken = [library, *library.translations.values()]  # in whichever language it is written
+    own = [r for lib in spoken for r in lib.routines.values() if r.source == str(path)]
     if len(own) == 1:
         return own[0], library
-    exercises = [e for e in library.exercises.values() if e.source == str(path)]
+    exercises = [e for lib in spoken for e in lib.exercises.values() if e.source == str(path)]
     if not own and len(exercises) == 1:
         return exercises[0], library
     found = ", ".join(r.id for r in own) or "none"
@@ -124,14 +125,20 @@ def alone(exercise: Exercise) -> Routine:
                    rounds=Range(1, 1, ALONE_ROUNDS), source=exercise.source)
 
 
-def find_routine(name: str, paths: tuple[Path, ...] = (), by_file: bool = True) -> tuple[Routine, list[str]]:
-    """The routine called name, or (by_file) the one routine (or one exercise, as a routine of its own) in the
-    file name points to; with load notices. Without by_file, name is an id and never read as a path."""
+def find_routine(name: str, paths: tuple[Path, ...] = (), by_file: bool = True,
+                 tag: str | None = None) -> tuple[Routine, list[str]]:
+    """The routine called name (its version in the language tag names), or (by_file) the one routine (or one
+    exercise, as a routine of its own) in the file name points to; with load notices. Without by_file, name is
+    an id and never read as a path."""
     if by_file and is_file_name(name):
         found, library = find_in_file(Path(name), paths)
         return (found if isinstance(found, Routine) else alone(found)), library.notices
     library = load_library(list(paths))
-    return library.routine(name), library.notices
+    if tag is not None and name in library.routines and not library.in_languages("routines", name).count(
+            language.key(tag)):
+        have = ", ".join(library.in_languages("routines", name))
+        raise UnknownNameError(f"routine {name!r} is not written in {language.english_name(tag)}; it is in: {have}")
+    return library.speaking(tag).routine(name), library.notices
 
 
 SECTIONS = ("exercises", "routines", "programs")

@@ -52,6 +52,16 @@ def name(tag: str | None) -> str:
     return str(table(tag)["name"])
 
 
+def english_name(tag: str | None) -> str:
+    """The language as the command line names it: 'Spanish (es)'."""
+    try:
+        from babel import Locale
+        said = Locale.parse(key(tag) or DEFAULT).get_display_name("en")
+    except (ValueError, LookupError):
+        said = name(tag)
+    return f"{said} ({tag})"
+
+
 def number(value: int, tag: str | None = DEFAULT) -> str:
     """A whole number as words in the language: 3 -> 'three', 'tres', 'drei' (num2words)."""
     from num2words import num2words

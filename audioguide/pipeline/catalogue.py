@@ -31,6 +31,7 @@ class Entry:
     source: str             # built-in, user, or a file's path
     description: str = ""
     weeks: int = 0          # a program's
+    languages: tuple[str, ...] = ("en",)   # the languages it is written in
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +70,16 @@ class VoiceChoice:
 def entries(definition_paths: tuple[Path, ...] = ()) -> tuple[list[Entry], list[str]]:
     """Every routine, exercise and program that can be used, by section and id, with the definitions' notices."""
     library = loader.load_library(list(definition_paths))
-    found = [Entry(section, key, item.title, library.source(key, section), getattr(item, "description", "") or "",
-                   getattr(item, "n_weeks", 0))
-             for section in SECTIONS for key, item in sorted(getattr(library, section).items())]
+    spoken = [library, *library.translations.values()]
+    found = []
+    for section in SECTIONS:
+        ids = sorted({key for lib in spoken for key in getattr(lib, section)})
+        for key in ids:  # the English version when there is one, else the first language's
+            lib = next(lib for lib in spoken if key in getattr(lib, section))
+            item = getattr(lib, section)[key]
+            found.append(Entry(section, key, item.title, lib.source(key, section),
+                               getattr(item, "description", "") or "", getattr(item, "n_weeks", 0),
+                               tuple(library.in_languages(section, key))))
     return found, library.notices
 
 

@@ -44,10 +44,12 @@ def clean(name: str) -> str:
     return name.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore").rstrip(" .-")
 
 
-def variant(voice: str | None, music: object | None) -> str:
-    """What a default name adds when a session is made with another voice or with music, so that two different
-    sessions never share a name (the 10 minutes with music next to the plain 10 minutes): '-bf_emma-rain'."""
-    parts = [voice or "", Path(str(music)).stem if music else ""]
+def variant(voice: str | None, music: object | None, tag: str | None = None) -> str:
+    """What a default name adds when a session is made in another language, with another voice or with music,
+    so that two different sessions never share a name (the 10 minutes with music next to the plain 10
+    minutes): '-es', '-bf_emma-rain'."""
+    spoken = tag.lower() if tag and tag.lower().split("-")[0] != "en" else ""
+    parts = [spoken, voice or "", Path(str(music)).stem if music else ""]
     return "".join("-" + clean(part) for part in parts if clean(part))
 
 

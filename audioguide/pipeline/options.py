@@ -39,6 +39,7 @@ class BuildOptions:
     artist: str | None = None        # None: "audioguide"
     album: str | None = None         # None: the routine's (or the program's) title
     split: bool = False              # also one MP3 per chapter and an .m3u8 playlist
+    language: str | None = None      # the routine's (or program's) version in this language; None: English
 
 
 DEFAULTS = BuildOptions()

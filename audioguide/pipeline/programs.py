@@ -22,7 +22,7 @@ from ..publish import session as session_files
 from ..schedule import Session, calendar, last_day, sessions
 from . import naming
 from .options import DEFAULTS, BuildOptions, Outcome, Progress
-from .studio import Studio
+from .studio import Studio, in_language
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ def program_calendar(name: str, start: dt.date, options: BuildOptions = DEFAULTS
                      progress: Progress | None = None) -> tuple[Program, list[CalendarDay], list[str]]:
     """Every day of the program from start, each session planned with the chosen voice."""
     program, notices = _program(name, options)
-    studio = Studio(options, progress, tuple(notices), output=False)  # plans only: no folder needed
+    studio = Studio(in_language(options, program.language), progress, tuple(notices), output=False)  # plans only
     with studio.speaker:
         planned = _plan(studio, program, sessions(program, start))
     days: list[CalendarDay] = []
@@ -70,7 +70,7 @@ def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, d
     if not wanted:
         raise PlanError(_nothing_asked(program, start, wanted_days, through))
     names = stems(options, program, wanted)
-    studio = Studio(options, progress, tuple(notices))  # what was asked holds up: now the tools and the folder
+    studio = Studio(in_language(options, program.language), progress, tuple(notices))  # now the tools and folder
     identity = studio.speaker.engine.identity()
     outcomes: dict[int, Outcome] = {}
     todo = []
@@ -136,7 +136,7 @@ def stems(options: BuildOptions, program: Program, chosen: list[Session]) -> lis
 def _stem(options: BuildOptions, program: Program, session: Session) -> str:
     template = options.name
     if not template:
-        return naming.clean(session.file_stem() + naming.variant(options.engine.voice, options.music))
+        return naming.clean(session.file_stem() + naming.variant(options.engine.voice, options.music, options.language))
     return naming.stem(template, {"program": program.id, "routine": session.routine.id,
                                   "length": times.label(session.length_s), "date": session.date.isoformat(),
                                   "day": f"{session.day:02d}"})
@@ -144,7 +144,7 @@ def _stem(options: BuildOptions, program: Program, session: Session) -> str:
 
 def _program(name: str, options: BuildOptions) -> tuple[Program, list[str]]:
     library = loader.load_library(list(options.definition_paths))
-    return library.program(name), library.notices
+    return library.speaking(options.language).program(name), library.notices
 
 
 def _plan(studio: Studio, program: Program, chosen: list[Session]) -> dict[int, compiler.Fitted | AudioguideError]:

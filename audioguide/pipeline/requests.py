@@ -37,7 +37,7 @@ class BuildRequest:
 def targets(request: BuildRequest, options: BuildOptions = DEFAULTS) -> list[str]:
     """The file names the request makes, in order; what can be known before any work is refused here:
     an unknown routine or program (UnknownNameError), a day the program does not have or rests on (PlanError)."""
-    library = loader.load_library(list(options.definition_paths))
+    library = loader.load_library(list(options.definition_paths)).speaking(options.language)
     if request.is_program:
         assert request.start is not None
         if request.name not in library.programs:

@@ -17,7 +17,7 @@ from ..schedule import seed_of
 from ..speech import ClipCache, Speaker
 from . import naming
 from .options import DEFAULTS, BuildOptions, BuildResult, Outcome, Progress
-from .studio import Known, Studio, check_tools, measure_with
+from .studio import Known, Studio, check_tools, in_language, measure_with, speaking
 
 DEFAULT_NAME = "{routine}-{length}"
 
@@ -39,7 +39,8 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
     naming.check(options.name or DEFAULT_NAME, naming.ROUTINE_FIELDS)
     if progress:
         progress("definitions", 0, 0)
-    routine, notices = loader.find_routine(name, options.definition_paths, by_file)
+    routine, notices = loader.find_routine(name, options.definition_paths, by_file, options.language)
+    options = in_language(options, routine.language)
     today = dt.date.today()
     stems = _stems(routine.id, lengths_s, options, today)
     studio = Studio(options, progress, tuple(notices))
@@ -73,7 +74,7 @@ def stems(routine_id: str, lengths_s: Sequence[float], options: BuildOptions = D
 
 
 def _stems(routine_id: str, lengths_s: Sequence[float], options: BuildOptions, today: dt.date) -> list[str]:
-    template = options.name or DEFAULT_NAME + naming.variant(options.engine.voice, options.music).replace("{", "{{")
+    template = options.name or DEFAULT_NAME + naming.variant(options.engine.voice, options.music, options.language).replace("{", "{{")
     made = [naming.stem(template, {"routine": routine_id, "length": times.label(length_s), "date": today.isoformat()})
             for length_s in lengths_s]
     return naming.distinct(made, f"several lengths need {{length}} in the name, or each would replace the last: "
@@ -83,9 +84,9 @@ def _stems(routine_id: str, lengths_s: Sequence[float], options: BuildOptions, t
 def plan(name: str, options: BuildOptions = DEFAULTS, progress: Progress | None = None) -> tuple[Timeline, list[str]]:
     """The timeline a build of the routine called name would have, with the definitions' notices."""
     check_tools(options.engine)
-    routine, notices = loader.find_routine(name, options.definition_paths)
+    routine, notices = loader.find_routine(name, options.definition_paths, tag=options.language)
     seed = options.seed if options.seed is not None else seed_of(routine.id)
-    with Speaker(options.engine, ClipCache(options.cache_dir)) as speaker:
+    with speaking(options.engine, routine.language, ClipCache(options.cache_dir)) as speaker:
         if early := compiler.early_length_error(routine, options.length_s, Known(speaker)):
             raise early
         return compiler.plan(routine, options.length_s, measure_with(speaker, progress), seed), notices
@@ -112,7 +113,8 @@ def describe(name: str, options: BuildOptions = DEFAULTS, progress: Progress | N
     found, source, library, span = _find(name, options, progress)
     if isinstance(found, Routine):
         (length_s, estimated) = span or (None, False)
-        return describing.routine(found, source, length_s, estimated, keeping(found, options)), library.notices
+        return describing.routine(found, source, length_s, estimated, keeping(found, options),
+                                  library.in_languages("routines", found.id)), library.notices
     lines = describing.exercise(found, source)
     if span:
         (low, high), estimated = span
@@ -139,7 +141,7 @@ def _find(name: str, options: BuildOptions, progress: Progress | None):
         found, library = loader.find_in_file(Path(name), options.definition_paths)
         routine = found if isinstance(found, Routine) else loader.alone(found)
         return found, str(name), library, _span(routine, options, progress)
-    library = loader.load_library(list(options.definition_paths))
+    library = loader.load_library(list(options.definition_paths)).speaking(options.language)
     if name in library.routines:
         routine = library.routines[name]
         return routine, library.source(name, "routines"), library, _span(routine, options, progress)
@@ -164,7 +166,7 @@ def keeping(routine: Routine, options: BuildOptions = DEFAULTS,
         check_tools(options.engine)
     except MissingToolError:
         return []
-    with Speaker(options.engine, ClipCache(options.cache_dir)) as speaker:
+    with speaking(options.engine, routine.language, ClipCache(options.cache_dir)) as speaker:
         return compiler.keeping(routine, measure_with(speaker, progress))
 
 
@@ -172,7 +174,7 @@ def length_range(routine: Routine, options: BuildOptions = DEFAULTS,
                  progress: Progress | None = None) -> tuple[float, float]:
     """The shortest and longest session the routine can fill with the chosen voice, in seconds."""
     check_tools(options.engine)
-    with Speaker(options.engine, ClipCache(options.cache_dir)) as speaker:
+    with speaking(options.engine, routine.language, ClipCache(options.cache_dir)) as speaker:
         return compiler.length_range(routine, measure_with(speaker, progress))
 
 

@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from pathlib import Path
 
 import numpy as np
 
-from .. import audio, compiler, encoder, files, mixer
-from ..errors import AudioguideError
+from .. import audio, compiler, encoder, files, language, mixer
+from ..errors import AudioguideError, UsageError
 from ..mixer import sounds
 from ..model import SAMPLE_RATE, EngineSpec, Timeline
 from ..publish import session, sidecars, split, tags
@@ -23,6 +24,23 @@ def check_tools(engine: EngineSpec) -> None:
     audio.ffmpeg_path()
     if resolve(engine.name) == "pyttsx3":
         require_espeak()
+
+
+def in_language(options: BuildOptions, tag: str) -> BuildOptions:
+    """The options with the voice speaking the language the texts are written in."""
+    return replace(options, engine=replace(options.engine, language=tag))
+
+
+def speaking(spec, tag: str, cache: ClipCache) -> Speaker:
+    """The speaker of a session in the language tag: UsageError when the voice named cannot speak it."""
+    speaker = Speaker(replace(spec, language=tag), cache)
+    said = speaker.engine.language
+    if said and language.key(said) != language.key(tag):
+        speaker.close()
+        raise UsageError(f"--voice: {speaker.spec.voice or speaker.spec.name} speaks {language.english_name(said)}; "
+                         f"the session is in {language.english_name(tag)}: choose one of its voices "
+                         f"(audioguide voices --language {language.key(tag)})")
+    return speaker
 
 
 def measure_with(speaker: Speaker, progress: Progress | None) -> compiler.Measure:
@@ -64,7 +82,7 @@ class Studio:
         self.folder = files.ensure_folder(options.output_dir, "output folder") if output else Path(options.output_dir)
         if output:
             files.sweep(self.folder)
-        self.speaker = Speaker(options.engine, ClipCache(options.cache_dir))
+        self.speaker = speaking(options.engine, options.engine.language, ClipCache(options.cache_dir))
         self.measure = measure_with(self.speaker, progress)
         self.channels = 2 if options.stereo else 1
         self._music: np.ndarray | None = None

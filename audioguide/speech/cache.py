@@ -38,8 +38,10 @@ class ClipCache:
         files.ensure_folder(self.root, "speech cache folder")
         files.sweep(self.root)
 
-    def path(self, identity: dict, text: str) -> Path:
-        key = json.dumps({"v": CACHE_VERSION, **identity, "text": normalise(text)}, sort_keys=True)
+    def path(self, identity: dict, text: str, language: str = "en") -> Path:
+        """Where the clip of text in this voice is kept: texts the voice says alike share it (normalised in its
+        language)."""
+        key = json.dumps({"v": CACHE_VERSION, **identity, "text": normalise(text, language or "en")}, sort_keys=True)
         digest = hashlib.sha256(key.encode()).hexdigest()
         return self.root / "clips" / digest[:2] / f"{digest}.wav"
 

@@ -23,7 +23,7 @@ from .. import audio
 from ..errors import AudioguideError, MissingToolError, SpeechError, UnknownNameError
 from ..model import SAMPLE_RATE, EngineSpec
 from . import espeak, kokoro, lexicon
-from .voice import Engine, Voice, package_version
+from .voice import Engine, Voice, package_version, speaks, voice_for
 
 RENDER_ATTEMPTS = 4
 RENDER_WAIT_S = 10.0
@@ -43,8 +43,9 @@ class Pyttsx3Engine:
         self.spec = spec
         self._engine: Any = None
         self._identity: dict | None = None
-        self.voice = spec.voice or self.DEFAULT_VOICE
+        self.voice = voice_for("pyttsx3", spec, self.DEFAULT_VOICE)
         self.rate = spec.rate or self.DEFAULT_RATE
+        self.language = self.voice.partition("+")[0].split("/")[-1]  # gmw/en-us+klatt2 -> en-us
 
     def _driver(self):
         if self._engine is None:
@@ -139,8 +140,9 @@ class PiperEngine:
         if not piper_available():
             raise MissingToolError("the piper engine needs the neural extra: pip install 'audioguide[neural]'")
         self.spec = spec
-        self.model = self._model_path(spec.voice)
+        self.model = self._model_path(voice_for("piper", spec, "joe"))
         self.rate = spec.rate or self.DEFAULT_RATE
+        self.language = self.model.name.split("-")[0].replace("_", "-")  # en_US-joe-medium.onnx -> en-US
         self._voice: Any = None           # piper's PiperVoice, loaded on the first text
         self._identity: dict | None = None
 
@@ -220,6 +222,7 @@ class ToneEngine:
     def __init__(self, spec: EngineSpec):
         self.spec = spec
         self.voice = spec.voice or self.DEFAULT_VOICE
+        self.language = ""  # a tone says no words: any language's texts
         if self.voice not in self.PITCH_HZ:
             raise UnknownNameError(f"unknown tone voice {self.voice!r} (known: {', '.join(self.PITCH_HZ)})")
         self.rate = spec.rate or self.DEFAULT_RATE
@@ -250,11 +253,13 @@ ENGINES: dict[str, Callable[[EngineSpec], Engine]] = {"kokoro": kokoro.KokoroEng
 FALLBACKS = ("kokoro", "piper", "pyttsx3")  # the clearest voice first (docs/voices.md)
 
 
-def resolve(name: str) -> str:
-    """The engine an engine name stands for: auto is the clearest one that can speak here (kokoro with its files
-    in place, else piper when installed, else pyttsx3)."""
+def resolve(name: str, tag: str = "en") -> str:
+    """The engine an engine name stands for: auto is the clearest one that can speak here in the language
+    (kokoro with its files in place, else piper when installed, else pyttsx3)."""
     if name == "auto":
-        return "kokoro" if kokoro.available() else "piper" if piper_available() else "pyttsx3"
+        if kokoro.available() and speaks("kokoro", tag):
+            return "kokoro"
+        return "piper" if piper_available() and speaks("piper", tag) else "pyttsx3"
     if name not in ENGINES:
         raise UnknownNameError(f"unknown speech engine {name!r} (known: auto, {', '.join(ENGINES)})")
     return name
@@ -306,20 +311,22 @@ def make_engine_or_next(spec: EngineSpec) -> tuple[Engine, list[str]]:
     """The engine spec names or, when it cannot speak here (a neural voice's files missing or damaged), the next
     one of FALLBACKS that can (with its own default voice), and the notes that say so."""
     notes = []
-    name = resolve(spec.name)
+    name = resolve(spec.name, spec.language)
     if spec.name == "auto" and name != "kokoro" and kokoro.assets.packages_installed():
         try:
             kokoro.assets.folder()
         except AudioguideError as e:
             notes.append(f"{e}; speaking with {name} meanwhile")
     try:
-        return make_engine(EngineSpec(name, spec.voice, spec.rate)), notes
+        return make_engine(EngineSpec(name, spec.voice, spec.rate, spec.language)), notes
     except MissingToolError as e:
         if name not in FALLBACKS[:-1]:
             raise
         for other in FALLBACKS[FALLBACKS.index(name) + 1:]:
+            if not speaks(other, spec.language):
+                continue
             try:
-                engine = make_engine(EngineSpec(other))
+                engine = make_engine(EngineSpec(other, language=spec.language))
             except MissingToolError:
                 continue
             return engine, [*notes, f"{e}; speaking with {other} meanwhile"]

@@ -16,7 +16,7 @@ from .. import audio
 from ..errors import MissingToolError, SpeechError, UnknownNameError
 from ..model import EngineSpec
 from . import assets, espeak, lexicon
-from .voice import Voice, package_version
+from .voice import Voice, package_version, voice_for
 
 LANGUAGES = {"a": ("en-us", "en-US", "American English"), "b": ("en-gb", "en-GB", "British English"),
              "e": ("es", "es", "Spanish"), "f": ("fr-fr", "fr", "French"), "h": ("hi", "hi", "Hindi"),
@@ -68,10 +68,11 @@ class KokoroEngine:
     def __init__(self, spec: EngineSpec):
         self.folder = assets.folder()
         self.spec = spec
-        self.voice = spec.voice or self.DEFAULT_VOICE
+        self.voice = voice_for("kokoro", spec, self.DEFAULT_VOICE)
         if self.voice not in VOICE_NAMES:
             raise UnknownNameError(f"unknown kokoro voice {self.voice!r}; see 'audioguide voices --engine kokoro'")
         self.rate = spec.rate or self.DEFAULT_RATE
+        self.language = LANGUAGES[self.voice[0]][1]
         self.speed = self.rate / self.NATIVE_RATE
         if not 0.5 <= self.speed <= 2.0:
             raise UnknownNameError(f"kokoro speaks at rates {self.NATIVE_RATE // 2} to {self.NATIVE_RATE * 2}, "

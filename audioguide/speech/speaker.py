@@ -44,7 +44,7 @@ _RENDERING = threading.Lock()
 def render_clip(engine: Engine, cache: ClipCache, text: str) -> tuple[np.ndarray, str]:
     """Render text, trim it and store it in the cache; return it, and why it could not be stored ('' when it
     was): a cache that cannot take clips slows the next build down, it does not stop this one."""
-    spoken = normalise(text)
+    spoken = normalise(text, engine.language or "en")
     if not spoken:
         raise SpeechError(f"nothing to say in {text!r}: it holds no words once markup and symbols are removed")
     with files.scratch(Path(tempfile.gettempdir()) / "clip.wav") as raw:
@@ -65,7 +65,7 @@ def render_clip(engine: Engine, cache: ClipCache, text: str) -> tuple[np.ndarray
     if clip.size == 0:
         raise SpeechError(f"the speech engine rendered silence for {text!r}")
     try:
-        cache.store(cache.path(engine.identity(), text), clip)
+        cache.store(cache.path(engine.identity(), text, engine.language), clip)
     except FileError as e:
         return clip, str(e)
     return clip, ""
@@ -178,11 +178,11 @@ class Speaker:
 
     def _load(self, text: str) -> np.ndarray | None:
         found = self.memory.get(text)
-        return found if found is not None else self.cache.load(self.cache.path(self.engine.identity(), text))
+        return found if found is not None else self.cache.load(self.cache.path(self.engine.identity(), text, self.engine.language))
 
     def _length(self, text: str) -> int | None:
         found = self.memory.get(text)
-        return len(found) if found is not None else self.cache.length(self.cache.path(self.engine.identity(), text))
+        return len(found) if found is not None else self.cache.length(self.cache.path(self.engine.identity(), text, self.engine.language))
 
     def _through_cache(self, texts, read, from_clip, progress):
         out, missing = {}, []

@@ -7,6 +7,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Protocol
 
+from ..errors import UnknownNameError
 from ..model import EngineSpec
 
 
@@ -20,6 +21,7 @@ class Voice:
 class Engine(Protocol):
     spec: EngineSpec
     parallel: bool  # worth rendering in worker processes (a real voice), or cheap enough to render inline
+    language: str   # BCP 47 of the voice chosen ("" for one that says no words): texts are normalised in it
 
     DEFAULT_VOICE: str
     DEFAULT_RATE: int
@@ -45,3 +47,33 @@ def package_version(package: str) -> str:
         return metadata.version(package)
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+# The clearest voice each engine has for a language other than English (measured: docs/voices.md); English
+# is each engine's own DEFAULT_VOICE. An engine without a voice for a language cannot speak it.
+LANGUAGE_VOICES = {"kokoro": {"es": "ef_dora", "fr": "ff_siwis", "it": "if_sara", "pt": "pf_dora"},
+                   "pyttsx3": {"es": "roa/es", "fr": "roa/fr", "de": "gmw/de", "it": "roa/it", "pt": "roa/pt-br"},
+                   "piper": {}}
+
+
+def voice_for(engine: str, spec: EngineSpec, default: str) -> str:
+    """The voice an engine speaks a spec with: the one named, else its clearest for the spec's language;
+    UnknownNameError when it has none for that language."""
+    from .. import language
+    if spec.voice:
+        return spec.voice
+    wanted = language.key(spec.language)
+    if wanted in ("", language.DEFAULT) or engine == "tone":
+        return default
+    found = LANGUAGE_VOICES.get(engine, {}).get(wanted)
+    if found is None:
+        raise UnknownNameError(f"{engine} has no {language.english_name(wanted)} voice; the voices that speak it: "
+                               f"audioguide voices --language {wanted}")
+    return found
+
+
+def speaks(engine: str, tag: str) -> bool:
+    """Whether the engine has a voice for the language (auto picks the clearest that does)."""
+    from .. import language
+    wanted = language.key(tag)
+    return wanted == language.DEFAULT or engine == "tone" or wanted in LANGUAGE_VOICES.get(engine, {})
