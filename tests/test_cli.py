@@ -93,7 +93,7 @@ def test_traceback_flag_shows_the_traceback():
 
 def test_list_shows_builtins_with_their_source():
     result = run("list")
-    assert "thoracic-mobility" in result.output and "[built-in]" in result.output
+    assert "  thoracic-mobility            Thoracic mobility  [built-in; en de es fr it pt]" in result.output
     assert "thread-the-needle" in result.output
 
 

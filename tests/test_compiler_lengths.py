@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from conftest import FakeDurations, fake_durations
 
-from audioguide import compiler
+from audioguide import compiler, language
 from audioguide.compiler.fitting import MAX_LENGTH_S
 from audioguide.errors import LengthError
 from audioguide.model import SAMPLE_RATE, SPEECH
@@ -29,8 +29,8 @@ def test_every_built_in_routine_fills_common_lengths_to_the_sample(library, minu
         holding = [e.text for e in timeline.events if e.kind == SPEECH and e.text.startswith("Today: ")]
         kept = len(dict.fromkeys(said))
         if kept < len(routine.items):  # what it holds is said, in words, and the count the cues give agrees
-            assert holding == [f"Today: {compiler.phrases.number(kept)} of the "
-                               f"{compiler.phrases.number(len(routine.items))} exercises."], (routine.id, minutes)
+            assert holding == [f"Today: {language.number(kept)} of the "
+                               f"{language.number(len(routine.items))} exercises."], (routine.id, minutes)
             assert any(f"of {kept}:" in (e.text or "") for e in timeline.events), (routine.id, minutes)
         else:
             assert holding == [], (routine.id, minutes)
