@@ -240,6 +240,7 @@ class Timeline:
     events: tuple[Event, ...]
     chapters: tuple[Chapter, ...]
     sample_rate: int = SAMPLE_RATE
+    language: str = "en"     # what is said in it (BCP 47)
 
     @property
     def duration_s(self) -> float:
@@ -257,6 +258,7 @@ class Timeline:
             "routine": self.routine_id,
             "duration_s": self.n_samples / sr,
             "sample_rate": sr,
+            "language": self.language,
             "chapters": [{"title": c.title, "start_s": c.start / sr, "end_s": c.end / sr}
                          for c in self.chapters],
             "events": [{"start_s": e.start / sr, "end_s": e.end / sr, "kind": e.kind,

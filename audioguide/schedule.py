@@ -30,7 +30,8 @@ class Session:
 
     def title(self, length_s: float | None = None) -> str:
         """'Day 3 - Thoracic mobility (6m)', with the length the session came to (asked for, by default)."""
-        return f"Day {self.day} - {self.routine.title} ({times.label(length_s or self.length_s)})"
+        return language.phrase("session_title", self.routine.language, day=self.day, title=self.routine.title,
+                               length=times.label(length_s or self.length_s))
 
     def file_stem(self) -> str:
         """Sorts in day order: thoracic-four-weeks-day03."""

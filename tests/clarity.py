@@ -13,6 +13,7 @@ import functools
 import hashlib
 import re
 import subprocess
+import unicodedata
 import sys
 from collections import Counter
 from importlib import resources
@@ -49,18 +50,19 @@ def _lines(path: Path) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-def heard(clip: np.ndarray, noise: np.ndarray | None = None, snr_db: float = 0.0, judge: str = "tiny.en") -> str:
+def heard(clip: np.ndarray, noise: np.ndarray | None = None, snr_db: float = 0.0, judge: str = "tiny.en",
+          language: str = "en") -> str:
     """What the recogniser hears in an int16 clip with a session's silence around it, or with noise at snr_db
-    (against the clip's speech) over the whole of it."""
+    (against the clip's speech) over the whole of it; told the language (base hears many, tiny.en English)."""
     around = np.zeros(round(AROUND_S * SAMPLE_RATE), dtype=np.int16)
     whole = np.concatenate([around, clip.astype(np.int16), around])
-    return transcribe(whole if noise is None else with_noise(whole, clip, noise, snr_db), judge)
+    return transcribe(whole if noise is None else with_noise(whole, clip, noise, snr_db), judge, language)
 
 
-def transcribe(clip: np.ndarray, judge: str = "tiny.en") -> str:
-    """What Whisper hears in an int16 clip at SAMPLE_RATE (greedy, no carrying over, English)."""
-    segments, _ = whisper(judge).transcribe(_float16k(clip), language="en", beam_size=1, temperature=0.0,
-                                            condition_on_previous_text=False, vad_filter=False)
+def transcribe(clip: np.ndarray, judge: str = "tiny.en", language: str = "en") -> str:
+    """What Whisper hears in an int16 clip at SAMPLE_RATE (greedy, no carrying over, in the language told)."""
+    segments, _ = whisper(judge).transcribe(_float16k(clip), language=language.split("-")[0], beam_size=1,
+                                            temperature=0.0, condition_on_previous_text=False, vad_filter=False)
     return " ".join(segment.text.strip() for segment in segments)
 
 
@@ -150,13 +152,20 @@ def babble(cache: Path, seconds: float = 12.0, seed: int = 3) -> np.ndarray:
     return out / np.sqrt(np.mean(out ** 2))
 
 
-def words(text: str) -> list[str]:
+def words(text: str, language: str = "en") -> list[str]:
     """Lower-case words, numbers and contractions written out ("5" and "five", "you're" and "you are" are the
-    same words heard)."""
+    same words heard). In another language: numbers as its words, accents and elisions set aside ("l'aiguille"
+    is "l aiguille", "está" and "esta" sound alike to a listener)."""
     from num2words import num2words
-    text = re.sub(r"\d+", lambda m: " " + num2words(int(m.group())) + " ", text.lower())
-    return [part for word in re.findall(r"[a-z']+", text.replace("-", " "))
-            for part in _CONTRACTIONS.get(word.strip("'"), word.strip("'")).split()]
+    if language.split("-")[0] == "en":
+        text = re.sub(r"\d+", lambda m: " " + num2words(int(m.group())) + " ", text.lower())
+        return [part for word in re.findall(r"[a-z']+", text.replace("-", " "))
+                for part in _CONTRACTIONS.get(word.strip("'"), word.strip("'")).split()]
+    from audioguide import language as spoken
+    tag = spoken.table(language)["num2words"]
+    text = re.sub(r"\d+", lambda m: " " + num2words(int(m.group()), lang=tag) + " ", text.casefold())
+    plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return re.findall(r"[^\W\d_]+", plain.replace("ß", "ss"))
 
 
 def numbers_heard(clip: np.ndarray, up_to: int = 10) -> list[str]:
@@ -164,13 +173,13 @@ def numbers_heard(clip: np.ndarray, up_to: int = 10) -> list[str]:
     return [w for w in words(heard(clip)) if w in NUMBERS[:up_to]]
 
 
-def recall(reference: str, heard: str) -> float:
+def recall(reference: str, heard: str, language: str = "en") -> float:
     """The share of the reference's words that the recogniser heard (each heard word counts once). A word the
     recogniser wrote as one of two reference words run together ("Roundup" for "round up", "headlifting") is
     heard as both: that is its spelling, not what a listener hears."""
-    ref = words(reference)
+    ref = words(reference, language)
     joined = {a + b: (a, b) for a, b in zip(ref, ref[1:])}
-    got = Counter(part for word in words(heard) for part in (joined.get(word, (word,)) if word not in ref
+    got = Counter(part for word in words(heard, language) for part in (joined.get(word, (word,)) if word not in ref
                                                                 else (word,)))
     hits = 0
     for word in ref:
@@ -232,12 +241,14 @@ def music_bed(path, seconds: float = 24.0, seed: int = 1):
     return path
 
 
-def cues_heard(audio: np.ndarray, events, min_words: int = 3) -> list[tuple[str, float]]:
+def cues_heard(audio: np.ndarray, events, min_words: int = 3, language: str = "en", judge: str = "tiny.en",
+               noise: np.ndarray | None = None, snr_db: float = 0.0) -> list[tuple[str, float]]:
     """Each spoken cue of at least min_words words cut out of a decoded session (float samples) at its planned
-    place, with the recall of what the recogniser hears there."""
+    place, with the recall of what the recogniser hears there (told the language; under noise when given)."""
     out = []
     for event in events:
-        if event.kind == "speech" and len(words(event.text)) >= min_words:
+        if event.kind == "speech" and len(words(event.text, language)) >= min_words:
             clip = (np.clip(audio[event.start:event.end], -1, 1) * 32767).astype(np.int16)
-            out.append((event.text, recall(event.text, heard(clip))))
+            said = heard(clip, noise, snr_db, judge, language)
+            out.append((event.text, recall(event.text, said, language)))
     return out

@@ -170,5 +170,6 @@ def _pad(fitted: Fitted, target: int) -> Fitted:
                          e.text) for e in timeline.events if e.kind != REST)
     starts = [start(c.start) for c in timeline.chapters] + [target]
     chapters = tuple(Chapter(c.title, starts[i], starts[i + 1]) for i, c in enumerate(timeline.chapters))
-    padded = Timeline(timeline.title, timeline.routine_id, target, events, chapters, timeline.sample_rate)
+    padded = Timeline(timeline.title, timeline.routine_id, target, events, chapters, timeline.sample_rate,
+                      timeline.language)
     return Fitted(padded, fitted.rounds, fitted.level)

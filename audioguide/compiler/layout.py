@@ -78,7 +78,7 @@ def layout(routine: Routine, choice: Choice, durations: Mapping[str, int], seed:
     order = [(round_no, position, item.exercise) for round_no in range(1, choice.rounds + 1)
              for position, item in enumerate(items, start=1)]
     for index, (round_no, position, ex) in enumerate(order):
-        title = ex.title if choice.rounds == 1 else f"Round {round_no}: {ex.title}"
+        title = ex.title if choice.rounds == 1 else said("round_chapter", w.language, round=round_no, title=ex.title)
         if w.events:
             w.rest(rest_s)
         w.chapter(title)
@@ -100,7 +100,7 @@ def layout(routine: Routine, choice: Choice, durations: Mapping[str, int], seed:
     chapters = tuple(Chapter(title, start, w.chapters[i + 1][1] if i + 1 < len(w.chapters) else w.t)
                      for i, (title, start) in enumerate(w.chapters))
     events = tuple(sorted(w.events, key=lambda e: e.start))  # in time order: reminders are placed after the count-down
-    return Timeline(routine.title, routine.id, w.t, events, chapters, SAMPLE_RATE), w.estimated
+    return Timeline(routine.title, routine.id, w.t, events, chapters, SAMPLE_RATE, routine.language), w.estimated
 
 
 def _exercise(w: Writer, ex: Exercise, level: float, first_time: bool, next_title: str, moving: bool) -> None:

@@ -17,6 +17,6 @@ def countdown(k: int, tag: str = language.DEFAULT) -> str:
     return language.phrase("countdown", tag, number=word[:1].upper() + word[1:])
 
 
-def said(name: str, tag: str = language.DEFAULT, **values: object) -> str:
+def said(name: str, tag: str = language.DEFAULT, **values: int | str) -> str:
     """One of the language's plain phrases: 'Rest.', 'Set 2 of 3.', 'Done.', the chapters' 'Intro' and 'Outro'."""
-    return language.phrase(name, tag, **values)
+    return language.phrase(name, tag, None, **values)

@@ -134,8 +134,8 @@ def find_routine(name: str, paths: tuple[Path, ...] = (), by_file: bool = True,
         found, library = find_in_file(Path(name), paths)
         return (found if isinstance(found, Routine) else alone(found)), library.notices
     library = load_library(list(paths))
-    if tag is not None and name in library.routines and not library.in_languages("routines", name).count(
-            language.key(tag)):
+    if tag is not None and language.check(tag) is None and name in library.routines and \
+            language.key(tag) not in library.in_languages("routines", name):
         have = ", ".join(library.in_languages("routines", name))
         raise UnknownNameError(f"routine {name!r} is not written in {language.english_name(tag)}; it is in: {have}")
     return library.speaking(tag).routine(name), library.notices

@@ -57,8 +57,8 @@ def english_name(tag: str | None) -> str:
     try:
         from babel import Locale
         said = Locale.parse(key(tag) or DEFAULT).get_display_name("en")
-    except (ValueError, LookupError):
-        said = name(tag)
+    except Exception:  # Babel's UnknownLocaleError for a tag it does not know
+        said = str(tag)
     return f"{said} ({tag})"
 
 
@@ -75,7 +75,7 @@ def plural(count: float, forms: dict[str, str] | str, tag: str | None = DEFAULT)
     from babel import Locale
     try:
         form = Locale.parse(key(tag) or DEFAULT).plural_form(count)
-    except (ValueError, LookupError):
+    except Exception:  # Babel's UnknownLocaleError
         form = "one" if count == 1 else "other"
     return forms.get(form) or forms["other"]
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .. import __version__, compiler, times
+from .. import __version__, compiler, language, times
 from ..definitions import loader
 from ..errors import AudioguideError, LengthError, PlanError
 from ..model import Program
@@ -96,7 +96,9 @@ def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, d
                 continue
             info = tags.TrackInfo(title=session.title(plan.timeline.duration_s), artist=options.artist or tags.ARTIST,
                                   album=options.album or program.title, track=session.number, year=session.date.year,
-                                  cover_jpeg=cover.for_program(program.id, program.title, f"Day {session.day}"))
+                                  cover_jpeg=cover.for_program(program.id, program.title,
+                                                                    language.phrase("cover_day", program.language,
+                                                                                    day=session.day)))
             outcomes[session.number] = studio.render(label, target, plan.timeline, clips, info,
                                                      {"session": _about(session), "inputs": digest})
     return program, [outcomes[s.number] for s in wanted]

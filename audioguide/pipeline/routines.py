@@ -14,7 +14,7 @@ from ..errors import MissingToolError, UnknownNameError, did_you_mean
 from ..model import Routine, Timeline
 from ..publish import cover, picture, sidecars, tags
 from ..schedule import seed_of
-from ..speech import ClipCache, Speaker
+from ..speech import ClipCache
 from . import naming
 from .options import DEFAULTS, BuildOptions, BuildResult, Outcome, Progress
 from .studio import Known, Studio, check_tools, in_language, measure_with, speaking
@@ -74,7 +74,8 @@ def stems(routine_id: str, lengths_s: Sequence[float], options: BuildOptions = D
 
 
 def _stems(routine_id: str, lengths_s: Sequence[float], options: BuildOptions, today: dt.date) -> list[str]:
-    template = options.name or DEFAULT_NAME + naming.variant(options.engine.voice, options.music, options.language).replace("{", "{{")
+    differs = naming.variant(options.engine.voice, options.music, options.language)
+    template = options.name or DEFAULT_NAME + differs.replace("{", "{{")
     made = [naming.stem(template, {"routine": routine_id, "length": times.label(length_s), "date": today.isoformat()})
             for length_s in lengths_s]
     return naming.distinct(made, f"several lengths need {{length}} in the name, or each would replace the last: "

