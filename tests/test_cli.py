@@ -159,7 +159,7 @@ def test_the_user_folder_is_read_and_overrides_are_announced(tmp_path, monkeypat
     (folder / "mine.toml").write_text('[exercises.cat-cow]\ntitle = "Gentle cat cow"\n'
                                       '[[exercises.cat-cow.phases]]\ncue = "Round, then arch."\n')
     result = CliRunner().invoke(cli, ["list"])
-    assert "Gentle cat cow  [user]" in result.output
+    assert "Gentle cat cow  [user; en de es fr it pt]" in result.output  # English its own, the others built-in
     assert f"Note: {folder / 'mine.toml'}: exercise 'cat-cow' overrides the one from built-in" in result.output
     shown = CliRunner().invoke(cli, ["show", "cat-cow"])
     assert shown.stdout.startswith("Gentle cat cow  [cat-cow, user]")
