@@ -475,3 +475,26 @@ def test_write_a_routine_on_the_phone_fix_a_mistake_preview_save_make_play_and_s
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=30)
+
+
+@needs_chromium
+def test_a_routine_in_several_languages_is_made_in_the_one_picked_with_its_voices(site, phone):
+    folder, _ = site
+    page = _form(site, phone, "#what option[value='routine:thoracic-mobility']")
+    page.select_option("#what", "routine:thoracic-mobility")
+    assert page.is_visible("#language-row")
+    offered = page.eval_on_selector_all("#language option", "os => os.map(o => o.textContent)")
+    assert {"English", "Español", "Français", "Deutsch", "Italiano", "Português"} <= set(offered)
+    page.select_option("#language", "es")
+    voices = page.eval_on_selector_all("#voice option", "os => os.map(o => o.value)")
+    assert voices and all(v.startswith("tone:") or v in ("kokoro:ef_dora", "kokoro:em_alex", "kokoro:em_santa")
+                          or v.startswith("pyttsx3:roa/es") for v in voices), voices  # only Spanish ones
+    page.select_option("#voice", "tone:low")
+    page.click(".presets button[data-minutes='3']")
+    page.click("#make-button")
+    page.wait_for_selector("article[data-file^='thoracic-mobility-3m-es']", timeout=60_000)
+    made = [p for p in folder.iterdir() if p.name.startswith("thoracic-mobility-3m-es") and p.suffix == ".mp3"]
+    assert len(made) == 1
+    plan = __import__("json").loads(made[0].with_suffix(".plan.json").read_text())
+    assert plan["language"] == "es" and plan["title"] == "Movilidad torácica"
+

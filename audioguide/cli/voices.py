@@ -14,9 +14,10 @@ from .report import echo_json, notes
 
 @cli.group(invoke_without_command=True)
 @click.option("--engine", default=None, help="Only this engine: kokoro, piper, pyttsx3 or tone.")
+@click.option("--language", default=None, metavar="TAG", help="Only the voices that speak this language (es, fr, de, it, pt).")
 @json_option
 @click.pass_context
-def voices(ctx, engine, as_json):
+def voices(ctx, engine, language, as_json):
     """List the speech engines and their voices; 'auto' picks the clearest one that can speak here (kokoro,
     else piper, else espeak-ng through pyttsx3).
 
@@ -24,13 +25,14 @@ def voices(ctx, engine, as_json):
     Example:
         audioguide voices
         audioguide voices --engine kokoro
+        audioguide voices --language es
         audioguide voices --json
         audioguide voices install kokoro
     """
     if ctx.invoked_subcommand is not None:
         return
     from ..pipeline import catalogue
-    auto, listed = catalogue.engines(engine)
+    auto, listed = catalogue.engines(engine, language)
     if as_json:
         echo_json({"auto": auto, "engines": [dataclasses.asdict(found) for found in listed]})
         return

@@ -44,6 +44,7 @@ class RoutineChoice:
     estimated: bool         # no usable voice: the range is estimated, not measured
     keeps: tuple[tuple[float, tuple[str, ...]], ...] = ()  # (from seconds, the exercises kept): shorter sessions
     equipment: tuple[str, ...] = ()                        # what its exercises need
+    languages: tuple[str, ...] = ("en",)                   # the languages it is written in (each makes one)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +105,7 @@ class Catalogue:
         for routine in sorted(library.routines.values(), key=lambda r: r.title):
             low, high, estimated, keeps = self._range(routine, progress)
             out.append(RoutineChoice(routine.id, routine.title, routine.description, low, high, estimated, keeps,
-                                     routine.equipment))
+                                     routine.equipment, tuple(library.in_languages("routines", routine.id))))
         return out
 
     def _range(self, routine: Routine, progress: Progress | None) -> tuple[float, float, bool, tuple]:
@@ -174,10 +175,14 @@ class Catalogue:
         return self._previews[spec]
 
 
-def engines(only: str | None = None) -> tuple[str, list[EngineVoices]]:
-    """What 'auto' picks, and every engine (or the one named) with its voices."""
+def engines(only: str | None = None, tag: str | None = None) -> tuple[str, list[EngineVoices]]:
+    """What 'auto' picks, and every engine (or the one named) with its voices (those that speak the language)."""
+    from .. import language
+    from ..errors import UsageError
     from ..speech.engines import catalogue, resolve
-    return resolve("auto"), catalogue(only)
+    if tag is not None and (problem := language.check(tag)):
+        raise UsageError(f"--language: {problem}")
+    return resolve("auto", tag or "en"), catalogue(only, tag)
 
 
 def validate(paths: list[Path], extra: tuple[Path, ...] = ()) -> tuple[list[str], list[str], list[str]]:

@@ -284,20 +284,27 @@ class EngineVoices:
         return [f"{self.engine}:", *voices, *(f"  {note}" for note in self.notes), f"  default: {self.default}"]
 
 
-def catalogue(only: str | None = None) -> list[EngineVoices]:
-    """Every engine (or only the one named) with its voices; an engine named alone must be usable."""
+def catalogue(only: str | None = None, tag: str | None = None) -> list[EngineVoices]:
+    """Every engine (or only the one named) with its voices (only those that speak the language tag names, with
+    the engine's voice for it as its default); an engine named alone must be usable."""
+    from .. import language
     found = []
     for name in [only] if only else list(ENGINES):
+        if tag and not speaks(name, tag):
+            found.append(EngineVoices(name, unavailable=f"no voice for {language.english_name(tag)}"))
+            continue
         try:
-            engine = make_engine(EngineSpec(name))
-            voices = tuple(engine.voices())
+            engine = make_engine(EngineSpec(name, language=tag or "en"))
+            voices = tuple(v for v in engine.voices()
+                           if not tag or name == "tone" or language.key(v.language) == language.key(tag))
         except AudioguideError as e:
             if only:
                 raise
             found.append(EngineVoices(name, unavailable=str(e)))
             continue
-        found.append(EngineVoices(name, voices, tuple(engine.notes()),
-                                  f"{engine.DEFAULT_VOICE} at {engine.DEFAULT_RATE} wpm", default_voice=engine.DEFAULT_VOICE))
+        own = getattr(engine, "voice", engine.DEFAULT_VOICE) if tag else engine.DEFAULT_VOICE
+        found.append(EngineVoices(name, voices, tuple(engine.notes()), f"{own} at {engine.DEFAULT_RATE} wpm",
+                                  default_voice=own))
     return found
 
 

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 from aiohttp import web
 
-from .. import times
+from .. import language, times
 from ..errors import AudioguideError, UnknownNameError
 from ..pipeline.catalogue import Catalogue
 from ..pipeline.folder import Folder
@@ -26,8 +26,8 @@ from ..pipeline.options import BuildOptions
 from ..pipeline.requests import BuildRequest, build, targets
 from .jobs import AlreadyAsked, Builds, QueueFull, Stopped
 
-ROUTINE_KEYS = {"routine", "minutes", "engine", "voice", "music", "seed"}
-PROGRAM_KEYS = {"program", "day", "start", "engine", "voice", "music", "seed"}
+ROUTINE_KEYS = {"routine", "minutes", "engine", "voice", "music", "seed", "language"}
+PROGRAM_KEYS = {"program", "day", "start", "engine", "voice", "music", "seed", "language"}
 
 
 def fail(status: type[web.HTTPException], message: str) -> NoReturn:
@@ -73,6 +73,7 @@ class Api:
             {"id": r.id, "title": r.title, "description": r.description,
              "shortest_minutes": round(r.shortest_s / 60, 2), "longest_minutes": round(r.longest_s / 60, 2),
              "keeps": [{"from_minutes": round(seconds / 60, 2), "exercises": list(kept)} for seconds, kept in r.keeps],
+             "languages": [{"tag": tag, "name": language.name(tag)} for tag in r.languages],
              "equipment": list(r.equipment)}
             for r in found]})
 
@@ -186,7 +187,9 @@ class Api:
                                      f"expected {', '.join(sorted(allowed))}")
 
     def _options(self, body: dict[str, Any]) -> BuildOptions:
-        engine, voice, music, seed = (body.get(k) for k in ("engine", "voice", "music", "seed"))
+        engine, voice, music, seed, spoken = (body.get(k) for k in ("engine", "voice", "music", "seed", "language"))
+        if spoken is not None and (isinstance(spoken, bool) or not isinstance(spoken, str) or language.check(spoken)):
+            fail(web.HTTPBadRequest, f"language: {language.check(spoken) or 'expected a tag such as es'}")
         if engine is not None and not isinstance(engine, str):
             fail(web.HTTPBadRequest, f"engine: expected the name of an engine, found {engine!r}")
         try:
@@ -197,7 +200,10 @@ class Api:
             fail(web.HTTPBadRequest, f"music: expected a file from GET /api/music, found {music!r}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             fail(web.HTTPBadRequest, f"seed: expected a whole number from 0, found {seed!r}")
-        return replace(self.options, engine=spec, music=self.folder.root / music if music else None, seed=seed)
+        if spoken is not None and language.key(spoken) != "en":  # the server's own voice may be English's
+            spec = replace(spec, voice=spec.voice if voice is not None else None, language=spoken)
+        return replace(self.options, engine=spec, music=self.folder.root / music if music else None, seed=seed,
+                       language=spoken)
 
     async def delete(self, request: web.Request) -> web.Response:
         self._allow(request)

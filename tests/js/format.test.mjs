@@ -176,3 +176,12 @@ test("a card says the voice and music a session was made with, and a kept copy's
   assert.equal(sizeText(9_400_000), "9.4 MB");
   assert.equal(sizeText(43_200_000), "43 MB");
 });
+
+test("the voice picker offers the voices of the routine's language", async () => {
+  const { speakers } = await import("../../audioguide/web/static/page/format.js");
+  const voices = [{ engine: "kokoro", voice: "am_liam", language: "en-US" }, { engine: "kokoro", voice: "ef_dora", language: "es" },
+                  { engine: "pyttsx3", voice: "roa/pt-br", language: "pt-br" }, { engine: "tone", voice: "low", language: "" }];
+  assert.deepEqual(speakers(voices, "es").map((v) => v.voice), ["ef_dora", "low"]);
+  assert.deepEqual(speakers(voices, "pt-BR").map((v) => v.voice), ["roa/pt-br", "low"]);
+  assert.deepEqual(speakers(voices, "en").map((v) => v.voice), ["am_liam", "low"]);
+});

@@ -182,3 +182,10 @@ export function madeWith(session) {
   if (session.voice || session.music) said.push(session.music ? "Music: " + session.music : "No music");
   return said.join(" · ");
 }
+
+/** The voices that can speak a language (tag: "es", "pt-BR"): theirs by the primary subtag; the tone stand-in
+ * speaks none and any. */
+export const speakers = (voices, tag) => {
+  const primary = (t) => String(t || "").toLowerCase().replace("_", "-").split("-")[0];
+  return voices.filter((v) => v.engine === "tone" || primary(v.language) === primary(tag));
+};

@@ -4,7 +4,7 @@ import { call, get, token } from "./api.js";
 import { POLL_MS } from "./constants.js";
 import { el, byId } from "./dom.js";
 import { keptNote, lengthBounds, localDate, needs, presetsFor, previewUrl, programDay, progressText, restDayNote,
-         voiceGroups } from "./format.js";
+         speakers, voiceGroups } from "./format.js";
 import { reaches, whenReachChanges } from "./reach.js";
 
 const SLIDER_MAX_MINUTES = 60;  // longer sessions (up to four hours) from the command line
@@ -18,17 +18,28 @@ export async function makeForm(made) {
   const [routines, programs, voices, music] = await Promise.all(
     ["api/routines", "api/programs", "api/voices", "api/music"].map(get));
   const options = [];
-  const keeps = {}, equipment = {}, plans = {};
+  const keeps = {}, equipment = {}, plans = {}, spoken = {};
   routines.routines.forEach((r) => {
     keeps[r.id] = r.keeps;
     equipment[r.id] = r.equipment;
+    spoken[r.id] = r.languages || [];
     options.push(el("option", { value: "routine:" + r.id, dataset: {
       min: r.shortest_minutes, max: Math.min(r.longest_minutes, SLIDER_MAX_MINUTES) } }, r.title));
   });
   programs.programs.forEach((p) => { plans[p.id] = p; });
   programs.programs.forEach((p) => options.push(el("option", { value: "program:" + p.id }, p.title + " (a day of it)")));
   what.replaceChildren(...options);
-  voicePicker(voices.voices);
+  const tongue = byId("language");
+  const chooseLanguage = () => {  // the routine's languages; the voices that speak the one chosen
+    const [kind, id] = what.value.split(/:(.*)/s);
+    const offered = kind === "routine" ? spoken[id] || [] : [];
+    const before = tongue.value;
+    tongue.replaceChildren(...offered.map((l) => el("option", { value: l.tag }, l.name)));
+    if (offered.some((l) => l.tag === before)) tongue.value = before;
+    byId("language-row").hidden = offered.length < 2;
+    voicePicker(speakers(voices.voices, tongue.value || "en"));
+  };
+  tongue.addEventListener("change", () => voicePicker(speakers(voices.voices, tongue.value || "en")));
   byId("music").replaceChildren(el("option", { value: "" }, "No music"), ...music.music.map((m) => el("option", { value: m }, m)));
   const presets = [...document.querySelectorAll(".presets button")];
   const shownLength = () => {
@@ -73,7 +84,7 @@ export async function makeForm(made) {
     shownLength();
     checkDay();
   };
-  what.addEventListener("change", sync);
+  what.addEventListener("change", () => { chooseLanguage(); sync(); });
   dayField.addEventListener("input", checkDay);
   startField.addEventListener("input", () => {
     dayField.value = Math.min(Math.max(programDay(startField.value, localDate()), 1), Number(dayField.max) || 1);
@@ -82,6 +93,7 @@ export async function makeForm(made) {
   minutes.addEventListener("input", shownLength);
   presets.forEach((b) => b.addEventListener("click", () => { minutes.value = b.dataset.minutes; shownLength(); }));
   startField.value = localDate();
+  chooseLanguage();
   sync();
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -91,6 +103,7 @@ export async function makeForm(made) {
       ? { program: id, day: Number(byId("day").value), start: byId("start").value }
       : { routine: id, minutes: Number(minutes.value) };
     Object.assign(body, { engine, voice });
+    if (kind === "routine" && tongue.value && tongue.value !== "en") body.language = tongue.value;
     if (byId("music").value) body.music = byId("music").value;
     building = true;
     submit.disabled = true;
@@ -112,11 +125,15 @@ export async function makeForm(made) {
   });
 }
 
+let previewing = false;
+
 /** The voice picker: voices grouped by language, and a button that plays the one chosen saying a cue. */
 function voicePicker(voices) {
   const picker = byId("voice"), button = byId("voice-preview"), sample = byId("voice-sample");
   picker.replaceChildren(...voiceGroups(voices, navigator.language).map((group) => el("optgroup",
     { label: group.label }, group.voices.map((v) => el("option", { value: v.engine + ":" + v.voice }, v.label)))));
+  if (previewing) return;
+  previewing = true;
   button.addEventListener("click", async () => {
     const [engine, voice] = picker.value.split(/:(.*)/s);
     sample.textContent = "Preparing the sample...";
