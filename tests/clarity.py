@@ -154,8 +154,9 @@ def babble(cache: Path, seconds: float = 12.0, seed: int = 3) -> np.ndarray:
 
 def words(text: str, language: str = "en") -> list[str]:
     """Lower-case words, numbers and contractions written out ("5" and "five", "you're" and "you are" are the
-    same words heard). In another language: numbers as its words, accents and elisions set aside ("l'aiguille"
-    is "l aiguille", "está" and "esta" sound alike to a listener)."""
+    same words heard). In another language: numbers as its words, elisions apart ("l'aiguille" is "l aiguille"),
+    and each word by its sound (espeak-ng's phonemes, stress aside): a listener cannot tell French "décollez"
+    from "décoller", nor "tenez" from "tenés", and a recogniser's spelling of a homophone is no word lost."""
     from num2words import num2words
     if language.split("-")[0] == "en":
         text = re.sub(r"\d+", lambda m: " " + num2words(int(m.group())) + " ", text.lower())
@@ -164,8 +165,24 @@ def words(text: str, language: str = "en") -> list[str]:
     from audioguide import language as spoken
     tag = spoken.table(language)["num2words"]
     text = re.sub(r"\d+", lambda m: " " + num2words(int(m.group()), lang=tag) + " ", text.casefold())
-    plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return re.findall(r"[^\W\d_]+", plain.replace("ß", "ss"))
+    return _sounds(re.findall(r"[^\W\d_]+", text), spoken.key(language))
+
+
+ESPEAK_VOICES = {"es": "es", "fr": "fr", "de": "de", "it": "it", "pt": "pt-br"}
+_SOUNDS: dict[tuple[str, str], str] = {}
+_CLOSE = str.maketrans({"ɔ": "o", "ɛ": "e", "ɑ": "a", "ː": None})  # open and close vowels, length: one sound heard
+
+
+def _sounds(found: list[str], tag: str) -> list[str]:
+    """Each word as espeak-ng says it in the language (IPA without stress marks), kept once asked."""
+    new = [w for w in dict.fromkeys(found) if (tag, w) not in _SOUNDS]
+    if new:
+        said = subprocess.run(["espeak-ng", "-q", "--ipa=3", "-v", ESPEAK_VOICES.get(tag, tag)], input="\n".join(new),
+                              capture_output=True, text=True, check=True).stdout.split("\n")
+        for word, ipa in zip(new, said):
+            sound = re.sub(r"[ˈˌ_ ‿-]", "", ipa).translate(_CLOSE) or word
+            _SOUNDS[(tag, word)] = sound
+    return [_SOUNDS[(tag, w)] for w in found]
 
 
 def numbers_heard(clip: np.ndarray, up_to: int = 10) -> list[str]:

@@ -157,3 +157,20 @@ def test_few_built_in_cues_are_lost_in_babble(built_ins_heard):
     assert len(built_ins_heard) >= 20
     lost = {t: round(r, 2) for t, r in built_ins_heard.items() if r < 0.5}
     assert len(lost) <= len(built_ins_heard) / 8, lost
+
+
+# Recall of each language's default voice on its built-in cues in quiet, Whisper base told the language
+# (docs/voices.md, scripts/languages): the goal is 0.9. German has no neural voice here and espeak-ng's German
+# is heard far worse: its floor sits under what it measures, and the gap is the open part of issue 27.
+LANGUAGE_FLOORS = {"es": 0.9, "fr": 0.9, "it": 0.9, "pt": 0.9, "de": 0.5}
+
+
+@pytest.mark.parametrize("tag", sorted(LANGUAGE_FLOORS))
+def test_each_language_is_understood_by_a_judge_told_the_language(tag, clip_cache):
+    """A sample of each language's built-in cues, said by its default voice and heard by Whisper base told the
+    language (numbers as words, each word by its sound: homophones are no loss), in quiet."""
+    routine = definitions_loader.load_library(include_user=False).speaking(tag).routine("thoracic-mobility")
+    sample = [*routine.intro[:2], *(item.exercise.phases[0].cue[0] for item in routine.items[:2])]
+    clips = _clips(speech.EngineSpec("auto", language=tag), sample, clip_cache)
+    scores = [recall(t, heard(clips[t], judge="base", language=tag), tag) for t in sample]
+    assert float(np.mean(scores)) >= LANGUAGE_FLOORS[tag], dict(zip(sample, scores))

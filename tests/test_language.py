@@ -85,6 +85,7 @@ def test_no_english_word_of_audioguides_own_is_said_in_another_languages_session
             assert not english, (tag, timeline.routine_id, text, english)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tag", FIVE)
 def test_each_language_builds_the_six_minute_session_and_day_one_tagged_and_fed_in_it(tag, tmp_path):
     runner = CliRunner()

@@ -27,6 +27,9 @@ GENDERS = {"f": "female", "m": "male"}
 # and what Kokoro was trained on) writes ɔː: with the system's library, put it back. Over the built-in and outside
 # sentences this was the only difference between the two (13 of 144 texts).
 ESPEAK_1_51 = {"en-us": (("oːɹ", "ɔːɹ"),)}
+# Words espeak-ng takes for English inside another language, said as that language says them (French "dos",
+# the back, is not DOS): after the switch's marks are gone, their phonemes put right.
+SWITCHED = {"fr-fr": (("dˈɒs", "dˈo"),)}
 VOICE_NAMES = ("af_alloy af_aoede af_bella af_heart af_jessica af_kore af_nicole af_nova af_river af_sarah af_sky "
                "am_adam am_echo am_eric am_fenrir am_liam am_michael am_onyx am_puck am_santa bf_alice bf_emma "
                "bf_isabella bf_lily bm_daniel bm_fable bm_george bm_lewis ef_dora em_alex em_santa ff_siwis hf_alpha "
@@ -84,14 +87,15 @@ class KokoroEngine:
         return {"engine": "kokoro", "kokoro-onnx": package_version("kokoro-onnx"), "model": assets.MODEL.sha256[:16],
                 "voices": assets.VOICES.sha256[:16], "voice": self.voice, "speed": round(self.speed, 4),
                 "threads": self.THREADS, "sentence_pause": self.SENTENCE_PAUSE_S, "clause_pause": self.CLAUSE_PAUSE_S,
-                "lexicon": lexicon.VERSION, "espeak-ng": self._espeak}
+                "lexicon": lexicon.VERSION, "espeak-ng": self._espeak,
+                **({} if self.language.startswith("en") else {"language_switch": "remove-flags"})}
 
     def render(self, text: str, path: Path) -> None:
         if self._model is None:
             self._model = self._load()
         lang = LANGUAGES[self.voice[0]][0]
         try:
-            phonemes = self._model.tokenizer.phonemize(lexicon.for_kokoro(text), lang)
+            phonemes = self._phonemes(lexicon.for_kokoro(text), lang)
             for old, new in ESPEAK_1_51.get(lang, ()) if self._espeak.startswith("1.51") else ():
                 phonemes = phonemes.replace(old, new)
             samples, rate = self._model.create(phonemes, voice=self.voice, speed=self.speed, lang=lang,
@@ -102,6 +106,23 @@ class KokoroEngine:
         if not len(samples):
             raise SpeechError(f"kokoro said nothing for {text!r}")
         audio.write_wav(path, np.round(np.clip(samples, -1, 1) * 32767).astype(np.int16), rate)
+
+    def _phonemes(self, text: str, lang: str) -> str:
+        """The text's phonemes as Kokoro reads them. In another language than English, espeak-ng switches to
+        English for a word it takes for English (French 'dos' as DOS) and marks it '(en)dɒs(fr)'; Kokoro would
+        say the marks as letters ('endosfr'): the marks go, the word stays."""
+        tokenizer = self._model.tokenizer
+        if lang.startswith("en"):
+            return tokenizer.phonemize(text, lang)
+        import phonemizer
+        from kokoro_onnx import tokenizer as module
+        with module._espeak_lock:
+            said = phonemizer.phonemize(tokenizer.normalize_text(text), lang, preserve_punctuation=True,
+                                        with_stress=True, language_switch="remove-flags")
+        said = "".join(p for p in said if p in tokenizer.vocab).strip()
+        for old, new in SWITCHED.get(lang, ()):
+            said = said.replace(old, new)
+        return said
 
     def _load(self):
         import onnxruntime
