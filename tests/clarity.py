@@ -13,7 +13,6 @@ import functools
 import hashlib
 import re
 import subprocess
-import unicodedata
 import sys
 from collections import Counter
 from importlib import resources
