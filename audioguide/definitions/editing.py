@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import files
+from .. import files, language
 from ..errors import DefinitionError, DefinitionErrors, FileError, UnknownNameError, UsageError, did_you_mean
 from . import loader, tomlfile
 from .reader import ID_PATTERN
@@ -61,17 +61,22 @@ def check_id(routine_id: object, what: str = "routine") -> str:
     return routine_id
 
 
-def source(routine_id: str, definition_paths: tuple[Path, ...] = ()) -> Source:
-    """The routine's tables and where they come from; UnknownNameError for an unknown id."""
-    library = loader.load_library(list(definition_paths))
+def source(routine_id: str, definition_paths: tuple[Path, ...] = (), tag: str = "en") -> Source:
+    """The routine's tables (its version in the language) and where they come from; UnknownNameError for an
+    unknown id."""
+    library = loader.load_library(list(definition_paths)).speaking(tag)
     if routine_id not in library.routines:
         raise UnknownNameError(f"no routine {routine_id!r}{did_you_mean(routine_id, library.routines)}")
     origin = library.source(routine_id, "routines")
     for path, doc, data in _files(definition_paths, origin):
         routine = (doc.get("routines") or {}).get(routine_id)
-        if isinstance(routine, dict):
+        written = doc.get("language") if isinstance(doc.get("language"), str) else None
+        if isinstance(routine, dict) and language.key(routine.get("language") or written) == language.key(tag):
             used = {item.get("exercise") for item in routine.get("items", []) if isinstance(item, dict)}
             own = {k: v for k, v in (doc.get("exercises") or {}).items() if k in used}
+            if isinstance(doc.get("language"), str):  # the file's language, said by each table the editor gets
+                routine = {**routine, "language": routine.get("language", doc["language"])}
+                own = {k: {**v, "language": v.get("language", doc["language"])} for k, v in own.items()}
             return Source(routine_id, {"exercises": own, "routines": {routine_id: routine}}, origin, path,
                           version_of(data) if origin == "user" else "")
     raise UnknownNameError(f"no file defines routine {routine_id!r} any more")
@@ -180,13 +185,16 @@ def _files(definition_paths: tuple[Path, ...], origin: str):
                 continue
 
 
-def raw_tables(definition_paths: tuple[Path, ...]) -> dict[str, dict]:
-    """Every table of every definition file, later files overriding earlier ids, as the loader reads them."""
+def raw_tables(definition_paths: tuple[Path, ...], tag: str = "en") -> dict[str, dict]:
+    """Every table written in the language in every definition file, later files overriding earlier ids, as
+    the loader reads them."""
     out: dict[str, dict] = {"exercises": {}, "routines": {}}
     for origin in ("built-in", "user", *map(str, definition_paths)):
         for _, doc, _ in _files(definition_paths, origin):
+            written = doc.get("language") if isinstance(doc.get("language"), str) else None
             for section in out:
-                out[section].update(doc.get(section) or {})
+                out[section].update({k: v for k, v in (doc.get(section) or {}).items() if isinstance(v, dict)
+                                     and language.key(v.get("language") or written) == language.key(tag)})
     return out
 
 
@@ -244,26 +252,36 @@ def _shape(tables: object, routine_id: str) -> list[DefinitionError]:
     return []
 
 
-def _builtin_exercises() -> dict[str, dict]:
+def _builtin_exercises(tag: str = "en") -> dict[str, dict]:
+    """The built-in exercises written in the language (each language's files define the same ids)."""
     found: dict[str, dict] = {}
     for _, doc, _ in _files((), "built-in"):
-        found.update(doc.get("exercises") or {})
+        if language.key(doc.get("language") if isinstance(doc.get("language"), str) else None) == language.key(tag):
+            found.update(doc.get("exercises") or {})
     return found
 
 
 def _changed_builtins(tables: object) -> list[DefinitionError]:
     """A built-in exercise is used as it is: a changed copy needs an id of its own (else it would change the
     built-in routines too)."""
-    builtin = _builtin_exercises()
+    builtin = _builtin_exercises(_tag(tables))
     exercises = tables.get("exercises", {}) if isinstance(tables, dict) else {}
     return [DefinitionError(f"a built-in exercise, changed: give your copy an id of its own, such as "
                             f"{exercise_id}-mine", None, f"exercises.{exercise_id}")
             for exercise_id, raw in exercises.items() if exercise_id in builtin and raw != builtin[exercise_id]]
 
 
+def _tag(tables: object) -> str:
+    """The language the routine's tables are written in (its own 'language' key; English without one)."""
+    routines = tables.get("routines") if isinstance(tables, dict) else None
+    routine: object = next(iter(routines.values()), {}) if isinstance(routines, dict) and routines else {}
+    tag = routine.get("language") if isinstance(routine, dict) else None
+    return tag if isinstance(tag, str) else "en"
+
+
 def _own(tables: dict) -> dict:
     """The tables without the built-in exercises the routine uses as they are (they stay the library's)."""
-    builtin = _builtin_exercises()
+    builtin = _builtin_exercises(_tag(tables))
     exercises = {k: v for k, v in (tables.get("exercises") or {}).items() if builtin.get(k) != v}
     return {**tables, "exercises": exercises}
 
