@@ -62,6 +62,15 @@ def english_name(tag: str | None) -> str:
     return f"{said} ({tag})"
 
 
+def length(seconds: float, tag: str | None = DEFAULT) -> str:
+    """A session's length as a cover says it: '10 minutes', '10 minutos'; '12 min 30 s' when not whole."""
+    from .. import times
+    minutes = round(seconds) / 60
+    if minutes != int(minutes) or minutes >= 60:
+        return times.spoken(seconds)
+    return f"{int(minutes)} {plural(int(minutes), table(tag)['units']['minute'], tag)}"
+
+
 def number(value: int, tag: str | None = DEFAULT) -> str:
     """A whole number as words in the language: 3 -> 'three', 'tres', 'drei' (num2words)."""
     from num2words import num2words

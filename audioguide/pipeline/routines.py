@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from .. import compiler, times
+from .. import compiler, language, times
 from ..definitions import describe as describing
 from ..definitions import loader
 from ..errors import MissingToolError, UnknownNameError, did_you_mean
@@ -63,7 +63,8 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
         info = tags.TrackInfo(title=f"{routine.title} ({label})", artist=options.artist or tags.ARTIST,
                               album=options.album or routine.title, track=max(1, round(length_s / 60)),
                               year=today.year,
-                              cover_jpeg=cover.render(routine.id, routine.title, times.spoken(length_s)))
+                              cover_jpeg=cover.render(routine.id, routine.title,
+                                                      language.length(length_s, routine.language)))
         outcomes.append(studio.render(label, studio.folder / f"{stem}.mp3", plan.timeline, clips, info))
     return outcomes
 
