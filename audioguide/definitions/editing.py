@@ -15,6 +15,7 @@ from pathlib import Path
 from .. import files, language
 from ..errors import DefinitionError, DefinitionErrors, FileError, UnknownNameError, UsageError, did_you_mean
 from . import loader, tomlfile
+from ..model import Routine
 from .reader import ID_PATTERN
 
 MAX_FILE_BYTES = loader.MAX_FILE_BYTES
@@ -70,8 +71,7 @@ def source(routine_id: str, definition_paths: tuple[Path, ...] = (), tag: str = 
     origin = library.source(routine_id, "routines")
     for path, doc, data in _files(definition_paths, origin):
         routine = (doc.get("routines") or {}).get(routine_id)
-        written = doc.get("language") if isinstance(doc.get("language"), str) else None
-        if isinstance(routine, dict) and language.key(routine.get("language") or written) == language.key(tag):
+        if isinstance(routine, dict) and _written_in(doc, routine) == language.key(tag):
             used = {item.get("exercise") for item in routine.get("items", []) if isinstance(item, dict)}
             own = {k: v for k, v in (doc.get("exercises") or {}).items() if k in used}
             if isinstance(doc.get("language"), str):  # the file's language, said by each table the editor gets
@@ -85,21 +85,29 @@ def source(routine_id: str, definition_paths: tuple[Path, ...] = (), tag: str = 
 def check(tables: object, routine_id: str, definition_paths: tuple[Path, ...] = ()) -> list[DefinitionError]:
     """Every mistake the loader finds in tables as the routine's file (key paths as in the file; lines
     counted in the file the editor would write); [] when it would load."""
+    try:
+        loaded(tables, routine_id, definition_paths)
+    except DefinitionErrors as e:
+        return e.errors
+    return []
+
+
+def loaded(tables: object, routine_id: str, definition_paths: tuple[Path, ...] = ()) -> Routine:
+    """The routine the tables make, read by the loader as the routine's file would be (in its language);
+    DefinitionErrors with every mistake (key paths as in the file) otherwise."""
     shape = _shape(tables, routine_id) or _changed_builtins(tables)
     if shape:
-        return shape
+        raise DefinitionErrors(shape)
     assert isinstance(tables, dict)
-    text = tomlfile.dumps(_own(tables))
     with tempfile.TemporaryDirectory(prefix="audioguide-check-") as folder:
         path = Path(folder) / f"{routine_id}.toml"
-        path.write_text(text, encoding="utf-8")
+        path.write_text(tomlfile.dumps(_own(tables)), encoding="utf-8")
         try:
-            loader.load_library([*definition_paths, path])
+            return loader.load_library([*definition_paths, path]).speaking(_tag(tables)).routine(routine_id)
         except DefinitionErrors as e:
-            return [_located(error, path, routine_id) for error in e.errors]
+            raise DefinitionErrors([_located(error, path, routine_id) for error in e.errors]) from None
         except DefinitionError as e:
-            return [_located(e, path, routine_id)]
-    return []
+            raise DefinitionErrors([_located(e, path, routine_id)]) from None
 
 
 def save(tables: dict, routine_id: str, if_match: str | None, definition_paths: tuple[Path, ...] = ()) -> Saved:
@@ -191,11 +199,17 @@ def raw_tables(definition_paths: tuple[Path, ...], tag: str = "en") -> dict[str,
     out: dict[str, dict] = {"exercises": {}, "routines": {}}
     for origin in ("built-in", "user", *map(str, definition_paths)):
         for _, doc, _ in _files(definition_paths, origin):
-            written = doc.get("language") if isinstance(doc.get("language"), str) else None
             for section in out:
                 out[section].update({k: v for k, v in (doc.get(section) or {}).items() if isinstance(v, dict)
-                                     and language.key(v.get("language") or written) == language.key(tag)})
+                                     and _written_in(doc, v) == language.key(tag)})
     return out
+
+
+def _written_in(doc: dict, table: dict) -> str:
+    """The language (its table's key) a table of a file is written in: its own tag, else its file's, else
+    English, as the loader reads them."""
+    own, written = table.get("language"), doc.get("language")
+    return language.key(own if isinstance(own, str) else written if isinstance(written, str) else None)
 
 
 def defines(path: Path) -> dict[str, list[str]]:
@@ -256,8 +270,8 @@ def _builtin_exercises(tag: str = "en") -> dict[str, dict]:
     """The built-in exercises written in the language (each language's files define the same ids)."""
     found: dict[str, dict] = {}
     for _, doc, _ in _files((), "built-in"):
-        if language.key(doc.get("language") if isinstance(doc.get("language"), str) else None) == language.key(tag):
-            found.update(doc.get("exercises") or {})
+        found.update({k: v for k, v in (doc.get("exercises") or {}).items()
+                      if isinstance(v, dict) and _written_in(doc, v) == language.key(tag)})
     return found
 
 

@@ -4,18 +4,17 @@ saved and deleted in the user's folder, exported as one file of its own, and oth
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from .. import compiler
 from ..definitions import editing, loader
 from ..definitions.editing import Saved, StaleError, check_id
-from ..errors import DefinitionError, DefinitionErrors
+from ..errors import DefinitionError
 from ..model import Timeline
 from ..schedule import seed_of
-from ..speech import ClipCache, Speaker
+from ..speech import ClipCache
 from .options import DEFAULTS, BuildOptions
-from .studio import check_tools, measure_with
+from .studio import check_tools, measure_with, speaking
 
 __all__ = ["Saved", "StaleError", "check_id", "source", "mistakes", "save", "delete", "export", "preview",
            "user_files", "exercises"]
@@ -74,16 +73,9 @@ def preview(tables: object, routine_id: str, length_s: float, options: BuildOpti
     """The session the unsaved tables would make at length_s (DefinitionErrors or a LengthError when they
     cannot): its chapters and what is said in the first minutes, measured with the server's voice (so a Make
     after it renders nothing twice). Nothing is written where a person looks."""
-    found = mistakes(tables, routine_id, options)
-    if found:
-        raise DefinitionErrors(found)
+    routine = editing.loaded(tables, check_id(routine_id), options.definition_paths)
     check_tools(options.engine)
-    with tempfile.TemporaryDirectory(prefix="audioguide-preview-") as folder:
-        path = Path(folder) / f"{routine_id}.toml"
-        assert isinstance(tables, dict)  # mistakes() found it is
-        path.write_text(editing.tomlfile.dumps(tables), encoding="utf-8")
-        routine = loader.load_library([*options.definition_paths, path]).routine(routine_id)
-    with Speaker(options.engine, ClipCache(options.cache_dir)) as speaker:
+    with speaking(options.engine, routine.language, ClipCache(options.cache_dir)) as speaker:
         timeline = compiler.plan(routine, length_s, measure_with(speaker, None), seed_of(routine.id))
     return _shown(timeline)
 

@@ -128,9 +128,9 @@ class Speaker:
         self.engine, notes = make_engine_or_next(spec)
         self.notices += notes
         if spec.name == "auto" and self.engine.spec.name == "pyttsx3" and not notes:
-            from .voice import LANGUAGE_VOICES
             from .. import language
-            if spec.language and language.key(spec.language) not in (language.DEFAULT, *LANGUAGE_VOICES["kokoro"]):
+            from .voice import speaks
+            if not speaks("kokoro", spec.language):
                 self.notices.append(f"no neural voice speaks {language.english_name(spec.language)}, so espeak-ng "
                                     "speaks")
             else:

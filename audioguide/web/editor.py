@@ -17,7 +17,7 @@ from .api import fail
 if TYPE_CHECKING:
     from .api import Api
 
-MAX_BODY_BYTES = 256 * 1024  # the server's own limit too (web/server.py): larger bodies get 413
+MAX_BODY_BYTES = 256 * 1024  # the server's limit (web/server.py): larger bodies get 413
 
 
 def _errors(found: list[DefinitionError]) -> web.Response:
@@ -92,12 +92,14 @@ class Editor:
         routine_id, tables, minutes = body.get("routine"), body.get("tables"), body.get("minutes")
         try:
             routine_id = editor.check_id(routine_id)
-            length_s = times.parse_length(str(minutes)) if isinstance(minutes, (int, float, str)) and \
-                not isinstance(minutes, bool) else None
-        except AudioguideError as e:
-            fail(web.HTTPBadRequest, f"minutes: {e}" if "routine" not in str(e) else str(e))
-        if length_s is None:
+        except UsageError as e:
+            fail(web.HTTPBadRequest, str(e))
+        if isinstance(minutes, bool) or not isinstance(minutes, (int, float, str)):
             fail(web.HTTPBadRequest, f"minutes: expected a number of minutes, found {minutes!r}")
+        try:
+            length_s = times.parse_length(str(minutes))
+        except AudioguideError as e:
+            fail(web.HTTPBadRequest, f"minutes: {e}")
         try:
             shown = await asyncio.to_thread(editor.preview, tables, routine_id, length_s, self.options)
         except DefinitionErrors as e:

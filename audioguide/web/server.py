@@ -27,6 +27,7 @@ from ..pipeline.folder import Folder, feed_url, icon_png
 from ..pipeline.options import DEFAULTS, BuildOptions
 from . import page
 from .api import Api
+from .editor import MAX_BODY_BYTES
 
 ICON_SIZES = (192, 512)
 
@@ -37,7 +38,7 @@ def make_app(folder: Path, title: str | None = None, options: BuildOptions = DEF
     warn(line) says what the server skipped (a session it cannot read), once each."""
     served = Folder(Path(folder).resolve(), title, warn)
     api = Api(served, options, token)
-    app = web.Application(client_max_size=256 * 1024)  # the editor's routines (web/editor.py)
+    app = web.Application(client_max_size=MAX_BODY_BYTES)  # the editor's routines are the largest bodies
 
     def base_url(request: web.Request) -> str:
         return f"{request.scheme}://{request.host}/"
