@@ -42,3 +42,15 @@ def test_failed_encoding_leaves_nothing_behind(tmp_path):
 def test_sample_count_mismatch_is_an_error(tmp_path):
     with pytest.raises(EncodeError, match="the mixer produced 44100 samples, the timeline has 88200"):
         encoder.encode([_tone(1.0)], tmp_path / "a.mp3", 2 * SAMPLE_RATE)
+
+
+def test_the_true_peak_of_an_encoded_file_is_what_ebur128_reads(tmp_path):
+    from conftest import ebur128
+    rng = np.random.default_rng(3)
+    n = 20 * SAMPLE_RATE
+    x = (np.convolve(rng.normal(0, 0.2, n), np.ones(3) / 2, "same")
+         * (np.arange(n) % SAMPLE_RATE < SAMPLE_RATE // 2)).astype(np.float32)  # bursts of buzz
+    path = tmp_path / "x.mp3"
+    encoder.encode([x[: n // 2], x[n // 2:]], path, n)
+    ours = encoder.true_peak_db(path, stretch_s=0.7)  # stretches cut through the bursts
+    assert ours == pytest.approx(ebur128(path)[1], abs=0.15)

@@ -48,3 +48,35 @@ def test_gating_ignores_silence():
     expected = -23.01 + 10 * np.log10((47 + 2 * (0.25 + 0.5 + 0.75)) / 53)
     assert loudness.integrated(steps) == pytest.approx(expected, abs=0.02)
     assert loudness.integrated(np.zeros(100)) == -np.inf
+
+
+def _sixteen_times_oversampled_peak(x: np.ndarray) -> float:
+    return float(np.abs(signal.resample_poly(x, 16, 1)).max())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_true_peaks_read_what_16x_oversampling_reads(seed):
+    rng = np.random.default_rng(seed)
+    # buzzy, speech-like material and sines near the top of the band: where samples miss the peak most
+    x = signal.lfilter([1], [1, -0.6], rng.normal(0, 0.15, SR // 2)).astype(np.float32)
+    x += (0.3 * np.sin(2 * np.pi * (9000 + 1000 * seed) / SR * np.arange(len(x)) + seed)).astype(np.float32)
+    estimated, reference = loudness.db(loudness.true_peaks(x).max()), loudness.db(_sixteen_times_oversampled_peak(x))
+    assert abs(estimated - reference) < 0.15
+    assert reference > loudness.db(np.abs(x).max()) + 0.01  # the case has peaks between its samples
+
+
+def test_a_quarter_band_sine_between_its_samples_reads_its_true_peak():
+    x = np.sin(2 * np.pi * np.arange(SR) / 4 + np.pi / 4).astype(np.float32)  # samples at 0.707, peaks at 1
+    assert loudness.db(np.abs(x).max()) == pytest.approx(-3.01, abs=0.01)
+    assert loudness.db(loudness.true_peaks(x).max()) == pytest.approx(0.0, abs=0.15)
+
+
+def test_the_limiter_holds_true_peaks_under_the_ceiling():
+    rng = np.random.default_rng(7)
+    x = (signal.lfilter([1], [1, -0.6], rng.normal(0, 0.3, SR)) + 0.4 * np.sin(np.arange(SR) * 2.2)).astype(np.float32)
+    ceiling = 0.5
+    y = loudness.limit(x, ceiling)
+    # within the interpolator's accuracy and what the moving gain itself adds between samples
+    assert _sixteen_times_oversampled_peak(y) <= ceiling * 10 ** (0.25 / 20)
+    samples_only = loudness.limit(x, ceiling, true_peak=False)
+    assert _sixteen_times_oversampled_peak(samples_only) > ceiling * 10 ** (0.5 / 20)  # what true_peak adds

@@ -111,18 +111,52 @@ def integrated(steps: np.ndarray) -> float:
     return -0.691 + 10 * math.log10(kept.mean())
 
 
-def limit(x: np.ndarray, ceiling: float, window_s: float = 0.003) -> np.ndarray:
-    """Look-ahead peak limiter: no sample of the result exceeds ceiling, and the gain moves smoothly. x is
-    mono, or frames x channels (one gain for all channels, so the image does not move).
+# True peaks (BS.1770-4 annex 2): the waveform between samples, read at three points between each pair by a
+# 16-tap windowed-sinc interpolator (within 0.1 dB of 4x oversampling on speech and beeps). Only samples near
+# the ceiling are looked at: between two samples under half of it, nothing reaches it.
+TRUE_PEAK_PHASES = (0.25, 0.5, 0.75)
+_TAPS = np.arange(-7, 9)
+_WINDOWED = np.stack([np.sinc(_TAPS - p) * (0.5 + 0.5 * np.cos(np.pi * (_TAPS - p) / 8.5))
+                      for p in TRUE_PEAK_PHASES], axis=1)
+_INTERPOLATORS = (_WINDOWED / _WINDOWED.sum(axis=0)).astype(np.float32)   # 16 taps x 3 phases, unity at DC
 
-    The gain each 32-sample block needs (from its loudest sample) is spread to the blocks within window_s
+
+def true_peaks(x: np.ndarray, near: float = 0.0) -> np.ndarray:
+    """Per sample of x (mono, or frames x channels: the loudest channel), the highest magnitude of the waveform
+    from that sample to the next, samples and the points between them. Pairs of samples both under near are
+    given their sample magnitudes only (near=0 looks everywhere)."""
+    peak = np.abs(x) if x.ndim == 1 else np.abs(x).max(axis=1)
+    if peak.size < 2:
+        return peak
+    pair = np.maximum(peak[:-1], peak[1:])
+    at = np.flatnonzero(pair >= near)
+    if at.size == 0:
+        return peak
+    channels = x[:, None] if x.ndim == 1 else x
+    padded = np.pad(channels, ((7, 8), (0, 0)))
+    windows = padded[at[:, None] + (_TAPS + 7)[None, :]]                 # points x 16 taps x channels
+    between = np.abs(np.einsum("ntc,tp->npc", windows, _INTERPOLATORS)).max(axis=(1, 2))
+    out = peak.copy()
+    out[at] = np.maximum(out[at], between)
+    return out
+
+
+def limit(x: np.ndarray, ceiling: float, window_s: float = 0.003, true_peak: bool = True) -> np.ndarray:
+    """Look-ahead true-peak limiter: neither a sample of the result nor the waveform between samples exceeds
+    ceiling (to the interpolator's accuracy), and the gain moves smoothly. x is mono, or frames x channels (one
+    gain for all channels, so the image does not move). With true_peak False only the samples are held under
+    ceiling: for a stretch cut out of a longer sound, whose cut edges would read as steps.
+
+    The gain each 32-sample block needs (from its loudest point) is spread to the blocks within window_s
     (plus one) on either side by a running minimum, then smoothed by a running mean over window_s, so the
     gain is already down when a peak arrives. Every block's gain is then at most what it and both its
     neighbours need, so the gain can be drawn as straight lines between block centres and still hold the
     ceiling at every sample.
     """
-    peak = np.abs(x) if x.ndim == 1 else np.abs(x).max(axis=1)   # frames of several channels: one gain
-    if peak.size == 0 or peak.max() <= ceiling:
+    if x.size == 0 or np.abs(x).max() <= ceiling * (0.5 if true_peak else 1.0):
+        return x   # a true peak is not 6 dB over the samples but in test signals built for it
+    peak = true_peaks(x, near=ceiling * 0.5) if true_peak else (np.abs(x) if x.ndim == 1 else np.abs(x).max(axis=1))
+    if peak.max() <= ceiling:
         return x
     pad = (-len(peak)) % LIMIT_BLOCK
     blocks = np.pad(peak, (0, pad)).reshape(-1, LIMIT_BLOCK).max(axis=1)

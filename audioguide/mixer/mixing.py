@@ -9,7 +9,7 @@ is peak-limited to the ceiling that gain leaves: the limiter acts before the gai
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +35,9 @@ GAIN_TOLERANCE_DB = 0.1       # far inside the +-1 LU the target allows
 class MixSettings:
     block_s: float = BLOCK_S
     loudness_lufs: float = TARGET_LUFS
-    peak_dbfs: float = -2.5          # sample-peak ceiling after gain: MP3 at 96 kbps overshoots a beep by up to ~1.1 dB
+    # true-peak ceiling after gain; the MP3 encoder adds up to ~0.5 dB on speech and beeps at 96 kbps, and the
+    # file must stay under -1 dBTP
+    peak_dbtp: float = -2.5
     channels: int = 1
     music_level_db: float = MUSIC_LEVEL_DB
     duck_db: float = MUSIC_DUCK_DB
@@ -59,7 +61,7 @@ class Mix:
     def blocks(self) -> Iterator[np.ndarray]:
         """Yield float32 blocks (n, or n x channels) whose lengths add up to timeline.n_samples."""
         block = round(self.settings.block_s * SAMPLE_RATE)
-        ceiling = 10 ** (self.settings.peak_dbfs / 20)
+        ceiling = 10 ** (self.settings.peak_dbtp / 20)
         n_total = self.timeline.n_samples
         ducks = bed.duck_spans(self.timeline) if self.music is not None else None
         first = 0
@@ -80,8 +82,10 @@ class Mix:
                 music = bed.block(self.music, ducks, b0, b1, n_total, self.settings.duck_db)
                 out = out + (music[:, 0] if self.settings.channels == 1 else music)
             # Each source is limited alone; where they overlap (a beep on a word, the music under both) their
-            # sum can pass the ceiling: limit the sum too. Where nothing overlaps this is one peak check.
-            out = loudness.limit(out, ceiling / self.gain)
+            # sum can pass the ceiling: limit the sum's samples too (a block's cut edges are no peaks; what the
+            # sum adds between samples, the check of the encoded file catches). Where nothing overlaps this is
+            # one peak check.
+            out = loudness.limit(out, ceiling / self.gain, true_peak=False)
             out *= np.float32(self.gain)
             np.clip(out, -1.0, 1.0, out=out)
             yield out
@@ -108,7 +112,7 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
     loop = bed.prepare(music, settings.channels, SPEECH_RMS) if music is not None else None
     music_steps = bed.energy(loop, timeline, settings.duck_db) if loop is not None else None
     music_lufs = bed.lufs(loop) if loop is not None else -np.inf
-    ceiling = 10 ** (settings.peak_dbfs / 20)
+    ceiling = 10 ** (settings.peak_dbtp / 20)
 
     def voice(text: str, gain: float) -> np.ndarray:
         return loudness.limit(clips[text].astype(np.float32) / 32768 * np.float32(scales[text]), ceiling / gain)
@@ -138,21 +142,15 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
         """How far the gain is from the one that would reach the target, with limiting at this gain."""
         return settings.loudness_lufs - measure(10 ** (gain_db / 20))[0] - gain_db
 
-    # Limiting lowers the loudness a little, which calls for more gain, which limits more: find the fixed
-    # point with the secant method (two or three measurements), starting from no gain and no limiting. The
-    # search stays within MAX_LIMITING_DB above the unlimited gain: material that would need more than that
-    # is not speech, and the ceiling still holds (below) at the cost of some loudness.
-    g0, f0 = 0.0, shortfall(0.0)
+    # Limiting lowers the loudness a little, which calls for more gain, which limits more. The loudness
+    # reached rises with the gain (never faster than it), so the gain that reaches the target lies between
+    # the unlimited gain and MAX_LIMITING_DB above it: find it by regula falsi on that bracket (Illinois: two
+    # to four measurements). Material that would need more is not speech: it gets the most, and the ceiling
+    # still holds (below) at the cost of some loudness.
+    f0 = shortfall(0.0)
     if not np.isfinite(f0):  # silence: nothing to measure, nothing to gain
         f0 = 0.0
-    low, high = f0, f0 + MAX_LIMITING_DB
-    g1 = f0
-    for _ in range(GAIN_PASSES):
-        f1 = shortfall(g1)
-        if not np.isfinite(f1) or abs(f1) < GAIN_TOLERANCE_DB:
-            break
-        step = f1 * (g1 - g0) / (f1 - f0) if abs(f1 - f0) > 1e-9 else -f1
-        g0, f0, g1 = g1, f1, float(np.clip(g1 - step, low, high))
+    g1 = _solve(shortfall, f0, f0 + MAX_LIMITING_DB)
     gain = 10 ** (g1 / 20)
     _, factors, music_factor = measure(gain)
     limited = {("speech", text): voice(text, gain) for text in voices}
@@ -166,6 +164,31 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
     if loop is not None:
         loop = bed.Music(loop.loop * np.float32(music_factor))
     return Mix(timeline, sources, float(gain), settings, loop)
+
+
+def _solve(shortfall: Callable[[float], float], low: float, high: float) -> float:
+    """The gain (dB) in [low, high] where shortfall, which falls as the gain rises, is within GAIN_TOLERANCE_DB
+    of 0: low when it is already there, high when even high falls short."""
+    f_low = shortfall(low)
+    if not np.isfinite(f_low) or f_low <= GAIN_TOLERANCE_DB:
+        return low
+    f_high = shortfall(high)
+    if f_high >= 0:
+        return high
+    side = 0
+    g = low
+    for _ in range(GAIN_PASSES):
+        g = high - f_high * (high - low) / (f_high - f_low)
+        f = shortfall(g)
+        if abs(f) < GAIN_TOLERANCE_DB:
+            break
+        if f > 0:   # still short: the answer is above g
+            low, f_low = g, f
+            f_high, side = (f_high / 2, 1) if side == 1 else (f_high, 1)
+        else:
+            high, f_high = g, f
+            f_low, side = (f_low / 2, -1) if side == -1 else (f_low, -1)
+    return g
 
 
 def mix(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping[str, np.ndarray],

@@ -124,8 +124,14 @@ class Studio:
         with files.staging(target.parent) as stage:  # made whole out of sight, then moved into place at once
             staged = stage / target.name
             try:
-                encoder.encode(prepared.blocks(), staged, timeline.n_samples,
-                               encoder.EncodeSettings(options.bitrate_kbps, self.channels), report)
+                encoding = encoder.EncodeSettings(options.bitrate_kbps, self.channels)
+                for _ in range(encoder.PEAK_PASSES):
+                    encoder.encode(prepared.blocks(), staged, timeline.n_samples, encoding, report)
+                    over_db = encoder.true_peak_db(staged, self.channels) - encoder.TRUE_PEAK_MAX_DBTP
+                    if over_db <= 0:
+                        break
+                    # the encoder lifted a peak past the limit: again, quieter by that and a margin
+                    prepared = replace(prepared, gain=prepared.gain * 10 ** (-(over_db + 0.2) / 20))
                 tags.write(staged, timeline, info)
                 sidecars.write(staged, timeline, {**(extra or {}), "made_with": self.made_with()},
                                info.cover_jpeg or b"")
