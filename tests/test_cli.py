@@ -361,7 +361,7 @@ def test_an_unreadable_session_is_left_out_with_one_warning(tmp_path):
         assert built.exit_code == 0, built.output
     (tmp_path / "short-1m30s.chapters.json").write_text("{ not json")
     (tmp_path / "music.mp3").write_bytes(b"a music bed: not a session, never an episode")
-    result = CliRunner().invoke(cli, ["feed", "-o", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["feed", "-o", str(tmp_path), "--base-url", "http://192.0.2.1:8000/"])
     assert result.exit_code == 0
     assert result.stderr.startswith("Warning: skipped ") and result.stderr.count("\n") == 1
     assert "short-1m30s.chapters.json: not a readable chapters file" in result.stderr
@@ -380,9 +380,21 @@ def test_a_plan_file_of_the_wrong_shape_is_skipped_with_its_reason(tmp_path, pla
                                      "--engine", "tone", "--cache-dir", str(tmp_path / "c")])
     assert built.exit_code == 0, built.output
     (tmp_path / "short-2m.plan.json").write_text(plan)
-    result = CliRunner().invoke(cli, ["feed", "-o", str(tmp_path)])
+    result = CliRunner().invoke(cli, ["feed", "-o", str(tmp_path), "--base-url", "http://192.0.2.1:8000/"])
     assert result.exit_code == 0
     assert result.stderr == f"Warning: skipped {tmp_path / 'short-2m.plan.json'}: not a readable plan file: {reason}\n"
+
+
+def test_feed_without_an_address_says_which_it_used_and_how_to_give_one(tmp_path):
+    built = CliRunner().invoke(cli, ["build", "short", "-d", str(DATA / "short.toml"), "-m", "2", "-o", str(tmp_path),
+                                     "--engine", "tone", "--cache-dir", str(tmp_path / "c")])
+    assert built.exit_code == 0, built.output
+    bare = CliRunner().invoke(cli, ["feed", "-o", str(tmp_path)])
+    assert bare.exit_code == 0 and bare.stderr.count("\n") == 1, bare.stderr
+    assert bare.stderr.startswith("Note: the feed's links start with http://localhost:8000/ (no --base-url given)")
+    assert "--base-url http://" in bare.stderr and "audioguide serve" in bare.stderr
+    given = CliRunner().invoke(cli, ["feed", "-o", str(tmp_path), "--base-url", "http://192.0.2.1:8000/"])
+    assert given.exit_code == 0 and given.stderr == ""
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://host/", "http://", "not a url", "http://h:99999/",

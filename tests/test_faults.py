@@ -288,7 +288,8 @@ def test_a_damaged_session_is_left_out_of_the_feed_with_one_warning(tmp_path, da
         ID3(mp3).delete()
     else:
         mp3.write_bytes(b"this is not audio at all" * 100)
-    done = subprocess.run([sys.executable, "-m", "audioguide", "feed", "-o", str(out)], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "audioguide", "feed", "-o", str(out), "--base-url", "http://h:8000/"],
+                          capture_output=True, text=True)
     assert done.returncode == 0
     xml = (out / "feed.xml").read_text()
     if damage == "tagless":  # still a session: its file name stands in for its title

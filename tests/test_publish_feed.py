@@ -84,17 +84,55 @@ def test_feedparser_reads_every_field(folder):
         assert entry.guidislink is False
 
 
-def test_podcasting_2_0_chapters_and_transcript(folder):
+@pytest.mark.parametrize("namespace", feed.BOTH_PODCAST)
+def test_podcasting_2_0_chapters_and_transcripts_under_both_addresses_of_the_namespace(folder, namespace):
     root = ET.parse(folder / "feed.xml").getroot()
-    ns = {"podcast": feed.NS["podcast"]}
+    ns = {"podcast": namespace}
     item = next(i for i in root.iter("item") if i.findtext("title") == "Short test routine (2m)")
     chapters = item.find("podcast:chapters", ns)
-    transcript = item.find("podcast:transcript", ns)
     assert chapters.get("type") == "application/json+chapters"
     assert chapters.get("url") == BASE + "short-2m.chapters.json"
-    assert transcript.get("type") == "text/vtt" and transcript.get("url") == BASE + "short-2m.vtt"
+    transcripts = {t.get("type"): (t.get("url"), t.get("language")) for t in item.findall("podcast:transcript", ns)}
+    assert transcripts == {"text/vtt": (BASE + "short-2m.vtt", "en"),
+                           "application/x-subrip": (BASE + "short-2m.srt", "en")}
+    assert root.find("channel/podcast:locked", ns).text == "yes"
     doc = json.loads((folder / "short-2m.chapters.json").read_text())
     assert doc["version"] and doc["chapters"][0]["title"] == "Intro"
+
+
+def test_podcastparser_finds_inline_chapters_the_chapters_file_the_transcript_and_the_cover(folder):
+    with open(folder / "feed.xml", "rb") as f:
+        parsed = podcastparser.parse(BASE + "feed.xml", f)
+    assert parsed["import_prohibited"] is True
+    for episode in parsed["episodes"]:
+        stem = episode["enclosures"][0]["url"].removeprefix(BASE).split("?")[0].removesuffix(".mp3")
+        stem = stem.replace("%20", " ").replace("%26", "&")
+        doc = json.loads((folder / f"{stem}.chapters.json").read_text())
+        assert [(c["start"], c["title"]) for c in episode["chapters"]] == [
+            (int(c["startTime"]), c["title"]) for c in doc["chapters"]]  # psc:chapters, whole seconds
+        assert episode["chapters_json_url"].endswith(".chapters.json")
+        assert episode["transcript_url"].endswith(".vtt")
+        if (folder / f"{stem}.jpg").exists():  # the odd copy has no cover of its own: the feed's stands in
+            assert episode["episode_art_url"] == BASE + f"{stem}.jpg"
+        else:
+            assert "episode_art_url" not in episode
+
+
+def test_feedparser_finds_the_chapters_file_and_the_transcript(folder):
+    parsed = feedparser.parse(str(folder / "feed.xml"))
+    assert parsed.feed.podcast_locked == "yes"
+    for entry in parsed.entries:
+        assert entry.podcast_chapters["url"].endswith(".chapters.json")
+        assert entry.podcast_transcript["url"].endswith(".vtt")
+
+
+def test_a_private_feed_is_marked_as_one(folder):
+    channel = ET.parse(folder / "feed.xml").getroot().find("channel")
+    assert channel.findtext(f"{{{feed.NS['itunes']}}}block") == "Yes"
+    assert channel.findtext(f"{{{feed.NS['podcast']}}}block") == "yes"
+    # podcast:guid: UUIDv5 of the address without scheme, as the namespace's own example computes it
+    assert feed.podcast_guid("https://mp3s.nashownotes.com/pc20rss.xml") == "917393e3-1b1e-5cef-ace4-edaa54e1f810"
+    assert channel.findtext(f"{{{feed.NS['podcast']}}}guid") == feed.podcast_guid(BASE + "feed.xml")
 
 
 def test_guids_never_change_when_the_feed_is_rebuilt(folder):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 import click
+from click.core import ParameterSource
 
 from .app import cli
 from .options import (
@@ -17,7 +18,7 @@ from .options import (
     publish_options,
     sessions_dir_option,
 )
-from .report import skipped, warning
+from .report import notes, skipped, warning
 
 
 @cli.command(name="feed")
@@ -36,7 +37,16 @@ def feed_command(output_dir, base_url, title):
     from ..web import page
     target, left_out = page.write_site(output_dir, base_url, title)
     skipped(left_out)
+    if click.get_current_context().get_parameter_source("base_url") == ParameterSource.DEFAULT:
+        notes([unset_base_url(base_url)])
     click.echo(str(target))
+
+
+def unset_base_url(used: str) -> str:
+    """What the feed's links start with when no address was given, and how to give the right one."""
+    return (f"the feed's links start with {used} (no --base-url given), which only this computer can open; give "
+            "the address a phone reaches this folder at, e.g. --base-url http://192.168.1.20:8000/ (or base-url "
+            "in the config file), or use 'audioguide serve', whose feed follows the address the phone used")
 
 
 @cli.command(name="serve")

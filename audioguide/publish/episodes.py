@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,9 @@ DEFAULT_TITLE = defaults.FEED_TITLE
 DEFAULT_DESCRIPTION = "Voice-guided exercise sessions, built with audioguide."
 
 
-SESSION_HOUR_UTC = 6  # a program's episode is published early on its session's date
+SESSION_HOUR_UTC = 6  # a program's episode is published early on its session's date (when that date has come)
+DAY_ORDER_STEP = dt.timedelta(minutes=1)  # a program's sessions built at once are dated this far apart, in day order
+VERSION_HEX = 12      # the audio's content version: this many hex digits of its sha256
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +46,8 @@ class Episode:
     routine_title: str = ""
     made_with: dict | None = None     # the voice (engine, voice) and music it was made with, from the plan
     language: str = "en"              # what is said in it, from the plan
+    modified: dt.datetime = dt.datetime.fromtimestamp(0, dt.UTC)   # when its MP3 was written
+    version: str = ""                 # the audio's content version (of the MP3 after its tag)
 
     @property
     def program(self) -> str | None:
@@ -50,8 +55,9 @@ class Episode:
 
     @property
     def guid(self) -> str:
-        """Stable across feed rebuilds: derived from the file name, which is stable across builds."""
-        return str(uuid.uuid5(GUID_NAMESPACE, self.path.name))
+        """Stable across feed rebuilds and identical rebuilds (the file name and its audio); new when the audio
+        changed, so that a client fetches the new version once."""
+        return str(uuid.uuid5(GUID_NAMESPACE, f"{self.path.name}#{self.version}"))
 
     def sidecar(self, suffix: str) -> Path:
         return beside(self.path, suffix)
@@ -62,8 +68,8 @@ class Episode:
         return heading + "\n" + "\n".join(lines) if lines else self.title
 
 
-def episodes(folder: Path, skipped: list[str] | None = None) -> list[Episode]:
-    """Every session audioguide built in folder, newest first (a program's sessions by their dates).
+def episodes(folder: Path, skipped: list[str] | None = None, now: dt.datetime | None = None) -> list[Episode]:
+    """Every session audioguide built in folder, newest first; none dated after now (see dated).
 
     A session that cannot be read is left out; why goes into skipped, one line each, when a list is given.
     """
@@ -77,7 +83,26 @@ def episodes(folder: Path, skipped: list[str] | None = None) -> list[Episode]:
         except FeedError as e:
             if skipped is not None:
                 skipped.append(str(e))
+    found = dated(found, now or dt.datetime.now(dt.UTC))
     return sorted(found, key=lambda e: (e.published, e.path.name), reverse=True)
+
+
+def dated(found: list[Episode], now: dt.datetime) -> list[Episode]:
+    """The episodes with dates a client trusts: none later than now or than its file was written (a program's
+    session built ahead of its day is published when it was built), and each program's sessions dated in day
+    order, DAY_ORDER_STEP apart at least, so that a client sorting by date plays them in order."""
+    out = [replace(e, published=min(e.published, e.modified, now), modified=min(e.modified, now)) for e in found]
+    by_program: dict[str, list[int]] = {}
+    for i, e in enumerate(out):
+        if e.session is not None:
+            by_program.setdefault(e.session["program"], []).append(i)
+    for indexes in by_program.values():
+        indexes.sort(key=lambda i: (int(out[i].session["episode"]), out[i].path.name))  # type: ignore[index]
+        for before, after in zip(reversed(indexes[:-1]), reversed(indexes[1:])):
+            latest = out[after].published - DAY_ORDER_STEP
+            if out[before].published > latest:
+                out[before] = replace(out[before], published=latest)
+    return out
 
 
 def read(path: Path) -> Episode:
@@ -117,9 +142,11 @@ def heading(found: list[Episode], title: str | None = None) -> tuple[str, str]:
 def _read(path: Path) -> Episode:
     try:
         audio: Any = MP3(str(path))
-        published = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+        version = audio_version(path)
     except (MutagenError, OSError) as e:
         raise FeedError(f"{path}: not a readable MP3: {e}") from e
+    published = modified
     tags: ID3 | dict = {}
     try:
         tags = ID3(str(path))
@@ -135,7 +162,24 @@ def _read(path: Path) -> Episode:
                                         dt.UTC)
     return Episode(path, title, audio.info.length, published, _chapters(beside(path, ".chapters.json")),
                    session, str(plan.get("routine", "")), str(plan.get("title", "")), plan.get("made_with"),
-                   plan["language"])
+                   plan["language"], modified, version)
+
+
+def audio_version(path: Path, chunk_bytes: int = 1 << 20) -> str:
+    """The content version of an MP3's audio: a digest of everything after its ID3v2 tag, so that retagging
+    keeps it and any change to the sound makes a new one."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        head = f.read(10)
+        if head[:3] == b"ID3" and len(head) == 10:
+            size = 10 + sum((b & 0x7F) << (7 * (3 - i)) for i, b in enumerate(head[6:10]))
+            size += 10 if head[5] & 0x10 else 0   # a footer
+            f.seek(size)
+        else:
+            digest.update(head)
+        while chunk := f.read(chunk_bytes):
+            digest.update(chunk)
+    return digest.hexdigest()[:VERSION_HEX]
 
 
 def _plan(path: Path) -> dict:
