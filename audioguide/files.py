@@ -139,7 +139,8 @@ def staging(folder: Path, what: str = "output folder") -> Iterator[Path]:
     try:
         yield stage
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        with signals_held():  # a signal now (the session has just appeared) waits until the stage is gone
+            shutil.rmtree(stage, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -237,6 +238,31 @@ def write_private(target: Path, text: str) -> None:
     ensure_folder(Path(target).parent, "state folder")
     with atomic_output(target, private=True) as tmp:
         tmp.write_text(text, encoding="utf-8")
+
+
+class UnfitFile(OSError):
+    """A path that is not a regular file of bounded size, so it is not read (a FIFO would block a reader
+    forever, /dev/zero never end, a huge file swallow memory)."""
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most limit bytes, whatever a link at path points to. Never blocks or reads
+    without end: anything else is UnfitFile (an OSError) saying what was found; other OSErrors as open raises them."""
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO opens without waiting for a writer
+    try:
+        info = os.fstat(handle)   # what was opened, not what the name pointed to a moment before
+        found = odd_kind(info) or (f"{info.st_size} bytes" if info.st_size > limit else None)
+        if found:
+            raise UnfitFile(f"expected a regular file of at most {limit} bytes, found {found}")
+        chunks, size = [], 0
+        while size <= limit and (chunk := os.read(handle, min(1 << 20, limit + 1 - size))):
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > limit:   # it grew while being read
+            raise UnfitFile(f"expected a regular file of at most {limit} bytes, found more")
+        return b"".join(chunks)
+    finally:
+        os.close(handle)
 
 
 def read_small(path: Path, what: str = "file", limit: int = 64 * 1024) -> str | None:

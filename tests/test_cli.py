@@ -3,6 +3,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -43,10 +44,16 @@ def test_unknown_routine_is_one_line_exit_1_listing_the_known_ones(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_bad_length_is_an_error():
-    result = CliRunner().invoke(cli, ["plan", "thoracic-mobility", "--length", "ten", "--engine", "tone"])
-    assert result.exit_code == 1
-    assert result.output == "Error: length: expected minutes such as 12.5 or a duration such as 12m30s, found 'ten'\n"
+@pytest.mark.parametrize("command, option, value", [("plan", "--length", "ten"), ("build", "--minutes", "abc"),
+                                                    ("build", "-m", "5,x"), ("plan", "-m", "0")])
+def test_a_malformed_length_is_a_usage_mistake(tmp_path, command, option, value):
+    result = CliRunner().invoke(cli, [command, "thoracic-mobility", option, value, "--engine", "tone",
+                                      "--cache-dir", str(tmp_path / "c"), *(["-o", str(tmp_path / "o")]
+                                                                            if command == "build" else [])])
+    assert result.exit_code == 2, result.output
+    last = result.stderr.splitlines()[-1]
+    assert last.startswith("Error: Invalid value for --minutes/--length: ") and repr(value.split(",")[-1]) in last
+    assert not (tmp_path / "o").exists()
 
 
 def test_too_short_names_the_minimum(tmp_path):
@@ -120,13 +127,27 @@ def test_validate_prints_ok_per_good_file_and_every_mistake(tmp_path, monkeypatc
     result = CliRunner().invoke(cli, ["validate", "good.toml", "bad.toml"])
     assert result.exit_code == 1
     expected = bad.with_suffix(".err").read_text().replace("many-mistakes.toml", "bad.toml")
-    assert result.output == "good.toml: ok\n" + expected
+    assert result.stdout == "good.toml: ok\n"
+    assert result.stderr == "".join(f"Error: {line}\n" for line in expected.splitlines())
 
 
 def test_validate_a_missing_file(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["validate", "nope.toml"])
-    assert (result.exit_code, result.output) == (1, "nope.toml: file not found\n")
+    assert (result.exit_code, result.stderr) == (1, "Error: nope.toml: file not found\n")
+
+
+@pytest.mark.parametrize("odd", ["/dev/zero", "fifo", "folder"])
+def test_validate_on_a_device_a_fifo_or_a_folder_is_one_error_line_at_once(tmp_path, odd):
+    import os
+    path = {"/dev/zero": Path("/dev/zero"), "fifo": tmp_path / "f.toml", "folder": tmp_path / "d.toml"}[odd]
+    if odd == "fifo":
+        os.mkfifo(path)
+    elif odd == "folder":
+        path.mkdir()
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1, result.output
+    assert result.stderr.startswith(f"Error: {path}: expected a definition file, found ")
 
 
 @pytest.mark.parametrize("kind", ["exercise", "routine"])
@@ -346,7 +367,7 @@ def test_a_cue_that_says_nothing_is_refused_by_validate_plan_and_build(tmp_path)
                        '[routines.quiet]\ntitle = "Quiet"\n[[routines.quiet.items]]\nexercise = "x"\n')
     expected = f"{routine}:4: exercises.x.phases[0].cue: expected words to speak, found '...'"
     checked = CliRunner().invoke(cli, ["validate", str(routine)])
-    assert (checked.exit_code, checked.output) == (1, expected + "\n")
+    assert (checked.exit_code, checked.stderr) == (1, f"Error: {expected}\n")
     for command in ("plan", "build"):
         result = CliRunner().invoke(cli, [command, str(routine), "-m", "1", "--engine", "tone",
                                           "--cache-dir", str(tmp_path / "c"), "-o" if command == "build" else "-q",

@@ -27,6 +27,14 @@ def settings(env=None) -> dict:
     return {row["option"]: row for row in json.loads(result.output)["settings"]}
 
 
+def test_a_huge_config_file_is_refused_without_being_read(config_file):
+    with open(config_file, "wb") as f:
+        f.truncate(4 << 30)   # 4 GB, sparse: read whole, it would swallow memory
+    result = run("config")
+    assert result.exit_code == 1 and result.output.count("\n") == 1, result.output
+    assert result.output.startswith(f"Error: {config_file}: expected a config file of at most ")
+
+
 def test_each_value_comes_from_the_nearest_source(config_file):
     config_file.write_text('# mine\nrate = 120\nbitrate = "128"\nmusic_level = -20\n')
     got = settings(env={"AUDIOGUIDE_RATE": "130"})

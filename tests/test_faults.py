@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import DATA
 
 from audioguide.publish import session
 
@@ -319,3 +320,46 @@ def test_closing_the_terminal_mid_build_ends_it_cleanly(tmp_path):
     time.sleep(1.5)
     assert still_running(mark) == []
     assert not out.exists() or leftovers(out) == [] and list(out.iterdir()) == []
+
+
+def _build_until_the_mp3_appears(out: Path, cache: Path, sig: int) -> subprocess.Popen:
+    """A build, sent sig the moment its MP3 is in the folder (its sidecars and plan follow, the stage is cleared)."""
+    proc = subprocess.Popen([sys.executable, "-m", "audioguide", "build", "short", "-d", str(DATA / "short.toml"),
+                             "-m", "1.5", "-o", str(out), "--engine", "tone", "--cache-dir", str(cache)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    mp3 = out / "short-1m30s.mp3"
+    deadline = time.monotonic() + 60
+    while not mp3.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.0005)
+    if proc.poll() is None:
+        proc.send_signal(sig)
+    proc.communicate(timeout=60)
+    return proc
+
+
+@pytest.mark.parametrize("attempt", range(3))
+def test_sigterm_the_moment_the_mp3_appears_leaves_no_stage_behind(tmp_path, attempt):
+    out = tmp_path / "out"
+    proc = _build_until_the_mp3_appears(out, tmp_path / "cache", signal.SIGTERM)
+    assert proc.returncode in (0, 143)
+    assert leftovers(out) == []
+    assert_whole_or_absent(out, "short-1m30s")
+
+
+def test_what_a_sigkill_left_is_swept_by_feed_and_serve_too(tmp_path):
+    out = tmp_path / "out"
+    stage = out / ".audioguide-999999999-stage-abc"   # a stage of a process that no longer runs
+    stage.mkdir(parents=True)
+    (stage / "short-1m30s.mp3").write_bytes(b"half a session")
+    fed = subprocess.run([sys.executable, "-m", "audioguide", "feed", "-o", str(out), "--base-url", "http://h:1/"],
+                         capture_output=True, text=True)
+    assert fed.returncode == 0 and leftovers(out) == []
+    stage.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "audioguide", "serve", "-o", str(out), "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        proc.stdout.readline()
+        assert leftovers(out) == []
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)

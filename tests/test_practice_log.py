@@ -57,6 +57,15 @@ def test_a_damaged_or_newer_log_is_one_line(tmp_path):
         log.add(newer, log.Entry(TODAY, "x.mp3", 60.0))
 
 
+@pytest.mark.parametrize("odd", ["fifo", "link-to-dev-zero"])
+def test_a_log_that_is_a_fifo_or_a_device_is_one_line_at_once(tmp_path, odd):
+    import os
+    path = tmp_path / log.NAME
+    os.mkfifo(path) if odd == "fifo" else path.symlink_to("/dev/zero")
+    with pytest.raises(FileError, match=r"^cannot open the practice log .*: expected a SQLite database, found a pipe"):
+        log.entries(tmp_path)
+
+
 WRITER = """
 import datetime as dt, sys
 from pathlib import Path

@@ -84,3 +84,29 @@ def test_a_damaged_cache_never_stops_a_build(tmp_path, damage, monkeypatch):
     clip = tone.clips(["Damaged."])["Damaged."]
     assert len(clip) > 1000 and tone.notices and tone.notices[0].startswith("the speech cache is not used (")
     assert tone.durations(["Damaged."]) == {"Damaged.": len(clip)}  # kept for the rest of this run
+
+
+@pytest.mark.parametrize("odd", ["link-to-dev-zero", "fifo", "huge", "link-to-a-folder"])
+def test_a_clip_that_is_not_a_clip_file_is_rendered_again_at_once(tmp_path, odd):
+    import os
+    import threading
+    cache = speech.ClipCache(tmp_path / "cache")
+    tone = speech.Speaker(speech.EngineSpec("tone"), cache)
+    path = cache.path(tone.engine.identity(), "Odd.")
+    path.parent.mkdir(parents=True)
+    if odd == "link-to-dev-zero":
+        path.symlink_to("/dev/zero")        # read whole, it never ends
+    elif odd == "fifo":
+        os.mkfifo(path)                     # read, it waits for a writer forever
+    elif odd == "huge":
+        with open(path, "wb") as f:         # 2 GB (sparse): read whole, it swallows memory
+            f.truncate(2 << 30)
+    else:
+        path.symlink_to(tmp_path)
+    found: dict = {}
+    worker = threading.Thread(target=lambda: found.update(tone.clips(["Odd."])), daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert not worker.is_alive(), f"reading a {odd} hung"
+    assert len(found["Odd."]) > 1000 and tone.rendered == 1
+    assert cache.load(path) is not None and not path.is_symlink()   # a real clip in its place now

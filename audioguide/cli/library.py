@@ -11,7 +11,7 @@ from .completion import names
 from .options import (definitions_option, engine_options, engine_spec, json_option, language_option, output_dir_option,
                       quiet_option)
 from .progress import Bar
-from .report import echo_json, notes
+from .report import echo_json, error, notes
 
 
 @cli.command(name="list")
@@ -75,7 +75,7 @@ def show(name, definition_paths, engine, voice, rate, cache_dir, language, as_js
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @definitions_option
 def validate(paths, definition_paths):
-    """Check definition files: print 'ok' for each good file, one line per mistake otherwise.
+    """Check definition files: print 'ok' for each good file, one 'Error:' line per mistake otherwise.
 
     Exit code 0 when every file is good, 1 otherwise. Files are checked together, so a routine may use
     exercises from another file given here, with -d as 'build' takes it, or from the built-ins.
@@ -89,7 +89,7 @@ def validate(paths, definition_paths):
     for path in good:
         click.echo(f"{path}: ok")
     for line in mistakes:
-        click.echo(line)
+        error(line)
     notes(notices)
     if mistakes:
         raise click.exceptions.Exit(Exit.ERROR)

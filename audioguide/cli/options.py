@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from .. import defaults, times
+from ..errors import LengthError
 
 DEFAULT_BASE_URL = defaults.BASE_URL
 
@@ -25,7 +26,10 @@ def lengths(minutes: str | None, length: str | None) -> list[float]:
     text = length if length is not None else minutes
     if text is None:
         return [defaults.LENGTH_S]
-    found = [times.parse_length(part) for part in text.split(",") if part.strip()]
+    try:
+        found = [times.parse_length(part) for part in text.split(",") if part.strip()]
+    except LengthError as e:  # a usage mistake, exit 2 like any other bad option
+        raise click.BadParameter(str(e).removeprefix("length: "), param_hint="--minutes/--length") from None
     if not found:
         raise click.BadParameter(f"expected one or more lengths, found {text!r}", param_hint="--minutes/--length")
     return list(dict.fromkeys(found))

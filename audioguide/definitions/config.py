@@ -76,9 +76,16 @@ def load() -> Config:
         raise DefinitionError(f"no such file (named by ${FILE_VARIABLE})", found)
     if not found.is_file():
         raise DefinitionError("expected a TOML file, found a folder or a special file", found)
-    text = files.read_text(found, "config file").removeprefix("\ufeff")  # a byte order mark is allowed
-    if len(text) > MAX_BYTES:
-        raise DefinitionError(f"expected a config file of at most {MAX_BYTES // 1024} KB", found)
+    try:
+        raw = files.read_regular(found, MAX_BYTES)
+    except files.UnfitFile:
+        raise DefinitionError(f"expected a config file of at most {MAX_BYTES // 1024} KB", found) from None
+    except OSError as e:
+        raise DefinitionError(f"cannot read the config file: {e.strerror or e}", found) from e
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")  # a byte order mark is allowed
+    except UnicodeDecodeError:
+        raise DefinitionError("expected UTF-8 text", found) from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

@@ -25,6 +25,7 @@ class Folder:
         self.warn = warn
         self._warned: set[str] = set()
         self._cover: tuple[tuple, bytes] | None = None
+        files.sweep(self.root)  # what a killed build left (a SIGKILL): gone before the folder is served or fed
 
     def episodes(self) -> list[Episode]:
         skipped: list[str] = []

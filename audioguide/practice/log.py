@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import files
 from ..errors import FileError
 
 NAME = "practice.sqlite3"
@@ -51,6 +52,9 @@ def opened(folder: Path) -> Iterator[sqlite3.Connection]:
     """The log in folder, its schema brought up to date; sqlite3's errors become one FileError naming it."""
     path = Path(folder) / NAME
     try:
+        found = files.odd_kind(path.stat()) if path.exists() else None
+        if found:  # SQLite would open a FIFO or a device and wait on it, or write into it
+            raise FileError(f"cannot open the practice log {path}: expected a SQLite database, found {found}")
         folder.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         os.chmod(path, 0o600)  # what a person did is theirs alone

@@ -23,6 +23,7 @@ from .text import normalise
 
 CACHE_VERSION = 3  # 2: clips resampled by a polyphase filter; 3: a checksum chunk after the samples
 CHECK_CHUNK = b"agck"
+MAX_CLIP_BYTES = 64 * 1024 * 1024   # 12 minutes of one clip: far beyond any text audioguide lets a voice say
 HEADER = struct.Struct("<4sI4s4sIHHIIHH4sI")   # RIFF, size, WAVE, fmt , 16, PCM, channels, rate, ..., data, size
 
 
@@ -58,8 +59,8 @@ class ClipCache:
     @staticmethod
     def _read(path: Path) -> bytes | None:
         try:
-            raw = path.read_bytes()
-        except OSError:  # missing, a folder, unreadable
+            raw = files.read_regular(path, MAX_CLIP_BYTES)
+        except OSError:  # missing, unreadable, or not a clip file at all (a folder, a FIFO, /dev/zero, huge)
             return None
         if len(raw) < HEADER.size + 12:
             return None
