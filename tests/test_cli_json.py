@@ -42,12 +42,22 @@ def test_list_json_matches_the_library():
     assert got["routines"][0]["title"] == library.routines[got["routines"][0]["id"]].title
 
 
-def test_show_json_of_a_routine_holds_its_definition_and_the_measured_range():
-    got = json.loads(run("show", "short", "-d", str(DATA / "short.toml"), "--engine", "tone", "--json"))
+def test_show_json_of_a_routine_holds_its_definition_and_the_measured_range(tmp_path):
+    voice = ["-d", str(DATA / "short.toml"), "--engine", "tone", "--cache-dir", str(tmp_path / "c")]
+    cold = json.loads(run("show", "short", *voice, "--json"))
+    assert cold["length_s"]["estimated"] is True   # nothing rendered yet: an estimate, marked as one
+    from audioguide.definitions import loader
+    from audioguide.pipeline import options as pipeline_options
+    from audioguide.pipeline import routines as pipeline_routines
+    from audioguide.speech import EngineSpec
+    routine = loader.find_in_file(DATA / "short.toml")[0]
+    pipeline_routines.length_range(routine, pipeline_options.BuildOptions(engine=EngineSpec("tone"),
+                                                                          cache_dir=tmp_path / "c"))  # as a build measures
+    got = json.loads(run("show", "short", *voice, "--json"))
     assert got["kind"] == "routine" and got["id"] == "short" and got["source"] == str(DATA / "short.toml")
     assert [item["exercise"]["id"] for item in got["items"]] == ["arm-raise", "stand-tall"]
     assert 0 < got["length_s"]["min"] < got["length_s"]["max"] and got["length_s"]["estimated"] is False
-    text = run("show", "short", "-d", str(DATA / "short.toml"), "--engine", "tone")
+    text = run("show", "short", *voice)
     low = text.split("Length: ")[1].split(" to ")[0]
     assert abs(float(low) * 60 - got["length_s"]["min"]) < 6   # the text rounds up to a tenth of a minute
 

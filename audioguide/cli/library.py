@@ -49,8 +49,8 @@ def list_(definition_paths, as_json):
 def show(name, definition_paths, engine, voice, rate, cache_dir, language, as_json, quiet):
     """Show one exercise or routine, readably: its phases, ranges, cues and where it comes from.
 
-    A routine's length range is measured with the chosen voice (rendering what is not cached yet), so it
-    matches what 'build' accepts.
+    A routine's length range comes from the chosen voice's cached speech, estimated where none is cached yet
+    (nothing is rendered; it then says 'estimated', and 'build' measures it exactly).
 
     \b
     Example:

@@ -151,8 +151,9 @@ def list_programs(definition_paths):
 def show_program(name, start, definition_paths, engine, voice, rate, cache_dir, language, quiet):
     """Print the calendar of program NAME: date, day, routine, length and what progressed since the session before.
 
-    Each session is planned with the chosen voice (speech not cached yet is rendered first), so the
-    lengths and amounts are those a build gives. Without NAME, the program you follow, from its start.
+    Each session is planned with the chosen voice's lengths as its speech cache knows them; nothing is rendered,
+    so speech not made yet is estimated (a note says so) and a build may come out a little different. Without
+    NAME, the program you follow, from its start.
 
     \b
     Example:

@@ -7,7 +7,8 @@ on measured speech alone.
 
 from .fitting import Fitted, compile_timeline
 from .layout import Amounts, amounts
-from .plan import Measure, early_length_error, estimated_range, fit_routine, keeping, length_range, plan, plan_many, plan_series
+from .plan import (Measure, early_length_error, estimated_range, estimating, fit_routine, keeping, length_range, plan,
+                   plan_many, plan_series)
 
 __all__ = ["Amounts", "Fitted", "Measure", "amounts", "compile_timeline", "early_length_error", "estimated_range",
-           "fit_routine", "keeping", "length_range", "plan", "plan_many", "plan_series"]
+           "estimating", "fit_routine", "keeping", "length_range", "plan", "plan_many", "plan_series"]

@@ -16,6 +16,7 @@ from ..errors import LengthError, PlanError
 from ..model import Routine, Timeline
 from .fitting import MAX_LENGTH_S, SEARCH_STEPS, Fitted, Layouts, configs
 from .layout import amounts
+from .writer import guess
 
 MAX_PASSES = 12
 EARLY_MARGIN = 0.75  # refused before any speech when under this share of the estimated shortest session
@@ -164,6 +165,23 @@ def _settle(routine: Routine, measure: Measure, seed: int, attempt: Callable[[La
         measured = measure(needed)
         durations.update({text: int(measured[text]) for text in needed})
     raise PlanError(f"the plan for {routine.id} did not settle after {MAX_PASSES} passes")
+
+
+def estimating(known: Callable[[str], int | None], estimated: set[str]) -> Measure:
+    """A Measure that renders nothing: each text's length as known (a cache's), the others estimated from the
+    known ones (or the compiler's own guess), and noted in estimated. For views that only print lengths."""
+    seen: dict[str, int | None] = {}   # a program's sessions ask for the same texts again and again
+
+    def measure(texts: list[str]) -> dict[str, int]:
+        for text in texts:
+            if text not in seen:
+                seen[text] = known(text)
+        found = {text: n for text in texts if (n := seen[text]) is not None}
+        estimate = _estimator(found) or guess
+        missing = [text for text in texts if text not in found]
+        estimated.update(missing)
+        return {**found, **{text: estimate(text) for text in missing}}
+    return measure
 
 
 def _estimator(durations: Mapping[str, int]) -> Callable[[str], int] | None:

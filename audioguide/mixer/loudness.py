@@ -1,4 +1,4 @@
-"""Loudness (ITU-R BS.1770) and peak limiting, in numpy and scipy.
+"""Loudness (ITU-R BS.1770) and true-peak limiting, in numpy (and scipy's IIR filter, imported when first used).
 
 The session is a sum of clips that do not overlap, placed at known samples, over an optional music bed. Its
 integrated loudness is therefore computed from the K-weighted energy of each distinct clip, added up per
@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import signal
 
 from ..model import SAMPLE_RATE
 
@@ -49,7 +48,9 @@ def k_energy(x: np.ndarray) -> np.ndarray:
     than a per-sample sum."""
     n = len(x) + TAIL
     padded = np.concatenate([x.astype(np.float32), np.zeros(TAIL + (-n) % GRAIN, dtype=np.float32)])
-    y = signal.sosfilt(K_SOS_32, padded)  # float32: 3.5x faster, and far finer than the energy needs
+    from scipy.signal import sosfilt  # here, not at the top: scipy.signal takes 0.6 s to import, and every command
+    # that only plans, shows or refuses a mistake would wait for it
+    y = sosfilt(K_SOS_32, padded)  # float32: 3.5x faster, and far finer than the energy needs
     grains = (y * y).reshape(-1, GRAIN).sum(axis=1, dtype=np.float64)
     return np.concatenate([[0.0], np.cumsum(grains)])
 

@@ -39,11 +39,18 @@ class CalendarDay:
 
 def program_calendar(name: str, start: dt.date, options: BuildOptions = DEFAULTS,
                      progress: Progress | None = None) -> tuple[Program, list[CalendarDay], list[str]]:
-    """Every day of the program from start, each session planned with the chosen voice."""
+    """Every day of the program from start, each session planned with the chosen voice's lengths as its cache
+    knows them: nothing is rendered, and what was estimated is said in a notice (a build measures it)."""
     program, notices = _program(name, options)
     studio = Studio(in_language(options, program.language), progress, tuple(notices), output=False)  # plans only
+    estimated: set[str] = set()
     with studio.speaker:
-        planned = _plan(studio, program, sessions(program, start))
+        planned = plan_sessions(sessions(program, start),
+                                compiler.estimating(studio.speaker.cached_length, estimated))
+    notices = [*notices, *studio.speaker.notices]
+    if estimated:
+        notices.append(f"lengths are estimated where speech is not rendered yet ({len(estimated)} texts): a build "
+                       "measures them, and may come out a little different")
     days: list[CalendarDay] = []
     before: tuple[Session, compiler.Fitted] | None = None
     for day, date, session in calendar(program, start):

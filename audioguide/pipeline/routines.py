@@ -108,14 +108,14 @@ def describe(name: str, options: BuildOptions = DEFAULTS, progress: Progress | N
     """The exercise or routine called name (or in the file name points to) as readable lines, with the
     definitions' notices.
 
-    A routine's shortest and longest lengths are measured with the chosen voice, as a build would measure
-    them; without a usable voice they are estimated, and say so. An exercise given as a file is also shown
+    A routine's shortest and longest lengths come from the chosen voice's cached speech, estimated where it
+    has none yet (nothing is rendered: a build measures them), and say so. An exercise given as a file is also shown
     as the session of its own a build of that file makes.
     """
     found, source, library, span = _find(name, options, progress)
     if isinstance(found, Routine):
         (length_s, estimated) = span or (None, False)
-        return describing.routine(found, source, length_s, estimated, keeping(found, options),
+        return describing.routine(found, source, length_s, estimated, keeping(found, options, render=False),
                                   library.in_languages("routines", found.id)), library.notices
     lines = describing.exercise(found, source)
     if span:
@@ -155,21 +155,29 @@ def _find(name: str, options: BuildOptions, progress: Progress | None):
 
 
 def _span(routine: Routine, options: BuildOptions, progress: Progress | None) -> tuple[tuple[float, float], bool]:
+    """The routine's length range as show prints it, from the cache's lengths and estimates (nothing rendered);
+    True when any length in it was estimated."""
+    estimated: set[str] = set()
     try:
-        return length_range(routine, options, progress), False
+        check_tools(options.engine)
     except MissingToolError:
         return compiler.estimated_range(routine), True
+    with speaking(options.engine, routine.language, ClipCache(options.cache_dir)) as speaker:
+        span = compiler.length_range(routine, compiler.estimating(speaker.cached_length, estimated))
+    return span, bool(estimated)
 
 
 def keeping(routine: Routine, options: BuildOptions = DEFAULTS,
-            progress: Progress | None = None) -> list[tuple[float, tuple[str, ...]]]:
-    """What each shorter session keeps, measured with the chosen voice (compiler.keeping); [] without one."""
+            progress: Progress | None = None, render: bool = True) -> list[tuple[float, tuple[str, ...]]]:
+    """What each shorter session keeps, measured with the chosen voice (compiler.keeping); [] without one.
+    Without render, from the cache's lengths and estimates."""
     try:
         check_tools(options.engine)
     except MissingToolError:
         return []
     with speaking(options.engine, routine.language, ClipCache(options.cache_dir)) as speaker:
-        return compiler.keeping(routine, measure_with(speaker, progress))
+        measure = measure_with(speaker, progress) if render else compiler.estimating(speaker.cached_length, set())
+        return compiler.keeping(routine, measure)
 
 
 def length_range(routine: Routine, options: BuildOptions = DEFAULTS,
