@@ -102,7 +102,11 @@ def test_loudness_outside_the_range_is_a_usage_error(tmp_path):
 
 
 def test_split_writes_one_tagged_mp3_per_chapter_and_a_playlist_in_order(tmp_path):
-    assert build(tmp_path, "--split", "--artist", "Sam").exit_code == 0
+    result = build(tmp_path, "--split", "--artist", "Sam")
+    assert result.exit_code == 0
+    # it says where the parts and the playlist went, under the session
+    assert result.stdout.splitlines() == [str(tmp_path / "short-2m.mp3"), f"  {tmp_path / 'short-2m'}/",
+                                          f"  {tmp_path / 'short-2m.m3u8'}"]
     whole = tmp_path / "short-2m.mp3"
     chapters = tags.chapters(whole)
     parts = sorted((tmp_path / "short-2m").iterdir())

@@ -35,6 +35,21 @@ def test_a_huge_config_file_is_refused_without_being_read(config_file):
     assert result.output.startswith(f"Error: {config_file}: expected a config file of at most ")
 
 
+def test_every_value_in_force_is_shown_as_the_commands_work_it_out(config_file):
+    config_file.write_text("")
+    found = settings()
+    assert (found["output-dir"]["value"], found["output-dir"]["source"]) == ("output", "built-in")
+    assert found["minutes"]["value"] == 10 and found["artist"]["value"] == "audioguide"
+    assert found["cache-dir"]["value"].endswith("audioguide")
+
+
+def test_a_key_set_twice_names_both_lines(config_file):
+    config_file.write_text('minutes = 5\nartist = "Sam"\nminutes = 7\n')
+    result = run("config")
+    assert result.exit_code == 1
+    assert result.output == f"Error: {config_file}:3: minutes: set twice, on lines 1 and 3; keep one\n"
+
+
 def test_each_value_comes_from_the_nearest_source(config_file):
     config_file.write_text('# mine\nrate = 120\nbitrate = "128"\nmusic_level = -20\n')
     got = settings(env={"AUDIOGUIDE_RATE": "130"})

@@ -48,6 +48,18 @@ def test_completion_offers_commands():
     assert ("plain", "build") in complete("audioguide bu")
 
 
+def test_completion_offers_the_engines():
+    assert complete("audioguide build thoracic-mobility --engine k") == [("plain", "kokoro")]
+    assert [value for _, value in complete("audioguide plan thoracic-mobility --engine ")] == [
+        "auto", "kokoro", "piper", "pyttsx3", "tone"]
+
+
+def test_the_engines_offered_are_the_engines_there_are():
+    from audioguide import defaults
+    from audioguide.speech import engines
+    assert set(defaults.ENGINES) == {"auto", *engines.ENGINES}
+
+
 def test_completion_offers_routine_names_for_build():
     offered = complete("audioguide build tho")
     assert offered == [("plain", "thoracic-mobility")]

@@ -7,6 +7,7 @@ import functools
 from pathlib import Path
 
 import click
+from click.shell_completion import CompletionItem
 
 from .. import defaults, times
 from ..errors import LengthError
@@ -102,8 +103,10 @@ cache_dir_option = click.option("--cache-dir", type=click.Path(file_okay=False, 
 
 def engine_options(f):
     f = click.option("--engine", default=defaults.ENGINE, show_default=True,
-                     help="Speech engine: auto (piper when installed, else pyttsx3), pyttsx3, piper, "
-                          "or tone (a stand-in needing no TTS).")(f)
+                     shell_complete=lambda ctx, param, incomplete: [
+                         CompletionItem(name) for name in defaults.ENGINES if name.startswith(incomplete)],
+                     help="Speech engine: auto (the clearest installed: kokoro, else piper, else pyttsx3), kokoro, "
+                          "piper, pyttsx3 (espeak-ng), or tone (a stand-in needing no TTS).")(f)
     f = click.option("--voice", default=None, help="Voice id of the engine (see 'audioguide voices').")(f)
     f = click.option("--rate", type=click.IntRange(60, 400), default=None,
                      help="Speaking rate in words per minute.")(f)

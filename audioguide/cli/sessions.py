@@ -70,6 +70,8 @@ def build(routine, minutes, length, seed, definition_paths, output_dir, engine, 
             error(outcome.error, f"{outcome.label}: " if len(outcomes) > 1 else "")
             continue
         click.echo(str(outcome.result.path))
+        for part in outcome.result.split_into:   # --split: where the parts and their playlist went
+            click.echo(f"  {part}{'/' if part.is_dir() else ''}")
         if show_chapters:
             for chapter in outcome.result.timeline.chapters:
                 click.echo(f"  {times.clock(chapter.start_s)}  {chapter.title}")

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from typing import Any
 
 import click
 
+from .. import defaults, files, times
 from ..errors import did_you_mean
 
 ENV_PREFIX = "AUDIOGUIDE_"
@@ -32,9 +34,10 @@ def _commands(group: click.Group, path: tuple[str, ...] = ()):
 
 
 def options(group: click.Group) -> dict[str, click.Option]:
-    """Every settable option by its long name (the first command that has it: they mean the same everywhere)."""
+    """Every settable option by its long name (they mean the same everywhere; where commands differ in a default,
+    as 'new' writing into '.', build's is the one shown)."""
     found: dict[str, click.Option] = {}
-    for _, command in _commands(group):
+    for _, command in sorted(_commands(group), key=lambda pair: pair[0] != ("build",)):
         for param in command.params:
             name = _long_name(param)
             if name and name not in found:
@@ -131,6 +134,14 @@ def default_map(group: click.Group, values: dict[str, object]) -> dict:
     return tree
 
 
+# options whose click default is None because the command works the value out: what it works out to
+IMPLIED: dict[str, Callable[[], object]] = {
+    "minutes": lambda: float(times.minutes(defaults.LENGTH_S)),
+    "artist": lambda: defaults.ARTIST,
+    "cache-dir": lambda: str(files.cache_dir()),
+}
+
+
 def in_force(group: click.Group):
     """The config in force, and each setting's value and where it came from: environment, config file or
     built-in (no flags here)."""
@@ -154,6 +165,8 @@ def in_force(group: click.Group):
             value, source = param.get_default(ctx, call=True), "built-in"
             if type(value).__name__ == "Sentinel":  # click's "no default"
                 value = [] if param.multiple else None
+            if value is None and name in IMPLIED:   # no option default: the value the command works it out to
+                value = IMPLIED[name]()
         rows.append({"option": name, "value": _plain(value), "source": source, "environment": variable})
     return loaded, rows
 

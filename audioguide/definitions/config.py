@@ -90,8 +90,12 @@ def load() -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         at = re.search(r"\(at line (\d+)", str(e))
-        raise DefinitionError(f"not valid TOML: {str(e).split(' (at ')[0]}", found, None,
-                              int(at.group(1)) if at else None) from None
+        line_number = int(at.group(1)) if at else None
+        twice = _set_twice(text.splitlines(), line_number) if "overwrite" in str(e) else None
+        if twice:
+            raise DefinitionError(f"{twice[0]}: set twice, on lines {twice[1]} and {line_number}; keep one", found,
+                                  None, line_number) from None
+        raise DefinitionError(f"not valid TOML: {str(e).split(' (at ')[0]}", found, None, line_number) from None
     lines = text.splitlines()
     settings = {}
     for key, value in data.items():
@@ -102,3 +106,13 @@ def load() -> Config:
                                   found, join("", key), line)
         settings[name] = Setting(key, value, line)
     return Config(found, settings)
+
+
+def _set_twice(lines: list[str], line_number: int | None) -> tuple[str, int] | None:
+    """(key, the line it was first set on) when line_number sets a bare key an earlier line already set."""
+    bare = re.compile(r"\s*([A-Za-z0-9_-]+)\s*=")
+    if not line_number or line_number > len(lines) or not (again := bare.match(lines[line_number - 1])):
+        return None
+    first = next((n for n, line in enumerate(lines[:line_number - 1], 1)
+                  if (m := bare.match(line)) and m.group(1) == again.group(1)), None)
+    return (again.group(1), first) if first else None

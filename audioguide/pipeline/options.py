@@ -52,6 +52,7 @@ class BuildResult:
     timeline: Timeline
     rendered_clips: int = 0
     notices: tuple[str, ...] = field(default_factory=tuple)
+    split_into: tuple[Path, ...] = ()   # with --split: the folder of parts and the playlist
 
 
 @dataclass(frozen=True, slots=True)

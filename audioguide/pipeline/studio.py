@@ -141,4 +141,4 @@ class Studio:
             with files.lock(target.parent):
                 files.commit(stage, target.parent, session.commit_names(target, parts))
         return BuildResult(target, session.beside(target, session.PLAN), timeline, self.speaker.rendered,
-                           (*self.notices, *self.speaker.notices))
+                           (*self.notices, *self.speaker.notices), tuple(target.parent / name for name in parts))

@@ -29,13 +29,13 @@ from mutagen.id3 import (
 )
 from mutagen.id3._tags import save_frame
 
-from .. import language, times
+from .. import defaults, language, times
 from ..errors import TagError
 from ..model import Timeline
 from . import sidecars
 
 TOC_ID = "toc"
-ARTIST = "audioguide"   # the artist when none is asked for
+ARTIST = defaults.ARTIST   # the artist when none is asked for
 
 
 class _ChapterOrderedID3(ID3):
