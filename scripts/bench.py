@@ -117,6 +117,11 @@ def main() -> None:
         for label, seconds, ratio in measure.startup():
             lines.append(f"| {label} | {seconds * 1000:.0f} ms | {ratio:.2f}x |")
             print(lines[-1], flush=True)
+        lines += ["", "## Views and early errors (median of 5, each on an empty speech cache)", "",
+                  "| command | time | ratio to `audioguide list` | clips rendered |", "|---|---|---|---|"]
+        for label, seconds, ratio, rendered in measure.views_and_errors(work):
+            lines.append(f"| {label} | {seconds * 1000:.0f} ms | {ratio:.2f}x | {rendered} |")
+            print(lines[-1], flush=True)
         for engine in [e for e in args.build_engines.split(",") if e]:
             lines += ["", *_builds(lengths, args.runs, work, engine), ""]
         if 60 in lengths:

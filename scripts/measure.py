@@ -171,3 +171,34 @@ def startup(runs: int = 15) -> list[tuple[str, float, float]]:
         seconds = median(cmd, env)
         rows.append((label, seconds, seconds / reference))
     return rows
+
+
+def views_and_errors(work: Path, runs: int = 5) -> list[tuple[str, float, float, int]]:
+    """(command, median seconds, ratio to 'audioguide list', clips rendered) for what must answer without
+    rendering speech: the views of a program and a routine on an empty speech cache, and the errors that the
+    arguments and definitions alone tell."""
+    command = str(Path(sys.executable).parent / "audioguide")
+    out = work / "views-out"
+
+    def median(args: list[str], fresh_cache: bool) -> tuple[float, int]:
+        times, rendered = [], 0
+        for i in range(runs):
+            cache = work / f"views-cache-{len(times)}-{i}-{time.monotonic_ns()}"
+            start = time.perf_counter()
+            subprocess.run([command, *args, *(["--cache-dir", str(cache)] if fresh_cache else [])],
+                           capture_output=True)
+            times.append(time.perf_counter() - start)
+            rendered = max(rendered, len(list(cache.rglob("*.wav"))) if cache.exists() else 0)
+        return statistics.median(times), rendered
+
+    reference, _ = median(["list"], False)
+    rows = [("audioguide list", reference, 1.0, 0)]
+    for label, args in [("program show thoracic-four-weeks (empty cache)",
+                         ["program", "show", "thoracic-four-weeks", "--start", "2026-12-01"]),
+                        ("show thoracic-mobility (empty cache)", ["show", ROUTINE]),
+                        ("build thoracic-mobility -m 0.1 (too short)", ["build", ROUTINE, "-m", "0.1", "-o", str(out)]),
+                        ("build thoracic-mobility -m abc (not a length)", ["build", ROUTINE, "-m", "abc", "-o", str(out)]),
+                        ("build no-such-routine", ["build", "no-such-routine", "-o", str(out)])]:
+        seconds, rendered = median(args, True)
+        rows.append((label, seconds, seconds / reference, rendered))
+    return rows
