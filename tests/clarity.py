@@ -129,7 +129,35 @@ def pink_noise(seconds: float = 12.0, seed: int = 7) -> np.ndarray:
     return out / np.sqrt(np.mean(out ** 2))
 
 
-def babble(cache: Path, seconds: float = 12.0, seed: int = 3) -> np.ndarray:
+BABBLE_RECORDING = Path(__file__).parent / "data" / "babble.wav"   # make_babble's output, kept (regenerate: below)
+
+
+def babble(cache: Path) -> np.ndarray:
+    """Six people talking at once (float, unit RMS), as make_babble made it once and tests/data/babble.wav keeps
+    it: the same noise for the suite and scripts/voices, and 20 to 50 s of Kokoro less per suite run. Made again
+    (python -c 'import clarity; clarity.write_babble()' in tests/) when the file is missing."""
+    if not BABBLE_RECORDING.exists():
+        return make_babble(cache)
+    import wave
+    with wave.open(str(BABBLE_RECORDING), "rb") as f:
+        assert (f.getframerate(), f.getnchannels(), f.getsampwidth()) == (SAMPLE_RATE, 1, 2)
+        x = np.frombuffer(f.readframes(f.getnframes()), dtype="<i2").astype(np.float64)
+    return x / np.sqrt(np.mean(x ** 2))
+
+
+def write_babble(cache: Path = Path("/tmp/audioguide-babble-cache")) -> None:
+    """Make the babble and keep it in tests/data/babble.wav (16-bit, peaks at -1 dBFS)."""
+    import wave
+    x = make_babble(cache)
+    pcm = np.round(x / np.abs(x).max() * 0.89 * 32767).astype("<i2")
+    with wave.open(str(BABBLE_RECORDING), "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(SAMPLE_RATE)
+        f.writeframes(pcm.tobytes())
+
+
+def make_babble(cache: Path, seconds: float = 12.0, seed: int = 3) -> np.ndarray:
     """Six people talking at once (float, unit RMS): each talker of TALKERS says the babble sentences in its own
     order until it has talked for seconds, all at the same level, each stream starting at its own point."""
     from audioguide import speech

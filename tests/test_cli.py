@@ -78,6 +78,7 @@ def test_show_and_build_agree_on_the_shortest_length(tmp_path):
     assert not list((tmp_path / "c").rglob("*.wav"))
     early = CliRunner().invoke(cli, ["build", "thoracic-mobility", "-m", "1", "-o", str(tmp_path), *voice])
     assert early.output == f"Error: thoracic-mobility needs at least about {estimate} minutes, asked for 1\n"
+    assert not list((tmp_path / "c").rglob("*.wav"))   # a length that cannot fit renders no speech
     # once the shortest session's speech is measured (as a build measures it), both give it exactly
     routine = loader.load_library(include_user=False).routine("thoracic-mobility")
     pipeline_routines.length_range(routine, pipeline_options.BuildOptions(engine=EngineSpec("tone"),

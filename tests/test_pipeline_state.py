@@ -79,6 +79,23 @@ def test_the_servers_key_is_kept_private_and_reused_until_a_new_one_is_asked_for
     assert re.fullmatch(r"[A-Za-z0-9_-]{24}", state.token())
 
 
+def test_a_key_file_others_can_read_is_refused_and_a_new_one_is_private():
+    first = state.token()
+    kept = files.state_dir() / state.TOKEN
+    kept.chmod(0o644)   # copied about, or written by hand: anyone on the machine can read it
+    with pytest.raises(FileError, match=r"is not private to you \(mode 644\): it is not used; .*chmod 600"):
+        state.token()
+    renewed = state.token(new=True)
+    assert renewed != first and stat.S_IMODE(kept.stat().st_mode) == 0o600 and state.token() == renewed
+
+
+def test_the_calendars_key_opens_the_calendar_only():
+    token = state.token()
+    key = state.calendar_key(token)
+    assert key != token and token not in key and re.fullmatch(r"[0-9a-f]{32}", key)
+    assert state.calendar_key(token) == key and state.calendar_key(state.token(new=True)) != key
+
+
 @pytest.mark.slow
 def test_a_restarted_server_keeps_the_pages_key(tmp_path):
     def page_line():

@@ -356,17 +356,27 @@ def test_a_session_played_is_logged_and_the_streak_counts_it(server):
     assert call(port, "POST", "/api/log", {"file": "desk-reset-3m.mp3", "played_s": 5}, token=None)[0] == 403
 
 
-def test_the_reminders_calendar_is_subscribable_with_the_key_in_its_address(server):
+def test_the_reminders_calendar_is_subscribable_with_its_own_key_in_its_address(server):
     import icalendar
+
+    from audioguide.pipeline import state
     _, port, lines = server
+    key = state.calendar_key(TOKEN)
+    assert call(port, "GET", "/api/calendar", token=None)[0] == 403      # the calendar's key needs the server's
+    status, answer = call(port, "GET", "/api/calendar")
+    assert (status, answer) == (200, {"key": key})
     assert call(port, "GET", "/calendar.ics?time=07:30", token=None)[0] == 403
+    assert call(port, "GET", f"/calendar.ics?token={TOKEN}", token=None)[0] == 403   # never the server's own key
+    assert call(port, "GET", f"/calendar.ics?key={key[:-1]}x", token=None)[0] == 403
     if lines is None:  # in this process each test has its own state folder: nothing is followed yet
-        status, answer = call(port, "GET", f"/calendar.ics?token={TOKEN}", token=None)
+        status, answer = call(port, "GET", f"/calendar.ics?key={key}", token=None)
         assert status == 404 and answer["error"].startswith("program: none is followed")
-    status, answer = call(port, "GET", f"/calendar.ics?token={TOKEN}&time=7.30", token=None)
+    status, answer = call(port, "GET", f"/calendar.ics?key={key}&time=7.30", token=None)
     assert status == 400 and answer["error"].startswith("time: ")
+    # the calendar's key makes and deletes nothing
+    assert call(port, "PUT", "/api/program", {"program": "thoracic-four-weeks", "start": "2026-12-07"}, token=key)[0] == 403
     assert call(port, "PUT", "/api/program", {"program": "thoracic-four-weeks", "start": "2026-12-07"})[0] == 200
-    status, body = call(port, "GET", f"/calendar.ics?token={TOKEN}&time=18:15", token=None)
+    status, body = call(port, "GET", f"/calendar.ics?key={key}&time=18:15", token=None)
     assert status == 200
     events = [c for c in icalendar.Calendar.from_ical(body).walk() if c.name == "VEVENT"]
     assert events and all(e.decoded("dtstart").time() == dt.time(18, 15) for e in events)

@@ -274,8 +274,9 @@ def test_today_start_the_program_make_and_play_day_one_and_the_streak_becomes_on
     page.wait_for_selector("#today-play")
     assert page.text_content("#today h2").startswith("Day 1 of 28 - ")
     page.fill("#reminder-time", "06:45")  # reminders: a calendar to subscribe to, at the habit's time
+    page.wait_for_function("document.querySelector('#reminder-link').href.includes('06%3A45')")
     link = page.get_attribute("#reminder-link", "href")
-    assert link.startswith("webcal://127.0.0.1:") and "calendar.ics?token=" in link and link.endswith("time=06%3A45")
+    assert link.startswith("webcal://127.0.0.1:") and "calendar.ics?key=" in link and link.endswith("time=06%3A45")
     calendar = page.request.get(link.replace("webcal:", "http:"))
     assert calendar.ok and b"DTSTART:" in calendar.body() and b"T064500" in calendar.body()
     page.click("#today-play")  # made on demand, with progress, then played

@@ -5,7 +5,10 @@ phone paired yesterday still works after `serve` restarts. The one owner of thos
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import hmac
 import json
+import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -78,9 +81,30 @@ def start_for(program_id: str) -> dt.date | None:
         return None
 
 
+def _private_or_refused(path: Path) -> None:
+    """A key file that others can read (or that another user owns) is not a key: FileError saying how to mend it."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise files.os_error("read the server's key", path, e) from e
+    if info.st_mode & 0o077 or info.st_uid != os.getuid():
+        raise FileError(f"the server's key {path} is not private to you (mode {info.st_mode & 0o777:o}): it is not "
+                        f"used; make it yours alone (chmod 600 {path}) or start with --new-token")
+
+
+def calendar_key(token: str) -> str:
+    """The key of the reminders calendar's address: made from the server's key, and good for that calendar only
+    (a calendar app keeps its address, syncs it, shows it: it must not make or delete anything)."""
+    return hmac.new(token.encode(), b"audioguide reminders calendar", hashlib.sha256).hexdigest()[:32]
+
+
 def token(new: bool = False) -> str:
     """The server's key: the one kept in the state folder, or a new one (kept from now on)."""
     path = files.state_dir() / TOKEN
+    if not new:
+        _private_or_refused(path)
     kept = None if new else (files.read_small(path, "the server's key") or "").strip()
     if kept and re.fullmatch(r"[A-Za-z0-9_-]{16,128}", kept):  # anything else (edited by hand): a new key
         return kept

@@ -26,7 +26,7 @@ class Daily:
     def routes(self) -> list[web.RouteDef]:
         return [web.get("/api/today", self.today), web.put("/api/program", self.follow),
                 web.get("/api/log", self.log), web.post("/api/log", self.add),
-                web.get("/calendar.ics", self.calendar)]
+                web.get("/api/calendar", self.calendar_address), web.get("/calendar.ics", self.calendar)]
 
     async def today(self, request: web.Request) -> web.Response:
         card = await asyncio.to_thread(practice.today_card, self.api.options.definition_paths)
@@ -78,12 +78,19 @@ class Daily:
             fail(web.HTTPServiceUnavailable, f"log: {e}")
         return web.json_response({**dataclasses.asdict(entry), "done_on": entry.done_on.isoformat()}, status=201)
 
+    async def calendar_address(self, request: web.Request) -> web.Response:
+        """The reminders calendar's key, for a page that holds the server's key (which it never puts in an
+        address a calendar app would keep)."""
+        self.api._allow(request)
+        assert self.api.token is not None   # _allow refuses every request without one
+        return web.json_response({"key": state.calendar_key(self.api.token)})
+
     async def calendar(self, request: web.Request) -> web.Response:
-        """The followed program's sessions as calendar events (calendar apps send no headers: the key is in
-        the address)."""
-        given = request.query.get("token", "")
-        if not self.api.token or not secrets.compare_digest(given.encode(), self.api.token.encode()):
-            fail(web.HTTPForbidden, "token: the calendar's address needs the key ('audioguide serve' prints it)")
+        """The followed program's sessions as calendar events (calendar apps send no headers: the calendar's own
+        key is in the address; it opens this calendar and nothing else)."""
+        given = request.query.get("key", "")
+        if not self.api.token or not secrets.compare_digest(given.encode(), state.calendar_key(self.api.token).encode()):
+            fail(web.HTTPForbidden, "key: the calendar's address needs its key (the page's reminders link has it)")
         at = practice.time_of_day(request.query.get("time", "07:30"))
         if at is None:
             fail(web.HTTPBadRequest, f"time: expected a time of day such as 07:30, found {request.query.get('time')!r}")

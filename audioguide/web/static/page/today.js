@@ -83,13 +83,16 @@ function month(log) {
 function reminders() {
   const time = el("input", { type: "time", id: "reminder-time", value: "07:30" });
   const link = el("a", { id: "reminder-link", class: "button" }, "Add reminders to my calendar");
+  let key = null;   // the calendar's own key: it opens the calendar only, never making or deleting
   const update = () => {
-    const address = new URL("calendar.ics?token=" + encodeURIComponent(token()) + "&time=" +
+    if (key === null) return;
+    const address = new URL("calendar.ics?key=" + encodeURIComponent(key) + "&time=" +
                             encodeURIComponent(time.value || "07:30"), location.href);
     link.href = address.href.replace(/^https?:/, "webcal:");
   };
   time.addEventListener("input", update);
-  update();
+  call("GET", "api/calendar").then((answer) => { key = answer.key; update(); },
+                                   (error) => { link.textContent = error.message; });
   return el("div", { class: "row reminders" }, el("label", { for: "reminder-time", class: "inline" }, "Remind me at"),
             time, link);
 }
