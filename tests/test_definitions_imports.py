@@ -89,3 +89,50 @@ def test_a_routine_exports_with_every_exercise_it_uses_as_a_file_of_its_own(tmp_
                                      "thread-the-needle"} and list(doc["routines"]) == ["thoracic-mobility"]
     unknown = CliRunner().invoke(cli, ["export", "thoracic-mobilty"])
     assert unknown.exit_code == 1 and "did you mean thoracic-mobility" in unknown.output
+
+
+def _laughs(levels: int = 9) -> str:
+    lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, levels)]
+    return "\n".join(lines) + f"\ntitle: x\nexercises: *a{levels - 1}\n"
+
+
+HOSTILE = {
+    "deeply nested JSON": lambda: "[" * 200_000,
+    "YAML aliases expanding to 387 million values": _laughs,
+    "a YAML alias inside itself": lambda: "exercises: &loop [*loop]\n",
+    "a zip bomb (Feeel's exports are zip files)": lambda: _zip_bomb(),
+    "UTF-16 text": lambda: '{"title": "x"}'.encode("utf-16"),
+    "2 MB of JSON": lambda: '{"title": "' + "x" * 2_000_000 + '"}',
+    "binary noise": lambda: bytes(range(256)) * 100,
+}
+
+
+def _zip_bomb() -> bytes:
+    import io
+    import zipfile
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("workout.json", "0" * 50_000_000)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_a_hostile_file_is_one_line_within_bounded_time_and_memory(tmp_path, kind):
+    import resource
+    import subprocess
+    import sys
+    import time
+    made = HOSTILE[kind]()
+    path = tmp_path / "workout.yaml"
+    path.write_bytes(made if isinstance(made, bytes) else made.encode())
+
+    def limited():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))   # 1 GB: what expanding it would pass
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "audioguide", "import", str(path), "-o", str(tmp_path / "x.toml")],
+                          capture_output=True, text=True, timeout=30, preexec_fn=limited)
+    assert time.monotonic() - start < 10
+    assert done.returncode == 1 and done.stderr.startswith("Error: ") and done.stderr.count("\n") == 1, done.stderr
+    assert len(done.stderr) < 400 and "Traceback" not in done.stderr
+    assert not (tmp_path / "x.toml").exists()

@@ -128,3 +128,54 @@ def test_the_voices_file_is_a_plain_zip_numpy_reads_and_the_same_bytes_every_tim
     np.lib.format.write_array(arrays, np.arange(6, dtype="<f4").reshape(2, 1, 3), version=(1, 0))
     loaded = np.load(io.BytesIO(assets._stored_zip([("af_x.npy", arrays.getvalue())])))
     assert loaded.files == ["af_x"] and loaded["af_x"].shape == (2, 1, 3)
+
+
+
+
+def _asset(data: bytes) -> assets.Asset:
+    import hashlib
+    return assets.Asset("small.bin", hashlib.sha256(data).hexdigest(), len(data), "A test file")
+
+
+def test_an_altered_part_is_refused_before_anything_is_written(tmp_path):
+    good = b"the model, as its packages join it" * 1000
+    asset = _asset(good)
+    assets._write_checked(tmp_path, asset, good)
+    altered = good[:-1] + b"!"   # one byte of one part changed
+    with pytest.raises(MissingToolError, match="does not match their sha256"):
+        assets._write_checked(tmp_path, asset, altered)
+    assert (tmp_path / asset.name).read_bytes() == good and sorted(p.name for p in tmp_path.iterdir()) == [asset.name]
+
+
+def test_a_full_disk_while_assembling_is_one_line_and_leaves_the_file_in_place_as_it_was(tmp_path, monkeypatch):
+    old, new = b"the files of an earlier setup" * 100, b"the files of this setup" * 100
+    assets._write_checked(tmp_path, _asset(old), old)
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(assets.os, "fsync", full)
+    with pytest.raises(MissingToolError, match=r"^cannot write a test file into .*: No space left on device$"):
+        assets._write_checked(tmp_path, _asset(new), new)
+    assert (tmp_path / "small.bin").read_bytes() == old and not list(tmp_path.glob("*.part"))
+
+
+def test_two_setups_at_once_leave_one_whole_file(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+    data = os.urandom(4 << 20)
+    asset = _asset(data)
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(lambda _: assets._write_checked(tmp_path, asset, data), range(8)))
+    assert assets.sha256_of(tmp_path / asset.name) == asset.sha256 and not list(tmp_path.glob("*.part"))
+    assets.verify(tmp_path, asset)   # checked again before use: whole
+
+
+def test_a_file_altered_after_it_was_verified_is_caught_before_use(tmp_path):
+    data = b"verified once" * 1000
+    asset = _asset(data)
+    assets._write_checked(tmp_path, asset, data)
+    assets.verify(tmp_path, asset)
+    with open(tmp_path / asset.name, "r+b") as f:   # the same size, another byte, a new time
+        f.seek(10)
+        f.write(b"?")
+    with pytest.raises(MissingToolError, match="sha256 does not match"):
+        assets.verify(tmp_path, asset)

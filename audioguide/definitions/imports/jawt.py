@@ -5,7 +5,7 @@ backup is {"workouts": [workout, ...]}. A set's repetitions repeat its exercises
 
 from __future__ import annotations
 
-from .common import Imported, ImportFault, Workout
+from .common import ImportFault, Imported, Workout, shown
 
 FORMAT = "Just Another Workout Timer"
 RESTS = {"rest", "pause", "break", "pausa", "repos", "descanso"}
@@ -43,14 +43,14 @@ def _workout(doc: object, where: str, hint: str) -> Imported:
             raise ImportFault(f"{FORMAT} workout: {key}.exercises: expected a list, found {_kind(one, 'exercises')}")
         repetitions = one.get("repetitions", 1)
         if isinstance(repetitions, bool) or not isinstance(repetitions, int) or repetitions < 1:
-            raise ImportFault(f"{FORMAT} workout: {key}.repetitions: expected a whole number from 1, found {repetitions!r}")
+            raise ImportFault(f"{FORMAT} workout: {key}.repetitions: expected a whole number from 1, found {shown(repetitions)}")
         if single:
             workout.rounds = repetitions
         for _ in range(1 if single else repetitions):
             for e, exercise in enumerate(one["exercises"]):
                 where_e = f"{key}.exercises[{e}]"
                 if not isinstance(exercise, dict):
-                    raise ImportFault(f"{FORMAT} workout: {where_e}: expected an exercise, found {exercise!r}")
+                    raise ImportFault(f"{FORMAT} workout: {where_e}: expected an exercise, found {shown(exercise)}")
                 name, seconds = exercise.get("name"), exercise.get("duration", 30)
                 if isinstance(name, str) and name.strip().lower() in RESTS:
                     workout.rest(seconds, where_e)

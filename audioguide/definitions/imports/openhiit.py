@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from .common import Imported, ImportFault, Workout
+from .common import ImportFault, Imported, Workout, shown
 
 FORMAT = "OpenHIIT"
 
@@ -25,15 +25,15 @@ def convert(doc: dict, hint: str = "") -> Imported:
         except ValueError:
             raise ImportFault(f"{FORMAT} timer: timeSettings: expected JSON, found {settings[:40]!r}") from None
     if not isinstance(settings, dict):
-        raise ImportFault(f"{FORMAT} timer: timeSettings: expected a table of times, found {settings!r}")
+        raise ImportFault(f"{FORMAT} timer: timeSettings: expected a table of times, found {shown(settings)}")
     seconds = {k: settings.get(k, 0) for k in ("workTime", "restTime", "breakTime", "warmupTime", "cooldownTime",
                                                "getReadyTime")}
     for key, value in seconds.items():
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-            raise ImportFault(f"{FORMAT} timer: timeSettings.{key}: expected seconds, found {value!r}")
+            raise ImportFault(f"{FORMAT} timer: timeSettings.{key}: expected seconds, found {shown(value)}")
     count = doc.get("activeIntervals", 0)
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        raise ImportFault(f"{FORMAT} timer: activeIntervals: expected how many work intervals, found {count!r}")
+        raise ImportFault(f"{FORMAT} timer: activeIntervals: expected how many work intervals, found {shown(count)}")
     names = doc.get("activities") or []
     if isinstance(names, str):
         names = json.loads(names) if names.startswith("[") else [names]

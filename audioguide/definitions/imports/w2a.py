@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .common import Imported, ImportFault, Workout, said
+from .common import ImportFault, Imported, Workout, said, shown
 
 FORMAT = "w2a"
 DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)h)?(?:(\d+(?:\.\d+)?)m)?(?:(\d+(?:\.\d+)?)s)?$")
@@ -37,10 +37,10 @@ def convert(doc: dict, hint: str = "") -> Imported:
     for i, exercise in enumerate(doc["exercises"]):
         where = f"exercises[{i}]"
         if not isinstance(exercise, dict):
-            raise ImportFault(f"{FORMAT} workout: {where}: expected an exercise (name, duration), found {exercise!r}")
+            raise ImportFault(f"{FORMAT} workout: {where}: expected an exercise (name, duration), found {shown(exercise)}")
         texts = exercise.get("texts") or []
         if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
-            raise ImportFault(f"{FORMAT} workout: {where}.texts: expected a list of texts, found {texts!r}")
+            raise ImportFault(f"{FORMAT} workout: {where}.texts: expected a list of texts, found {shown(texts)}")
         if "duration" not in exercise:
             raise ImportFault(f"{FORMAT} workout: {where}.duration: expected a duration such as '30s', found nothing")
         workout.add(exercise.get("name"), seconds(exercise["duration"], f"{where}.duration"), where,
