@@ -87,16 +87,19 @@ def true_peak_db(path: Path, channels: int = 1, stretch_s: float = 10.0) -> floa
            "-ar", str(SAMPLE_RATE), "pipe:1"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
-    near = 0.5 * 10 ** (TRUE_PEAK_MAX_DBTP / 20)   # only the points near the limit are interpolated
+    near = 10 ** ((TRUE_PEAK_MAX_DBTP - 3) / 20)   # only the points near the limit are interpolated
     size = round(stretch_s * SAMPLE_RATE) * 4 * channels
-    peak, tail = 0.0, np.zeros((0, channels), dtype=np.float32)
+    peak, carry, done = 0.0, np.zeros((0, channels), dtype=np.float32), 0   # done: samples of carry read already
     try:
         while data := proc.stdout.read(size):
-            x = np.concatenate([tail, np.frombuffer(data[:len(data) - len(data) % (4 * channels)],
-                                                    dtype="<f4").reshape(-1, channels)])
-            if len(x):
-                peak = max(peak, float(loudness.true_peaks(x if channels > 1 else x[:, 0], near).max()))
-            tail = x[-16:]   # the interpolator's reach, so a peak across the cut is seen
+            x = np.concatenate([carry, np.frombuffer(data[:len(data) - len(data) % (4 * channels)],
+                                                     dtype="<f4").reshape(-1, channels)])
+            # the last 8 samples wait for the next stretch: their interpolation needs the samples after them
+            end = max(done, len(x) - 8)
+            peak = max(peak, *(loudness.true_peak(x[:, c], near, done, end) for c in range(channels)))
+            carry, done = x[-16:], 16 - (len(x) - end) if len(x) >= 16 else end
+        if len(carry):
+            peak = max(peak, *(loudness.true_peak(carry[:, c], near, done) for c in range(channels)))
     finally:
         err = proc.stderr.read().decode(errors="replace").strip()
         code = proc.wait()

@@ -142,6 +142,24 @@ def true_peaks(x: np.ndarray, near: float = 0.0) -> np.ndarray:
     return out
 
 
+def true_peak(x: np.ndarray, near: float = 0.0, start: int = 0, stop: int | None = None, block: int = 4096) -> float:
+    """The highest magnitude of mono x's waveform from sample start to stop, between samples too, read with x's
+    samples around them (beyond x's ends, silence); exact where it reaches near (under near, the samples' own
+    peak). Only the stretches whose samples reach near are interpolated, so a long session costs a few passes."""
+    stop = len(x) if stop is None else stop
+    if stop <= start:
+        return 0.0
+    span = np.abs(x[start:min(stop + 1, len(x))])   # a pair's second sample may lie just past stop
+    edges = np.arange(0, stop - start, block)
+    peaks = np.maximum.reduceat(span, edges)
+    best = float(peaks.max())
+    for at in edges[peaks >= near]:   # interpolate these stretches, with the interpolator's reach around them
+        lo, hi = start + int(at), min(start + int(at) + block, stop)
+        a, b = max(0, lo - 8), min(len(x), hi + 8)
+        best = max(best, float(true_peaks(x[a:b], near)[lo - a:hi - a].max()))
+    return best
+
+
 def limit(x: np.ndarray, ceiling: float, window_s: float = 0.003, true_peak: bool = True) -> np.ndarray:
     """Look-ahead true-peak limiter: neither a sample of the result nor the waveform between samples exceeds
     ceiling (to the interpolator's accuracy), and the gain moves smoothly. x is mono, or frames x channels (one
