@@ -89,17 +89,18 @@ def true_peak_db(path: Path, channels: int = 1, stretch_s: float = 10.0) -> floa
     assert proc.stdout is not None and proc.stderr is not None
     near = 10 ** ((TRUE_PEAK_MAX_DBTP - 3) / 20)   # only the points near the limit are interpolated
     size = round(stretch_s * SAMPLE_RATE) * 4 * channels
-    peak, carry, done = 0.0, np.zeros((0, channels), dtype=np.float32), 0   # done: samples of carry read already
+    # Each stretch is read with the last 16 samples before it: the first 8 of them were read already, the last
+    # 8 waited for this stretch (the interpolator reaches 8 samples after a point).
+    peak, carry = 0.0, np.zeros((0, channels), dtype=np.float32)
     try:
         while data := proc.stdout.read(size):
             x = np.concatenate([carry, np.frombuffer(data[:len(data) - len(data) % (4 * channels)],
                                                      dtype="<f4").reshape(-1, channels)])
-            # the last 8 samples wait for the next stretch: their interpolation needs the samples after them
-            end = max(done, len(x) - 8)
-            peak = max(peak, *(loudness.true_peak(x[:, c], near, done, end) for c in range(channels)))
-            carry, done = x[-16:], 16 - (len(x) - end) if len(x) >= 16 else end
-        if len(carry):
-            peak = max(peak, *(loudness.true_peak(carry[:, c], near, done) for c in range(channels)))
+            start = max(0, len(carry) - 8)
+            peak = max(peak, *(loudness.true_peak(x[:, c], near, start, max(start, len(x) - 8))
+                               for c in range(channels)))
+            carry = x[-16:]
+        peak = max(peak, *(loudness.true_peak(carry[:, c], near, max(0, len(carry) - 8)) for c in range(channels)))
     finally:
         err = proc.stderr.read().decode(errors="replace").strip()
         code = proc.wait()

@@ -242,7 +242,12 @@ def write_private(target: Path, text: str) -> None:
 
 class UnfitFile(OSError):
     """A path that is not a regular file of bounded size, so it is not read (a FIFO would block a reader
-    forever, /dev/zero never end, a huge file swallow memory)."""
+    forever, /dev/zero never end, a huge file swallow memory). found says what it is instead; size_bytes is
+    its size when that is what is wrong with it."""
+
+    def __init__(self, limit: int, found: str, size_bytes: int | None = None):
+        super().__init__(f"expected a regular file of at most {limit} bytes, found {found}")
+        self.found, self.size_bytes = found, size_bytes
 
 
 def read_regular(path: Path, limit: int) -> bytes:
@@ -251,15 +256,17 @@ def read_regular(path: Path, limit: int) -> bytes:
     handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO opens without waiting for a writer
     try:
         info = os.fstat(handle)   # what was opened, not what the name pointed to a moment before
-        found = odd_kind(info) or (f"{info.st_size} bytes" if info.st_size > limit else None)
-        if found:
-            raise UnfitFile(f"expected a regular file of at most {limit} bytes, found {found}")
+        kind = odd_kind(info)
+        if kind:
+            raise UnfitFile(limit, kind)
+        if info.st_size > limit:
+            raise UnfitFile(limit, f"{info.st_size} bytes", info.st_size)
         chunks, size = [], 0
         while size <= limit and (chunk := os.read(handle, min(1 << 20, limit + 1 - size))):
             chunks.append(chunk)
             size += len(chunk)
         if size > limit:   # it grew while being read
-            raise UnfitFile(f"expected a regular file of at most {limit} bytes, found more")
+            raise UnfitFile(limit, "more", size)
         return b"".join(chunks)
     finally:
         os.close(handle)
@@ -269,19 +276,13 @@ def read_small(path: Path, what: str = "file", limit: int = 64 * 1024) -> str | 
     """The UTF-8 text of a small regular file; None when there is none. Never blocks or reads without end: a FIFO,
     a device, a folder or a file over limit bytes is a FileError naming it, as is text that is not UTF-8."""
     try:
-        handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        data = read_regular(path, limit)
     except FileNotFoundError:
         return None
+    except UnfitFile as e:
+        raise FileError(f"cannot read {what} {path}: expected a small file, found {e.found}") from e
     except OSError as e:
         raise os_error(f"read {what}", Path(path), e) from e
-    try:
-        info = os.fstat(handle)
-        if odd_kind(info) or info.st_size > limit:
-            found = odd_kind(info) or f"{info.st_size} bytes"
-            raise FileError(f"cannot read {what} {path}: expected a small file, found {found}")
-        data = os.read(handle, limit + 1)
-    finally:
-        os.close(handle)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:

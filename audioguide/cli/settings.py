@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from .. import defaults, files, times
+from .. import defaults, files
 from ..errors import did_you_mean
 
 ENV_PREFIX = "AUDIOGUIDE_"
@@ -136,7 +136,7 @@ def default_map(group: click.Group, values: dict[str, object]) -> dict:
 
 # options whose click default is None because the command works the value out: what it works out to
 IMPLIED: dict[str, Callable[[], object]] = {
-    "minutes": lambda: float(times.minutes(defaults.LENGTH_S)),
+    "minutes": lambda: defaults.LENGTH_S / 60,
     "artist": lambda: defaults.ARTIST,
     "cache-dir": lambda: str(files.cache_dir()),
 }

@@ -208,23 +208,13 @@ class _Loader:
         """The file's text, or None with the reason noted: only regular files of at most MAX_FILE_BYTES are read
         (a FIFO would block, /dev/zero never end)."""
         try:
-            info = path.stat()
+            return files.read_regular(path, MAX_FILE_BYTES).decode("utf-8-sig")  # a byte order mark is allowed
         except FileNotFoundError:
             self.errors.append(DefinitionError("file not found", path))
-            return None
-        except OSError as e:
-            self.errors.append(DefinitionError(f"cannot read file: {e.strerror or e}", path))
-            return None
-        found = files.odd_kind(info)
-        if found:
-            self.errors.append(DefinitionError(f"expected a definition file, found {found}", path))
-            return None
-        if info.st_size > MAX_FILE_BYTES:
-            self.errors.append(DefinitionError(f"expected at most {MAX_FILE_BYTES // 1000} kB of definitions, found "
-                                               f"{info.st_size / 1e6:.1f} MB", path))
-            return None
-        try:
-            return path.read_text(encoding="utf-8-sig")  # a byte order mark is allowed
+        except files.UnfitFile as e:
+            self.errors.append(DefinitionError(
+                f"expected at most {MAX_FILE_BYTES // 1000} kB of definitions, found {e.size_bytes / 1e6:.1f} MB"
+                if e.size_bytes is not None else f"expected a definition file, found {e.found}", path))
         except UnicodeDecodeError as e:
             self.errors.append(DefinitionError(f"expected UTF-8 text, found a byte {e.object[e.start]:#04x} that is "
                                                f"not (at byte {e.start})", path))
