@@ -54,3 +54,15 @@ def test_the_true_peak_of_an_encoded_file_is_what_ebur128_reads(tmp_path):
     encoder.encode([x[: n // 2], x[n // 2:]], path, n)
     ours = encoder.true_peak_db(path, stretch_s=0.7)  # stretches cut through the bursts
     assert ours == pytest.approx(ebur128(path)[1], abs=0.15)
+
+
+def test_the_true_peak_read_in_pieces_is_the_whole_files_to_the_bit(tmp_path):
+    rng = np.random.default_rng(4)
+    n = 70 * SAMPLE_RATE + 555
+    x = (np.convolve(rng.normal(0, 0.25, n), np.ones(3) / 2, "same")
+         * (np.arange(n) % (3 * SAMPLE_RATE) < SAMPLE_RATE)).astype(np.float32)
+    path = tmp_path / "x.mp3"
+    encoder.encode([x], path, n)
+    whole = encoder.true_peak_db(path, pieces=1)
+    assert whole > -6.0     # the bursts reach near the limit, where the reading interpolates
+    assert encoder.true_peak_db(path, pieces=2) == whole == encoder.true_peak_db(path, pieces=3)

@@ -47,6 +47,15 @@ def test_clips_land_on_their_sample_across_block_edges():
     assert np.ptp(out[88190:88240]) == 0 and np.ptp(out[44450:44600]) == 0
 
 
+def test_any_stretch_of_the_mix_is_the_same_samples_as_the_whole():
+    n = 5 * SR + 123
+    events = [Event("speech", at, at + len(_speechlike(0.5)), 0, "a") for at in range(1000, n - SR, 30_000)]
+    prepared = mixer.prepare(_timeline(events, n), {"a": _speechlike(0.5, seed=2)}, {}, mixer.MixSettings(block_s=1.0))
+    whole = np.concatenate(list(prepared.blocks()))
+    for first, end in ((0, n), (1152 * 7, 1152 * 100), (SR - 5, SR + 5), (n - 1000, n + 99)):
+        assert np.array_equal(np.concatenate(list(prepared.blocks(first, end))), whole[first:end])
+
+
 def test_clips_are_brought_to_one_level():
     square = np.sign(np.sin(np.arange(4000) / 5) + 1e-9)
     a, b = mixer.level_clip((square * 1000).astype(np.int16)), mixer.level_clip((square * 30000).astype(np.int16))

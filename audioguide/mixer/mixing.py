@@ -58,14 +58,17 @@ class Mix:
     def gain_db(self) -> float:
         return loudness.db(self.gain)
 
-    def blocks(self) -> Iterator[np.ndarray]:
-        """Yield float32 blocks (n, or n x channels) whose lengths add up to timeline.n_samples."""
+    def blocks(self, first_sample: int = 0, end_sample: int | None = None) -> Iterator[np.ndarray]:
+        """Yield float32 blocks (n, or n x channels) of the samples [first_sample, end_sample), the whole
+        timeline unless told. Blocks are made on one grid whatever the range asked, so a stretch's samples are
+        the whole's."""
         block = round(self.settings.block_s * SAMPLE_RATE)
         ceiling = 10 ** (self.settings.peak_dbtp / 20)
         n_total = self.timeline.n_samples
+        end = n_total if end_sample is None else min(end_sample, n_total)
         ducks = bed.duck_spans(self.timeline) if self.music is not None else None
         first = 0
-        for b0 in range(0, n_total, block):
+        for b0 in range(first_sample - first_sample % block, end, block):
             b1 = min(b0 + block, n_total)
             voice = np.zeros(b1 - b0, dtype=np.float32)
             while first < len(self.sources) and self.sources[first][0] + len(self.sources[first][1]) <= b0:
@@ -88,7 +91,7 @@ class Mix:
             out = loudness.limit(out, ceiling / self.gain, true_peak=False)
             out *= np.float32(self.gain)
             np.clip(out, -1.0, 1.0, out=out)
-            yield out
+            yield out[max(first_sample, b0) - b0:min(end, b1) - b0]
 
 
 def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping[str, np.ndarray],
@@ -114,16 +117,28 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
     music_lufs = bed.lufs(loop) if loop is not None else -np.inf
     ceiling = 10 ** (settings.peak_dbtp / 20)
 
+    def levelled(text: str) -> np.ndarray:
+        return clips[text].astype(np.float32) / 32768 * np.float32(scales[text])
+
+    peaks = {text: loudness.block_peaks(levelled(text)) for text in voices}   # read once for every gain tried
+
     def voice(text: str, gain: float) -> np.ndarray:
-        return loudness.limit(clips[text].astype(np.float32) / 32768 * np.float32(scales[text]), ceiling / gain)
+        return loudness.limit(levelled(text), ceiling / gain, peaks=peaks[text])
 
     def against(voice_lufs: float, level_db: float, own: float) -> float:
         """The factor that puts a source of loudness own at level_db against the voice."""
         return 10 ** ((voice_lufs + level_db - own) / 20) if np.isfinite(own) and np.isfinite(voice_lufs) else 1.0
 
+    measured: dict[float, tuple[float, dict[str, float], float]] = {}
+
     def measure(gain: float) -> tuple[float, dict[str, float], float]:
         """The session's loudness before the gain (with limiting at this gain), the beeps' and the music's
-        factors."""
+        factors (each gain measured once)."""
+        if gain not in measured:
+            measured[gain] = _measure(gain)
+        return measured[gain]
+
+    def _measure(gain: float) -> tuple[float, dict[str, float], float]:
         energies = {text: loudness.k_energy(voice(text, gain)) for text in voices}
         voice_lufs = loudness.back_to_back_energies(list(energies.values()), [len(clips[t]) for t in energies])
         factors = {name: against(voice_lufs, settings.beep_level_db, own_lufs[name]) for name in beeps}

@@ -126,7 +126,7 @@ class Studio:
             try:
                 encoding = encoder.EncodeSettings(options.bitrate_kbps, self.channels)
                 for _ in range(encoder.PEAK_PASSES):
-                    encoder.encode(prepared.blocks(), staged, timeline.n_samples, encoding, report)
+                    encoder.encode_stretches(prepared.blocks, staged, timeline.n_samples, encoding, report)
                     over_db = encoder.true_peak_db(staged, self.channels) - encoder.TRUE_PEAK_MAX_DBTP
                     if over_db <= 0:
                         break
