@@ -11,10 +11,8 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-import json
-import secrets
 from dataclasses import replace
-from typing import Any, NoReturn
+from typing import Any
 
 from aiohttp import web
 
@@ -24,14 +22,13 @@ from ..pipeline.catalogue import Catalogue
 from ..pipeline.folder import Folder
 from ..pipeline.options import BuildOptions
 from ..pipeline.requests import BuildRequest, build, targets
+from .daily import Daily
+from .editor import Editor
+from .http import Token, body, fail
 from .jobs import AlreadyAsked, Builds, QueueFull, Stopped
 
 ROUTINE_KEYS = {"routine", "minutes", "engine", "voice", "music", "seed", "language"}
 PROGRAM_KEYS = {"program", "day", "start", "engine", "voice", "music", "seed", "language"}
-
-
-def fail(status: type[web.HTTPException], message: str) -> NoReturn:
-    raise status(text=json.dumps({"error": message}), content_type="application/json")
 
 
 class Api:
@@ -41,19 +38,17 @@ class Api:
         self.folder = served
         self.options = replace(options, output_dir=served.root)
         self.catalogue = Catalogue(self.options)
-        self.token = token
+        self.token = Token(token)
         self.builds = Builds()
 
     def routes(self) -> list[web.RouteDef]:
-        from .daily import Daily  # their modules import this one's fail
-        from .editor import Editor
         return [web.get("/api/health", self.health),
                 web.get("/api/sessions", self.sessions), web.get("/api/routines", self.routines),
                 web.get("/api/programs", self.programs), web.get("/api/voices", self.voices),
                 web.get("/api/voices/preview", self.preview),
                 web.get("/api/music", self.music), web.post("/api/builds", self.submit),
                 web.get("/api/builds/{id}", self.job), web.delete("/api/sessions/{file}", self.delete),
-                *Daily(self).routes(), *Editor(self).routes()]
+                *Daily(self.folder, self.options, self.token).routes(), *Editor(self.options, self.token).routes()]
 
     # -- reading ---------------------------------------------------------------------------------------
 
@@ -111,27 +106,11 @@ class Api:
 
     # -- making and deleting ---------------------------------------------------------------------------
 
-    def _allow(self, request: web.Request) -> None:
-        given = request.headers.get("Authorization", "")
-        if not self.token or not secrets.compare_digest(given.encode(), f"Bearer {self.token}".encode()):
-            fail(web.HTTPForbidden, "making and deleting sessions need the token that 'audioguide serve' "
-                                    "printed (Authorization: Bearer TOKEN)")
-
-    async def body(self, request: web.Request, example: str) -> dict[str, Any]:
-        """The request's JSON object; 400 saying what was expected otherwise."""
-        try:
-            body = await request.json()
-        except (ValueError, UnicodeDecodeError):
-            fail(web.HTTPBadRequest, f"expected a JSON object such as {example}")
-        if not isinstance(body, dict):
-            fail(web.HTTPBadRequest, f"expected a JSON object, found {type(body).__name__}")
-        return body
-
     async def submit(self, request: web.Request) -> web.Response:
-        self._allow(request)
-        body = await self.body(request, '{"routine": ID, "minutes": 10}')
-        asked = self._program(body) if "program" in body else self._routine(body)
-        options = self._options(body)
+        self.token.allow(request)
+        asked_for = await body(request, '{"routine": ID, "minutes": 10}')
+        asked = self._program(asked_for) if "program" in asked_for else self._routine(asked_for)
+        options = self._options(asked_for)
         try:
             target = (await asyncio.to_thread(targets, asked, options))[0]
         except UnknownNameError as e:
@@ -206,7 +185,7 @@ class Api:
                        language=spoken)
 
     async def delete(self, request: web.Request) -> web.Response:
-        self._allow(request)
+        self.token.allow(request)
         name = request.match_info["file"]
         if any(j.target == name for j in self.builds.waiting()):
             fail(web.HTTPConflict, f"{name} is being made; delete it once it is done")

@@ -5,17 +5,15 @@ only: the loader judges the tables, pipeline.editor owns the files."""
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 
 from .. import times
 from ..errors import AudioguideError, DefinitionError, DefinitionErrors, FileError, UnknownNameError, UsageError
 from ..pipeline import editor, imports
-from .api import fail
-
-if TYPE_CHECKING:
-    from .api import Api
+from ..pipeline.options import BuildOptions
+from .http import Token, body, fail
 
 MAX_BODY_BYTES = 256 * 1024  # the server's limit (web/server.py): larger bodies get 413
 
@@ -27,18 +25,14 @@ def _errors(found: list[DefinitionError]) -> web.Response:
 
 
 class Editor:
-    def __init__(self, api: Api):
-        self.api = api
+    def __init__(self, options: BuildOptions, token: Token):
+        self.options, self.token = options, token
 
     def routes(self) -> list[web.RouteDef]:
         return [web.get("/api/definitions", self.definitions), web.get("/api/exercises", self.exercises),
                 web.get("/api/routines/{id}/source", self.source), web.put("/api/routines/{id}", self.save),
                 web.delete("/api/routines/{id}", self.delete), web.post("/api/preview", self.preview),
                 web.post("/api/import", self.imported), web.post("/api/qr", self.qr)]
-
-    @property
-    def options(self):
-        return self.api.options
 
     def _id(self, request: web.Request) -> str:
         try:
@@ -61,9 +55,9 @@ class Editor:
         return web.json_response(found, headers={"ETag": f'"{found["version"]}"'} if found["version"] else {})
 
     async def save(self, request: web.Request) -> web.Response:
-        self.api._allow(request)
+        self.token.allow(request)
         routine_id = self._id(request)
-        tables = await self.api.body(request, '{"exercises": {...}, "routines": {"ID": {...}}}')
+        tables = await body(request, '{"exercises": {...}, "routines": {"ID": {...}}}')
         try:
             saved = await asyncio.to_thread(editor.save, tables, routine_id, request.headers.get("If-Match"),
                                             self.options)
@@ -77,7 +71,7 @@ class Editor:
                                  status=201 if saved.created else 200, headers={"ETag": f'"{saved.version}"'})
 
     async def delete(self, request: web.Request) -> web.Response:
-        self.api._allow(request)
+        self.token.allow(request)
         routine_id = self._id(request)
         try:
             path = await asyncio.to_thread(editor.delete, routine_id, request.headers.get("If-Match"))
@@ -88,8 +82,8 @@ class Editor:
         return web.json_response({"deleted": routine_id, "file": path.name})
 
     async def preview(self, request: web.Request) -> web.Response:
-        body = await self.api.body(request, '{"routine": ID, "minutes": 5, "tables": {...}}')
-        routine_id, tables, minutes = body.get("routine"), body.get("tables"), body.get("minutes")
+        asked = await body(request, '{"routine": ID, "minutes": 5, "tables": {...}}')
+        routine_id, tables, minutes = asked.get("routine"), asked.get("tables"), asked.get("minutes")
         try:
             routine_id = editor.check_id(routine_id)
         except UsageError as e:
@@ -110,8 +104,8 @@ class Editor:
 
     async def qr(self, request: web.Request) -> web.Response:
         """A QR code of a text (a shared routine's link) as SVG: made here, so the link goes to no one else."""
-        body = await self.api.body(request, '{"text": "https://..."}')
-        text = body.get("text")
+        asked = await body(request, '{"text": "https://..."}')
+        text = asked.get("text")
         if not isinstance(text, str) or not text or len(text) > 2900:
             fail(web.HTTPBadRequest, "text: expected a link of at most 2900 characters (a QR code holds no more)")
         import segno
@@ -123,8 +117,8 @@ class Editor:
 
     async def imported(self, request: web.Request) -> web.Response:
         """Another app's file, as tables to open in the editor (nothing is saved until the editor saves)."""
-        body: dict[str, Any] = await self.api.body(request, '{"name": "workout.json", "text": "..."}')
-        name, text = body.get("name"), body.get("text")
+        asked: dict[str, Any] = await body(request, '{"name": "workout.json", "text": "..."}')
+        name, text = asked.get("name"), asked.get("text")
         if not isinstance(text, str):
             fail(web.HTTPBadRequest, f"text: expected the file's text, found {type(text).__name__}")
         try:
