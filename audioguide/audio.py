@@ -1,6 +1,6 @@
 """Audio in and out: ffmpeg discovery, 16-bit WAV files, resampling, decoding any file, trimming silence.
 
-Every stage that touches audio samples on disk or through ffmpeg does it here; errors from wave, pydub and
+Every stage that touches audio samples on disk or through ffmpeg does it here; errors from wave and
 ffmpeg become AudioError or MissingToolError at this door.
 """
 
@@ -90,39 +90,45 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
     return np.clip(np.round(out), -32768, 32767).astype(np.int16)
 
 
-def decode(path: Path, channels: int = 1) -> np.ndarray:
-    """Decode any file ffmpeg reads (through pydub) to float32 at SAMPLE_RATE: (n,) for mono, (n, 2) for stereo."""
-    ffmpeg_path()
-    ffmpeg_path("ffprobe")  # pydub asks ffprobe what the file holds
-    from pydub import AudioSegment
-    from pydub.exceptions import CouldntDecodeError
+def decode(path: Path, channels: int = 1, max_s: float | None = None) -> np.ndarray:
+    """Decode any file ffmpeg reads to float32 at SAMPLE_RATE: (n,) for mono, (n, 2) for stereo.
 
+    Only the first max_s seconds are decoded when given: a file anyone can replace never decides how much
+    memory a build takes (a sound is a second long, a music bed is looped). One ffmpeg call, 16-bit PCM
+    out: pydub, used here before, reads a .wav whole whatever it is asked for."""
+    import subprocess
+
+    ffmpeg = ffmpeg_path()
     try:
         found = files.odd_kind(Path(path).stat())
     except OSError as e:
         raise AudioError(path, f"cannot read audio: {e.strerror or e}") from e
     if found:
         raise AudioError(path, f"expected an audio file, found {found}")
+    command = [ffmpeg, "-nostdin", "-v", "error", "-i", str(path), *(["-t", f"{max_s:.3f}"] if max_s else []),
+               "-map", "0:a:0", "-ac", str(channels), "-ar", str(SAMPLE_RATE), "-f", "s16le", "-"]
     try:
-        segment = AudioSegment.from_file(str(path))
-    except (CouldntDecodeError, OSError, IndexError) as e:
-        raise AudioError(path, f"expected audio that ffmpeg can read; {_ffmpeg_reason(e, path)}") from e
-    segment = segment.set_channels(channels).set_frame_rate(SAMPLE_RATE).set_sample_width(2)
-    samples = np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32) / 32768
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True)
+    except OSError as e:
+        raise AudioError(path, f"cannot run ffmpeg: {e.strerror or e}") from e
+    if done.returncode != 0:
+        raise AudioError(path, f"expected audio that ffmpeg can read; {_ffmpeg_reason(done.stderr, path)}")
+    data = done.stdout[:len(done.stdout) - len(done.stdout) % (2 * channels)]
+    samples = np.frombuffer(data, dtype="<i2").astype(np.float32) / 32768
     if len(samples) == 0:
         raise AudioError(path, "no audio in the file")
     return samples if channels == 1 else samples.reshape(-1, channels)
 
 
-def _ffmpeg_reason(error: Exception, path: Path) -> str:
-    """ffmpeg's own last word on a file (pydub puts ffmpeg's whole log in its error), without the file's name."""
-    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+def _ffmpeg_reason(stderr: bytes, path: Path) -> str:
+    """ffmpeg's own last word on a file, without the file's name."""
+    lines = [line.strip() for line in stderr.decode(errors="replace").splitlines() if line.strip()]
     if not lines:
-        return repr(error)
+        return "ffmpeg failed without saying why"
     last = lines[-1]
     for prefix in (f"{path}: ", f"{Path(path).name}: "):
         last = last.removeprefix(prefix)
-    return f"ffmpeg says: {last[0].lower()}{last[1:]}" if "ffmpeg returned" not in last else last
+    return f"ffmpeg says: {last[0].lower()}{last[1:]}"
 
 
 def trim_silence(samples: np.ndarray, threshold_db: float, margin_s: float) -> np.ndarray:

@@ -240,8 +240,8 @@ def _path_without(tmp_path: Path, *missing: str) -> str:
 
 
 @pytest.mark.parametrize("missing, args, message", [
-    (("ffprobe",), ["--engine", "tone", "--music", "MUSIC"], "Error: ffprobe is not installed; install it with: "
-                                                             "apt-get install ffmpeg\n"),
+    (("ffmpeg",), ["--engine", "tone", "--music", "MUSIC"], "Error: ffmpeg is not installed; install it with: "
+                                                            "apt-get install ffmpeg\n"),
     (("espeak-ng",), ["--engine", "pyttsx3"], "Error: the espeak-ng program is not installed (pyttsx3 needs it "
                                               "beside its library); install it with: apt-get install espeak-ng\n"),
     (("ffmpeg",), ["--engine", "tone"], "Error: ffmpeg is not installed; install it with: apt-get install ffmpeg\n"),

@@ -66,3 +66,31 @@ def test_the_sounds_folder_matches_the_code():
         expected = np.round(sounds.synthesise(kind) * 32767).astype(np.int16)
         # within one step of 16 bits: libm may round sin/exp differently in the last bit on another machine
         assert np.abs(samples.astype(int) - expected).max() <= 1, f"sounds/{kind}.wav is stale: run scripts/make-sounds"
+
+
+def _long_file(path, minutes: float) -> None:
+    """A long, small file: 8 kHz 8-bit mono noise (what a replaced sound or bed could be)."""
+    import subprocess
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", f"anoisesrc=r=8000:a=0.3:d={minutes * 60}",
+                    "-ac", "1", "-c:a", "pcm_u8", str(path)], check=True)
+
+
+def test_a_sound_replaced_by_a_long_file_costs_no_more_memory_than_a_sound(tmp_path):
+    import tracemalloc
+    _long_file(tmp_path / "rep.wav", 20)          # read whole: 106 MB of samples, twice that as float32
+    tracemalloc.start()
+    try:
+        loaded = sounds.load(tmp_path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(loaded["rep"]) == round(SOUND_LENGTH_S["rep"] * SAMPLE_RATE)
+    assert peak < 20 * 2**20, peak
+
+
+def test_a_music_bed_is_read_only_as_far_as_it_is_looped(tmp_path):
+    from audioguide import audio, mixer
+    _long_file(tmp_path / "long.wav", 3)
+    found = audio.decode(tmp_path / "long.wav", channels=2, max_s=60)
+    assert found.shape[1] == 2 and abs(len(found) - 60 * SAMPLE_RATE) < 0.01 * SAMPLE_RATE   # not 3 minutes
+    assert 60 < mixer.MAX_BED_S <= 30 * 60          # long enough to loop seldom, short enough to hold

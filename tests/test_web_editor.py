@@ -167,3 +167,15 @@ def test_an_upload_from_another_app_opens_as_tables_to_edit(server):
     assert found["tables"]["routines"]["plank"]["rounds"] == {"min": 1, "default": 3, "max": 3}
     status, answer = call(server, "POST", "/api/import", {"name": "x.json", "text": "{\"hello\": 1}"})
     assert status == 400 and answer["error"].startswith("text: x.json: expected a Feeel workout")
+
+
+def test_a_broken_file_in_the_folder_is_named_never_a_500(server):
+    folder = files.config_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "notes.toml").write_text("# only a comment\n")
+    for method, path in [("GET", "/api/routines/my-back/source"), ("GET", "/api/exercises")]:
+        status, answer = call(server, method, path)
+        assert status == 409 and "notes.toml" in answer["error"], (path, status, answer)
+        assert answer["errors"][0]["file"].endswith("notes.toml")
+    status, answer = call(server, "PUT", "/api/program", {"program": "thoracic-four-weeks", "start": "2026-12-01"})
+    assert status == 409 and "notes.toml" in answer["error"]

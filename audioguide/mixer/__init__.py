@@ -4,6 +4,7 @@ mixing.py places the sources and sets the gain, loudness.py measures (BS.1770) a
 a music bed, sounds.py makes the beeps.
 """
 
+from .music import MAX_BED_S
 from .mixing import MUSIC_LEVEL_DB, TARGET_LUFS, Mix, MixSettings, clip_scale, level_clip, mix, prepare
 
-__all__ = ["MUSIC_LEVEL_DB", "TARGET_LUFS", "Mix", "MixSettings", "clip_scale", "level_clip", "mix", "prepare"]
+__all__ = ["MAX_BED_S", "MUSIC_LEVEL_DB", "TARGET_LUFS", "Mix", "MixSettings", "clip_scale", "level_clip", "mix", "prepare"]

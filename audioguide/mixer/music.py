@@ -15,6 +15,7 @@ DUCK_RELEASE_S = 0.5
 FADE_IN_S = 3.0
 FADE_OUT_S = 5.0
 CROSSFADE_S = 2.0
+MAX_BED_S = 15 * 60   # a bed is looped: its first 15 minutes are all that is read (stereo float32: 320 MB at most)
 
 
 @dataclass(frozen=True, slots=True)

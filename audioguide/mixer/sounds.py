@@ -91,5 +91,5 @@ def load(folder: Path | None = None) -> dict[str, np.ndarray]:
     for kind in SOUND_KINDS:
         found = [folder / f"{kind}{ext}" for ext in SOUND_EXTENSIONS] if folder else []
         path = next((p for p in found if p.exists()), None)
-        sounds[kind] = _fit(audio.decode(path), kind) if path else synthesise(kind)
+        sounds[kind] = _fit(audio.decode(path, max_s=SOUND_LENGTH_S[kind] + 1), kind) if path else synthesise(kind)
     return sounds

@@ -112,7 +112,8 @@ class Studio:
         options = self.options
         if self._sounds is None:
             self._sounds = sounds.load(options.sounds_dir)
-            self._music = audio.decode(options.music, self.channels) if options.music else None
+            self._music = (audio.decode(options.music, self.channels, max_s=mixer.MAX_BED_S)
+                           if options.music else None)
         settings = mixer.MixSettings(loudness_lufs=options.loudness_lufs + encoder.LOUDNESS_LOSS_LU,
                                      channels=self.channels, music_level_db=options.music_level_db,
                                      duck_db=options.music_duck_db, beep_level_db=options.beep_level_db)

@@ -10,18 +10,12 @@ from typing import Any
 from aiohttp import web
 
 from .. import times
-from ..errors import AudioguideError, DefinitionError, DefinitionErrors, FileError, UnknownNameError, UsageError
+from ..errors import AudioguideError, DefinitionErrors, FileError, UnknownNameError, UsageError
 from ..pipeline import editor, imports
 from ..pipeline.options import BuildOptions
-from .http import Token, body, fail
+from .http import Token, body, errors as _errors, fail
 
 MAX_BODY_BYTES = 256 * 1024  # the server's limit (web/server.py): larger bodies get 413
-
-
-def _errors(found: list[DefinitionError]) -> web.Response:
-    """400 with every mistake by key path, in the words the command line uses."""
-    listed = [{"key": e.key or "", "message": e.message, "line": e.line} for e in found]
-    return web.json_response({"error": str(found[0]), "errors": listed}, status=400)
 
 
 class Editor:

@@ -10,6 +10,8 @@ from typing import Any, NoReturn
 
 from aiohttp import web
 
+from ..errors import AudioguideError, DefinitionError, DefinitionErrors
+
 
 def fail(status: type[web.HTTPException], message: str) -> NoReturn:
     raise status(text=json.dumps({"error": message}), content_type="application/json")
@@ -43,3 +45,24 @@ async def body(request: web.Request, example: str) -> dict[str, Any]:
     if not isinstance(found, dict):
         fail(web.HTTPBadRequest, f"expected a JSON object, found {type(found).__name__}")
     return found
+
+
+def errors(found: list[DefinitionError], status: int = 400) -> web.Response:
+    """400 with every mistake by key path and file, in the words the command line uses."""
+    listed = [{"key": e.key or "", "message": e.message, "line": e.line, "file": e.path} for e in found]
+    return web.json_response({"error": str(found[0]), "errors": listed}, status=status)
+
+
+@web.middleware
+async def answered(request: web.Request, handler) -> web.StreamResponse:
+    """The last door: what a handler did not turn into an answer is one, never a 500. A mistake in a file
+    already in the definitions folder (not in what was sent) is 409 naming that file; any other of
+    audioguide's errors (a state folder that cannot be written, a damaged log) is 503 saying what."""
+    try:
+        return await handler(request)
+    except DefinitionErrors as e:
+        return errors(e.errors, 409)
+    except DefinitionError as e:
+        return errors([e], 409)
+    except AudioguideError as e:
+        return web.json_response({"error": str(e)}, status=503)

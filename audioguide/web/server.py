@@ -25,7 +25,7 @@ from aiohttp import web
 from ..errors import ServeError
 from ..pipeline.folder import Folder, feed_url, icon_png
 from ..pipeline.options import DEFAULTS, BuildOptions
-from . import page
+from . import http, page
 from .api import Api
 from .editor import MAX_BODY_BYTES
 
@@ -38,7 +38,8 @@ def make_app(folder: Path, title: str | None = None, options: BuildOptions = DEF
     warn(line) says what the server skipped (a session it cannot read), once each."""
     served = Folder(Path(folder).resolve(), title, warn)
     api = Api(served, options, token)
-    app = web.Application(client_max_size=MAX_BODY_BYTES)  # the editor's routines are the largest bodies
+    app = web.Application(client_max_size=MAX_BODY_BYTES,  # the editor's routines are the largest bodies
+                          middlewares=[http.answered])
 
     def base_url(request: web.Request) -> str:
         return f"{request.scheme}://{request.host}/"
