@@ -1,3 +1,4 @@
+import os
 import tomllib
 from pathlib import Path
 
@@ -7,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from audioguide.definitions import loader as definitions_loader
-from audioguide.errors import DefinitionError, UnknownNameError
+from audioguide.errors import AudioguideError, DefinitionError, UnknownNameError
 
 EXPECTED = ["y-lift-off", "foam-roll-extension", "spinal-elongation", "cat-cow", "thread-the-needle"]
 
@@ -150,3 +151,37 @@ def _drop_none(node):
     if isinstance(node, list):
         return [_drop_none(v) for v in node if v is not None]
     return node
+
+
+
+ONE_REP = '[exercises.x]\ntitle = "X"\nreps = 2\n[[exercises.x.phases]]\ncue = "Up."\nhold = 3\n'
+
+
+def test_a_library_read_again_sees_every_change_to_its_files(tmp_path):
+    """The last library is kept while its files are unchanged (a server's pages ask for it each time); a file
+    rewritten in place with the same size and its time set back as it was is read again, and what a caller
+    does to the library it got is not in the next one."""
+    path, then = tmp_path / "x.toml", (1_700_000_000_000_000_000,) * 2
+    path.write_text(ONE_REP)
+    os.utime(path, ns=then)
+    definitions_loader.load_library([path], include_user=False)
+    kept = definitions_loader.load_library([path], include_user=False)      # the kept one
+    kept.exercises.clear()
+    kept.notices.append("mine")
+    again = definitions_loader.load_library([path], include_user=False)
+    assert again.exercises["x"].reps.default == 2 and "mine" not in again.notices
+    path.write_text(ONE_REP.replace("reps = 2", "reps = 3"))
+    os.utime(path, ns=then)                                                   # same inode, size and time
+    assert definitions_loader.load_library([path], include_user=False).exercises["x"].reps.default == 3
+    path.unlink()
+    with pytest.raises(AudioguideError):
+        definitions_loader.load_library([path], include_user=False)
+
+
+def test_a_file_changed_in_the_last_seconds_is_read_every_time(tmp_path):
+    """Its size and times may not show a second change made in the same tick of the file system's clock."""
+    path = tmp_path / "x.toml"
+    path.write_text(ONE_REP)
+    assert definitions_loader._signature([(path, "path")]) is None
+    os.utime(path, (1_700_000_000,) * 2)
+    assert definitions_loader._signature([(path, "path")]) is not None

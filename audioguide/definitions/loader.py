@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -86,7 +87,45 @@ def load_library(paths: list[str | Path] | tuple = (), include_user: bool = True
     if include_user:
         found += [(p, "user") for p in user_files()]
     found += [(Path(p), "path") for p in paths]
-    return _Loader().load(found)
+    global _last
+    signature = _signature(found)
+    if _last is not None and signature is not None and _last[0] == signature:
+        return _fresh(_last[1])
+    library = _Loader().load(found)
+    if signature is not None:
+        _last = (signature, _fresh(library))
+    return library
+
+
+# The last library loaded and the files it was loaded from: a server answers its pages without reading every file
+# again while none has changed. As git does with its index, a file changed in the last seconds is not trusted to
+# show a later change in its size or time, so a library holding one is not kept.
+_last: tuple[tuple, Library] | None = None
+_RACY_NS = 2_000_000_000
+
+
+def _signature(found: list[tuple[Path, str]]) -> tuple | None:
+    try:
+        stats = [(str(path), origin, path.stat()) for path, origin in found]
+    except OSError:
+        return None                                 # the loader says what is wrong with it
+    if any(time.time_ns() - s.st_mtime_ns < _RACY_NS for _, _, s in stats):
+        return None
+    return tuple((name, origin, s.st_dev, s.st_ino, s.st_size, s.st_mtime_ns, s.st_ctime_ns)
+                 for name, origin, s in stats)
+
+
+def _fresh(library: Library) -> Library:
+    """A copy whose tables and lists a caller may change without changing the kept one."""
+    notices, languages = list(library.notices), {k: list(v) for k, v in library.languages.items()}
+
+    def copied(one: Library) -> Library:
+        return replace(one, exercises=dict(one.exercises), routines=dict(one.routines), programs=dict(one.programs),
+                       sources=dict(one.sources), notices=notices, languages=languages, translations={})
+
+    main = copied(library)
+    main.translations = {tag: copied(one) for tag, one in library.translations.items()}
+    return main
 
 
 def load_files(paths: list[str | Path]) -> Library:
