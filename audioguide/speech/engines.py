@@ -23,7 +23,7 @@ from .. import audio
 from ..errors import AudioguideError, MissingToolError, SpeechError, UnknownNameError
 from ..model import SAMPLE_RATE, EngineSpec
 from . import espeak, kokoro, lexicon
-from .voice import Engine, Voice, package_version, speaks, voice_for
+from .voice import Engine, Voice, onnx_options, package_version, speaks, voice_for
 
 RENDER_ATTEMPTS = 4
 RENDER_WAIT_S = 10.0
@@ -191,9 +191,7 @@ class PiperEngine:
         """The voice with onnxruntime on THREADS threads."""
         import onnxruntime
         from piper import PiperConfig, PiperVoice
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = self.THREADS
-        options.inter_op_num_threads = 1
+        options = onnx_options(self.THREADS)
         config = json.loads(Path(f"{self.model}.json").read_text(encoding="utf-8"))
         session = onnxruntime.InferenceSession(str(self.model), sess_options=options,
                                                providers=["CPUExecutionProvider"])

@@ -16,7 +16,7 @@ from .. import audio
 from ..errors import MissingToolError, SpeechError, UnknownNameError
 from ..model import EngineSpec
 from . import assets, espeak, lexicon
-from .voice import Voice, package_version, voice_for
+from .voice import Voice, onnx_options, package_version, voice_for
 
 LANGUAGES = {"a": ("en-us", "en-US", "American English"), "b": ("en-gb", "en-GB", "British English"),
              "e": ("es", "es", "Spanish"), "f": ("fr-fr", "fr", "French"), "h": ("hi", "hi", "Hindi"),
@@ -127,9 +127,7 @@ class KokoroEngine:
     def _load(self):
         import onnxruntime
         from kokoro_onnx import Kokoro, EspeakConfig
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = self.THREADS
-        options.inter_op_num_threads = 1
+        options = onnx_options(self.THREADS)
         try:
             session = onnxruntime.InferenceSession(str(self.folder / assets.MODEL.name), sess_options=options,
                                                    providers=["CPUExecutionProvider"])
