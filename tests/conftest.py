@@ -171,3 +171,22 @@ HEAVY_FIRST = ("test_clarity", "test_install", "test_web_page", "test_pipeline_l
 def pytest_collection_modifyitems(items):
     weight = {name: i for i, name in enumerate(HEAVY_FIRST)}
     items.sort(key=lambda item: weight.get(item.path.stem, len(HEAVY_FIRST)))  # stable: files keep their order
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A real, nearly full disk: a tmpfs of a few hundred kilobytes (needs root, as CI runs)."""
+    mounted = []
+
+    def make(name: str, size: str) -> Path:
+        where = tmp_path / name
+        where.mkdir()
+        if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
+                          capture_output=True).returncode != 0:
+            pytest.skip("cannot mount a tmpfs here")
+        mounted.append(where)
+        return where
+
+    yield make
+    for where in mounted:
+        subprocess.run(["umount", str(where)], capture_output=True)

@@ -160,25 +160,6 @@ def test_a_full_disk_is_one_line_and_leaves_earlier_sessions_alone(tmp_path):
     assert _contents(out) == before
 
 
-@pytest.fixture
-def tiny_disk(tmp_path):
-    """A real, nearly full disk: a tmpfs of a few hundred kilobytes (needs root, as CI runs)."""
-    mounted = []
-
-    def make(name: str, size: str) -> Path:
-        where = tmp_path / name
-        where.mkdir()
-        if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)],
-                          capture_output=True).returncode != 0:
-            pytest.skip("cannot mount a tmpfs here")
-        mounted.append(where)
-        return where
-
-    yield make
-    for where in mounted:
-        subprocess.run(["umount", str(where)], capture_output=True)
-
-
 def test_a_full_disk_under_the_cache_is_a_note(tmp_path, tiny_disk):
     cache = tiny_disk("cache", "150k")  # a clip or two, then full
     done = subprocess.run([sys.executable, "-m", "audioguide", "build", "desk-reset", "-m", "3", "-o",
