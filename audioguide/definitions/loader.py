@@ -109,7 +109,8 @@ def _signature(found: list[tuple[Path, str]]) -> tuple | None:
         stats = [(str(path), origin, path.stat()) for path, origin in found]
     except OSError:
         return None                                 # the loader says what is wrong with it
-    if any(time.time_ns() - s.st_mtime_ns < _RACY_NS for _, _, s in stats):
+    now = time.time_ns()
+    if any(now - s.st_mtime_ns < _RACY_NS for _, _, s in stats):
         return None
     return tuple((name, origin, s.st_dev, s.st_ino, s.st_size, s.st_mtime_ns, s.st_ctime_ns)
                  for name, origin, s in stats)

@@ -48,7 +48,7 @@ async def body(request: web.Request, example: str) -> dict[str, Any]:
 
 
 def errors(found: list[DefinitionError], status: int = 400) -> web.Response:
-    """400 with every mistake by key path and file, in the words the command line uses."""
+    """Every mistake by key path and file, in the words the command line uses (400: in what was sent)."""
     listed = [{"key": e.key or "", "message": e.message, "line": e.line, "file": e.path} for e in found]
     return web.json_response({"error": str(found[0]), "errors": listed}, status=status)
 
