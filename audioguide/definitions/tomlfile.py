@@ -1,7 +1,7 @@
 """Definition tables as TOML a person would write: keys in the order docs/definitions.md gives them, ranges as
 inline tables, phases and items as arrays of tables; and a file edited in place, so that what a person wrote
 by hand (comments, blank lines, the order of what did not change) stays. tomlkit does the TOML; this module
-only says where things go (it uses tomlkit's Container._insert_after/_insert_at: versions pinned and tested)."""
+only says where things go (it uses tomlkit's Container.body and _insert_at: versions pinned and tested)."""
 
 from __future__ import annotations
 
@@ -119,9 +119,19 @@ def _merge(table: Table, raw: dict, kind: str) -> None:
             else:
                 table.value._insert_at(0, key, item)
         elif before:
-            table.value._insert_after(before[-1], key, item)
+            _insert_after(table, before[-1], key, item)
         else:
             table.add(key, item)
+
+
+def _insert_after(table: Table, previous: str, key: str, item: Any) -> None:
+    """key placed right after previous (its last line, if it is split); at the end when previous ends the table."""
+    body = table.value.body
+    at = max(i for i, (k, _) in enumerate(body) if k is not None and k.key == previous) + 1
+    if at < len(body):
+        table.value._insert_at(at, key, item)
+    else:
+        table.add(key, item)
 
 
 def _merge_tables(tables: AoT, new: list[dict], kind: str) -> None:
