@@ -2,7 +2,8 @@
 
 Every entry is written in one transaction with a full sync, so an answered write survives the process being
 killed; writers wait for each other (busy timeout) instead of failing with "database is locked". The schema
-carries its version (PRAGMA user_version) and is migrated forward from every earlier one, in order.
+carries its version (PRAGMA user_version) and is migrated forward from every earlier one, in order. Reading
+writes nothing, so a full or read-only disk still shows the whole log.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from .. import files
 from ..errors import FileError
@@ -49,12 +51,9 @@ class Entry:
 
 @contextlib.contextmanager
 def opened(folder: Path) -> Iterator[sqlite3.Connection]:
-    """The log in folder, its schema brought up to date; sqlite3's errors become one FileError naming it."""
-    path = Path(folder) / NAME
+    """The log in folder to write, its schema brought up to date; sqlite3's errors become one FileError naming it."""
+    path = _checked(folder)
     try:
-        found = files.odd_kind(path.stat()) if path.exists() else None
-        if found:  # SQLite would open a FIFO or a device and wait on it, or write into it
-            raise FileError(f"cannot open the practice log {path}: expected a SQLite database, found {found}")
         folder.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         os.chmod(path, 0o600)  # what a person did is theirs alone
@@ -72,13 +71,81 @@ def opened(folder: Path) -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
+def _checked(folder: Path) -> Path:
+    path = Path(folder) / NAME
+    try:
+        found = files.odd_kind(path.stat()) if path.exists() else None
+    except OSError as e:
+        raise FileError(f"cannot open the practice log {path}: {e}") from e
+    if found:  # SQLite would open a FIFO or a device and wait on it, or write into it
+        raise FileError(f"cannot open the practice log {path}: expected a SQLite database, found {found}")
+    return path
+
+
+def _read(folder: Path, query: str) -> list[tuple]:
+    """The rows of query, read without writing: a disk that is full or read-only still shows the log.
+
+    A read-only connection still needs SQLite's shared-memory file beside a WAL database; where that cannot be
+    made (no space, a read-only folder) and no write-ahead log is waiting (none, or empty), the database file
+    alone is the whole log and is read as immutable. A current schema is read as it is; an older one is
+    migrated first (a write)."""
+    path = _checked(folder)
+    wal = path.with_name(NAME + "-wal")
+    try:
+        return _query(f"file:{quote(str(path))}?mode=ro", query)
+    except _Older:
+        with opened(folder) as db:
+            return db.execute(query).fetchall()
+    except sqlite3.OperationalError as e:
+        if _waiting(wal):
+            raise FileError(f"cannot use the practice log {path}: {e}") from e
+        try:
+            rows = _query(f"file:{quote(str(path))}?mode=ro&immutable=1", query)
+        except (sqlite3.Error, _Older) as again:
+            raise FileError(f"cannot use the practice log {path}: {e}") from again
+        if _waiting(wal):  # a writer came meanwhile: what was read may be torn
+            raise FileError(f"cannot use the practice log {path}: {e}") from e
+        return rows
+    except sqlite3.Error as e:
+        raise FileError(f"cannot use the practice log {path}: {e}") from e
+
+
+class _Older(Exception):
+    """The schema is older than this audioguide's: reading it needs a migration first."""
+
+
+def _query(uri: str, query: str) -> list[tuple]:
+    connection = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    try:
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise sqlite3.DatabaseError(_newer(version))
+        if version < len(MIGRATIONS):
+            raise _Older
+        return connection.execute(query).fetchall()
+    finally:
+        connection.close()
+
+
+def _waiting(wal: Path) -> bool:
+    try:
+        return wal.stat().st_size > 0
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+
+
+def _newer(version: int) -> str:
+    return f"its schema is version {version}, newer than this audioguide ({len(MIGRATIONS)}): update audioguide"
+
+
 def _migrate(connection: sqlite3.Connection) -> None:
     connection.execute("BEGIN IMMEDIATE")  # one migrator at a time; the others see the result
     try:
         version = connection.execute("PRAGMA user_version").fetchone()[0]
         if version > len(MIGRATIONS):
-            raise sqlite3.DatabaseError(f"its schema is version {version}, newer than this audioguide "
-                                        f"({len(MIGRATIONS)}): update audioguide")
+            raise sqlite3.DatabaseError(_newer(version))
         for step in range(version, len(MIGRATIONS)):
             connection.execute(MIGRATIONS[step])
         connection.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
@@ -105,7 +172,5 @@ def entries(folder: Path) -> list[Entry]:
     """Every entry, oldest first (an absent log is an empty one)."""
     if not (Path(folder) / NAME).exists():
         return []
-    with opened(folder) as db:
-        rows = db.execute("SELECT done_on, file, played_s, routine, program, day FROM entries "
-                          "ORDER BY done_on, id").fetchall()
+    rows = _read(folder, "SELECT done_on, file, played_s, routine, program, day FROM entries ORDER BY done_on, id")
     return [Entry(dt.date.fromisoformat(d), f, float(p), r, g, y) for d, f, p, r, g, y in rows]
