@@ -1,6 +1,7 @@
 """The practice log through the server, under the faults a phone and a person bring: the server killed (SIGKILL)
 while pages write to it, several pages and the command line writing at the same moment."""
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -28,7 +29,7 @@ def served(tmp_path):
 
 def _logged(state):
     """played_s of every entry in the log, read as the next run reads it (and the database checked whole)."""
-    with sqlite3.connect(state / "audioguide" / "practice.sqlite3") as db:
+    with contextlib.closing(sqlite3.connect(state / "audioguide" / "practice.sqlite3")) as db:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         return sorted(row[0] for row in db.execute("SELECT played_s FROM entries"))
 

@@ -56,8 +56,12 @@ def opened(folder: Path) -> Iterator[sqlite3.Connection]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        os.chmod(path, 0o600)  # what a person did is theirs alone
     except (OSError, sqlite3.Error) as e:
+        raise FileError(f"cannot open the practice log {path}: {e}") from e
+    try:
+        os.chmod(path, 0o600)  # what a person did is theirs alone
+    except OSError as e:  # a read-only disk: the connection is closed, not left holding the file
+        connection.close()
         raise FileError(f"cannot open the practice log {path}: {e}") from e
     try:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
