@@ -65,7 +65,7 @@ def ensure_folder(folder: Path, what: str = "folder") -> Path:
     import tempfile
 
     try:  # write a file there now: the reason (read-only, no permission, full) is known before any work
-        fd, probe = tempfile.mkstemp(dir=folder, prefix=f"{_prefix()}probe-")
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=f"{temp_prefix()}probe-")
         os.close(fd)
         os.unlink(probe)
     except OSError as e:
@@ -73,7 +73,8 @@ def ensure_folder(folder: Path, what: str = "folder") -> Path:
     return folder
 
 
-def _prefix() -> str:
+def temp_prefix() -> str:
+    """How this process's temporary files and folders start: sweep() removes them once it no longer runs."""
     return f"{TEMP_PREFIX}{os.getpid()}-"
 
 
@@ -83,7 +84,7 @@ def _temporary(target: Path) -> Path:
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{_prefix()}{target.stem[:40]}.",
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f"{temp_prefix()}{target.stem[:40]}.",
                                    suffix=f".tmp{target.suffix}")
     except OSError as e:
         raise os_error("write", target, e) from e
@@ -133,7 +134,7 @@ def staging(folder: Path, what: str = "output folder") -> Iterator[Path]:
     import tempfile
 
     try:
-        stage = Path(tempfile.mkdtemp(dir=folder, prefix=f"{_prefix()}stage-"))
+        stage = Path(tempfile.mkdtemp(dir=folder, prefix=f"{temp_prefix()}stage-"))
     except OSError as e:
         raise os_error(f"write in the {what}", folder, e) from e
     try:

