@@ -179,3 +179,28 @@ def test_a_broken_file_in_the_folder_is_named_never_a_500(server):
         assert answer["errors"][0]["file"].endswith("notes.toml")
     status, answer = call(server, "PUT", "/api/program", {"program": "thoracic-four-weeks", "start": "2026-12-01"})
     assert status == 409 and "notes.toml" in answer["error"]
+
+
+def test_a_wrong_token_answers_the_same_whether_a_session_or_a_routine_exists_or_not(server, tmp_path):
+    """Without the server's token (none, a wrong one, one character short, the calendar's key) a write is
+    refused before anything is looked up: what exists and what does not get the same answer, and stay."""
+    from audioguide.pipeline import state
+    site = tmp_path / "site"
+    site.mkdir(exist_ok=True)
+    (site / "desk-reset-3m.mp3").write_bytes(b"ID3 a session")
+    from audioguide.publish import session
+    session.beside(site / "desk-reset-3m.mp3", session.PLAN).write_text("{}")  # with its plan: a session
+    assert put(server, "my-back", NEW)[0] == 201
+    pairs = [("DELETE", "/api/sessions/desk-reset-3m.mp3", "/api/sessions/desk-reset-4m.mp3", None),
+             ("DELETE", "/api/routines/my-back", "/api/routines/my-front", None),
+             ("PUT", "/api/routines/my-back", "/api/routines/my-front", NEW)]
+    for token in (None, "wrong", TOKEN[:-1], state.calendar_key(TOKEN)):
+        for method, there, missing, body in pairs:
+            answered = call(server, method, there, body, token=token)
+            assert answered[0] == 403 and answered == call(server, method, missing, body, token=token), (token, there)
+    assert (site / "desk-reset-3m.mp3").exists() and (files.config_dir() / "my-back.toml").exists()
+    # with the token the two differ: the refusals above hid something there was to find
+    assert call(server, "DELETE", "/api/sessions/desk-reset-4m.mp3")[0] == 404
+    assert call(server, "DELETE", "/api/routines/my-front")[0] == 404
+    assert call(server, "DELETE", "/api/routines/my-back")[0] == 200
+    assert call(server, "DELETE", "/api/sessions/desk-reset-3m.mp3")[0] == 200 and not (site / "desk-reset-3m.mp3").exists()
