@@ -20,9 +20,15 @@ from pathlib import Path
 
 import numpy as np
 
+from audioguide import speech
 from audioguide.model import SAMPLE_RATE
 from audioguide.speech.assets import sha256_of
 
+DEFAULT = speech.EngineSpec("kokoro")
+# Floors under the default voice's measured recall with tiny.en on the suite's samples (docs/voices.md), not the
+# goals: the goals are measured with the base model over all the sentences by scripts/voices.
+PINK_FLOOR = 0.85
+BABBLE_FLOOR = 0.8
 SENTENCES = Path(__file__).parent / "data" / "clarity-sentences.txt"
 BABBLE_SENTENCES = Path(__file__).parent / "data" / "babble-sentences.txt"
 AROUND_S = 0.3   # silence either side of a clip when it is heard alone: a session has at least that around a cue
@@ -130,6 +136,17 @@ def pink_noise(seconds: float = 12.0, seed: int = 7) -> np.ndarray:
 
 
 BABBLE_RECORDING = Path(__file__).parent / "data" / "babble.wav"   # make_babble's output, kept (regenerate: below)
+
+
+def rendered(spec: speech.EngineSpec, texts: list[str], cache: Path) -> dict:
+    """Each text rendered by spec (through the shared clip cache)."""
+    with speech.Speaker(spec, speech.ClipCache(cache)) as speaker:
+        return speaker.clips(texts)
+
+
+def noises(cache: Path) -> dict[str, np.ndarray]:
+    """The two beds the suite judges in: pink noise and six-talker babble."""
+    return {"pink": pink_noise(), "babble": babble(cache)}
 
 
 def babble(cache: Path) -> np.ndarray:

@@ -164,8 +164,9 @@ def loudness_of(audio: np.ndarray, spans, folder: Path) -> float:
 
 # The modules that take longest, heaviest first: run first, so that pytest-xdist's two workers (a module each at
 # a time) end together instead of one waiting for the other's last long module.
-HEAVY_FIRST = ("test_clarity", "test_install", "test_web_page", "test_pipeline_lengths", "test_pipeline",
-               "test_faults", "test_speech_assets", "test_web_server", "test_web_api", "test_cli")
+HEAVY_FIRST = ("test_clarity", "test_clarity_mixed", "test_faults_load", "test_install", "test_web_page",
+               "test_pipeline_lengths", "test_pipeline", "test_faults", "test_speech_assets", "test_web_server",
+               "test_web_api", "test_cli")
 
 
 def pytest_collection_modifyitems(items):
