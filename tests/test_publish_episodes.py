@@ -1,14 +1,18 @@
 """Episodes read back from a folder: dates a client trusts, and an identity that follows the audio."""
 
+import concurrent.futures
 import datetime as dt
+import os
 from pathlib import Path
 
 import numpy as np
+import pytest
 from mutagen.id3 import ID3, TIT2
 
 from audioguide import encoder
+from audioguide.errors import FeedError
 from audioguide.model import SAMPLE_RATE
-from audioguide.publish import episodes
+from audioguide.publish import episodes, session
 from audioguide.publish.episodes import Episode
 
 NOW = dt.datetime(2026, 12, 1, 18, 0, tzinfo=dt.UTC)
@@ -64,3 +68,27 @@ def test_the_audio_version_follows_the_sound_and_not_the_tag(tmp_path):
     tags.save(a, v2_version=3)
     assert episodes.audio_version(a) == first                                  # retagged: the same episode
     assert episodes.audio_version(_mp3(tmp_path / "other.mp3", 2)) != first    # other audio: a new one
+
+
+@pytest.mark.parametrize("sidecar", [".plan.json", ".chapters.json"])
+@pytest.mark.parametrize("odd", ["fifo", "link-to-dev-zero", "huge"])
+def test_a_sidecar_that_is_not_a_small_file_is_one_line_never_a_hang(tmp_path, sidecar, odd):
+    """The feed and the page read every session's plan and chapters: one replaced by a FIFO (no writer), a link to
+    an endless device or a file too large is refused at once, in one line naming it, and nothing waits on it."""
+    mp3 = _mp3(tmp_path / "s.mp3", 3)
+    plan, chapters = tmp_path / "s.plan.json", tmp_path / "s.chapters.json"
+    plan.write_text('{"routine": "r", "title": "R"}')
+    chapters.write_text('{"version": "1.2.0", "chapters": [{"startTime": 0, "title": "Intro"}]}')
+    odd_one = tmp_path / f"s{sidecar}"
+    odd_one.unlink()
+    if odd == "fifo":
+        os.mkfifo(odd_one)
+    elif odd == "huge":
+        with open(odd_one, "wb") as f:
+            f.truncate(session.MAX_SIDECAR_BYTES + 1)
+    else:
+        odd_one.symlink_to("/dev/zero")
+    outcome = concurrent.futures.ThreadPoolExecutor(1).submit(episodes.read, mp3)
+    with pytest.raises(FeedError) as raised:
+        outcome.result(timeout=10)
+    assert str(raised.value).startswith(f"{odd_one}: not a readable ") and "\n" not in str(raised.value)

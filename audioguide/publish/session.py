@@ -13,6 +13,7 @@ from pathlib import Path
 
 MP3 = ".mp3"
 PLAN = ".plan.json"
+MAX_SIDECAR_BYTES = 16 << 20  # what is read of a plan or chapters file (a 4-hour session's plan is under 1 MB)
 COVER = ".jpg"
 PLAYLIST = ".m3u8"  # with a folder of the same name: the parts of a split session
 # what is written beside the MP3, as sidecars.write makes it; the plan comes last in commit_names
