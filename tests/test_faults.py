@@ -66,8 +66,10 @@ def all_gone(mark: str, within_s: float = 1.5) -> bool:
 
 CASES = [("pyttsx3", sig, delay) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL)
          for delay in random.Random(11).sample([0.05, 0.3, 0.8, 1.5, 2.5, 3.5, 5.0], 4)]
-# piper (the default voice) renders in the command's own process: these land while it speaks, cold
+# piper and Kokoro (the default voice) render in the command's own process: these land while the model loads or
+# speaks, cold
 CASES += [("piper", signal.SIGINT, 1.5), ("piper", signal.SIGTERM, 2.2), ("piper", signal.SIGINT, 3.0)]
+CASES += [("kokoro", signal.SIGINT, 1.0), ("kokoro", signal.SIGTERM, 2.5), ("kokoro", signal.SIGKILL, 2.0)]
 # a closed terminal: SIGHUP to the whole process group, speech workers included
 CASES += [("pyttsx3", signal.SIGHUP, 0.8), ("pyttsx3", signal.SIGHUP, 3.5), ("piper", signal.SIGHUP, 2.0)]
 
@@ -75,8 +77,8 @@ CASES += [("pyttsx3", signal.SIGHUP, 0.8), ("pyttsx3", signal.SIGHUP, 3.5), ("pi
 @pytest.mark.parametrize("engine, sig, delay", CASES, ids=[f"{e}-{s.name}-{d}s" for e, s, d in CASES])
 def test_a_signal_at_any_moment_of_a_build(tmp_path, clip_cache, engine, sig, delay):
     out = tmp_path / "out"
-    # early ones meet the speech workers (pyttsx3) or the voice speaking (piper): a cold cache
-    cache = tmp_path / "cold-cache" if delay < 2 or engine == "piper" else clip_cache
+    # early ones meet the speech workers (pyttsx3) or the voice speaking (piper, Kokoro): a cold cache
+    cache = tmp_path / "cold-cache" if delay < 2 or engine in ("piper", "kokoro") else clip_cache
     mark = f"{os.getpid()}-{engine}-{sig.name}-{delay}"
     proc = subprocess.Popen([sys.executable, "-m", "audioguide", "build", "thoracic-mobility", "-m", "12", "-o",
                              str(out), "--engine", engine, "--cache-dir", str(cache)],
