@@ -8,8 +8,11 @@ is peak-limited to the ceiling that gain leaves: the limiter acts before the gai
 
 from __future__ import annotations
 
+import functools
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,10 +101,13 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
             settings: MixSettings = MixSettings(), music: np.ndarray | None = None) -> Mix:
     """Level every source, find the gain to the target loudness, and limit before that gain.
 
+    The clips are measured and limited on every core (numpy's filters and FFTs let go of the GIL); each result
+    is the same whatever the number of threads.
+
     Speech clips are brought to one level; the beeps and the music are then set against the voice as it will
     be heard, after limiting (settings.beep_level_db, settings.music_level_db), so limiting the voice harder
-    never leaves the beeps or the music louder than asked. Only one levelled clip exists at a time while the
-    gain is sought (memory grows with the number of distinct clips, never with their copies); the limited
+    never leaves the beeps or the music louder than asked. Only one levelled clip a core exists at a time while
+    the gain is sought (memory grows with the number of distinct clips, never with their copies); the limited
     clips that the blocks are made of are kept at the end.
     """
     scales = {text: clip_scale(clip) for text, clip in clips.items()}
@@ -120,7 +126,7 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
     def levelled(text: str) -> np.ndarray:
         return clips[text].astype(np.float32) / 32768 * np.float32(scales[text])
 
-    peaks = {text: loudness.block_peaks(levelled(text)) for text in voices}   # read once for every gain tried
+    peaks = _each(lambda text: loudness.block_peaks(levelled(text)), voices)   # read once for every gain tried
 
     def voice(text: str, gain: float) -> np.ndarray:
         return loudness.limit(levelled(text), ceiling / gain, peaks=peaks[text])
@@ -138,12 +144,24 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
             measured[gain] = _measure(gain)
         return measured[gain]
 
+    unlimited: dict[str, np.ndarray] = {}
+
+    def energy(key: str, x: np.ndarray, gain: float, factor: float = 1.0) -> np.ndarray:
+        """k_energy of x (times factor) as limited at this gain: the filter is linear, so a source the limiter
+        leaves alone has its energy at any factor from one measurement (most clips at most gains)."""
+        scaled = x * np.float32(factor) if factor != 1.0 else x
+        limited = loudness.limit(scaled, ceiling / gain, peaks=peaks.get(key) if factor == 1.0 else None)
+        if limited is not scaled:
+            return loudness.k_energy(limited)
+        if key not in unlimited:
+            unlimited[key] = loudness.k_energy(x)
+        return unlimited[key] * factor ** 2
+
     def _measure(gain: float) -> tuple[float, dict[str, float], float]:
-        energies = {text: loudness.k_energy(voice(text, gain)) for text in voices}
+        energies = _each(lambda text: energy(text, levelled(text), gain), voices)
         voice_lufs = loudness.back_to_back_energies(list(energies.values()), [len(clips[t]) for t in energies])
         factors = {name: against(voice_lufs, settings.beep_level_db, own_lufs[name]) for name in beeps}
-        energies.update({f"\0{name}": loudness.k_energy(loudness.limit(x * np.float32(factors[name]), ceiling / gain))
-                         for name, x in beeps.items()})
+        energies.update({f"\0{name}": energy(f"\0{name}", x, gain, factors[name]) for name, x in beeps.items()})
         steps = np.zeros(-(-timeline.n_samples // loudness.STEP))
         for (kind, name), at in starts.items():  # the voice and the beeps are in every channel
             key = name if kind == "speech" else f"\0{name}"
@@ -168,7 +186,7 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
     g1 = _solve(shortfall, f0, f0 + MAX_LIMITING_DB)
     gain = 10 ** (g1 / 20)
     _, factors, music_factor = measure(gain)
-    limited = {("speech", text): voice(text, gain) for text in voices}
+    limited = {("speech", text): x for text, x in _each(lambda text: voice(text, gain), voices).items()}
     limited.update({("sound", name): loudness.limit(x * np.float32(factors[name]), ceiling / gain)
                     for name, x in beeps.items()})
     peak = max((float(np.abs(a).max()) for a in limited.values() if a.size), default=0.0)
@@ -179,6 +197,16 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
     if loop is not None:
         loop = bed.Music(loop.loop * np.float32(music_factor))
     return Mix(timeline, sources, float(gain), settings, loop)
+
+
+@functools.cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(len(os.sched_getaffinity(0)), thread_name_prefix="audioguide-mixer")
+
+
+def _each(work: Callable[[str], np.ndarray], names: list[str]) -> dict[str, np.ndarray]:
+    """work(name) for every name, on every core, by name (in the order given)."""
+    return dict(zip(names, _pool().map(work, names)))
 
 
 def _solve(shortfall: Callable[[float], float], low: float, high: float) -> float:
