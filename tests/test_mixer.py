@@ -76,6 +76,24 @@ def test_the_mix_reaches_the_target_loudness_and_never_the_ceiling():
     assert prepared.gain_db > 0  # TTS-level clips needed gain: the limiter acted before it
 
 
+def test_the_mix_is_the_same_samples_on_one_thread_or_many(monkeypatch):
+    """Clips are measured and limited on every core: the result may not depend on how many there are."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from audioguide.mixer import mixing
+    n = 30 * SR
+    clips = {f"c{i}": _speechlike(1.5 + i / 4, seed=10 + i) for i in range(12)}
+    events = [Event("speech", s, s + len(clips[f"c{i % 12}"]), 0, f"c{i % 12}")
+              for i, s in enumerate(range(SR, n - 4 * SR, 2 * SR))]
+    made = []
+    for threads in (1, 4):
+        with ThreadPoolExecutor(threads) as pool:
+            monkeypatch.setattr(mixing, "_pool", lambda pool=pool: pool)
+            prepared = mixer.prepare(_timeline(events, n), clips, {})
+            made.append((prepared.gain, np.concatenate(list(prepared.blocks()))))
+    assert made[0][0] == made[1][0] and np.array_equal(made[0][1], made[1][1])
+
+
 def test_overlapping_sources_never_pass_the_ceiling_together():
     """A beep on a word, each at the ceiling alone: their sum is limited too (mono, and stereo with music)."""
     n = 6 * SR

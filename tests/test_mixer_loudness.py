@@ -80,3 +80,15 @@ def test_the_limiter_holds_true_peaks_under_the_ceiling():
     assert _sixteen_times_oversampled_peak(y) <= ceiling * 10 ** (0.25 / 20)
     samples_only = loudness.limit(x, ceiling, true_peak=False)
     assert _sixteen_times_oversampled_peak(samples_only) > ceiling * 10 ** (0.5 / 20)  # what true_peak adds
+
+
+@pytest.mark.parametrize("n", [0, 1, 777, 3 * SR, loudness.FFT_BLOCK - loudness.K_REACH + 1, 4 * loudness.FFT_BLOCK + 5])
+def test_the_fft_k_weighting_is_the_iir_filter(n):
+    """k_weighted (FFT convolution, in overlapping blocks past one block) gives what scipy's sosfilt gives with the
+    filter's own sections, from rest, at every length: one block, one sample over it, many blocks."""
+    x = np.random.default_rng(n).normal(0, 0.3, n).astype(np.float32)
+    got = loudness.k_weighted(x)
+    assert got.shape == x.shape
+    if n:
+        expected = signal.sosfilt(loudness.K_SOS, x.astype(np.float64))
+        assert np.abs(got - expected).max() <= 1e-6 * np.abs(expected).max()
