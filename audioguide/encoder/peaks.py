@@ -39,22 +39,24 @@ def true_peak_db(path: Path, channels: int = 1, stretch_s: float = 10.0, pieces:
     """
     with open(path, "rb") as f:
         data = f.read()
-    found = list(frames.frames(data, _after_id3(data)))
-    head, audio = found[0], found[1:]
-    counted, delay, padding = frames.info(data[head.at:head.at + head.size], channels)
-    if counted != len(audio):
-        raise EncodeError(f"{path.name}: its Info header counts {counted} frames, the file holds {len(audio)}")
-    n_samples = len(audio) * frames.SAMPLES_PER_FRAME - delay - padding
+    edges = frames.offsets(data, _after_id3(data))   # frame k of the audio is data[edges[k + 1]:edges[k + 2]]
+    frame_count = len(edges) - 2
+    if frame_count < 0:
+        raise EncodeError(f"{path.name}: no MP3 frames in it")
+    counted, delay, padding = frames.info(data[edges[0]:edges[1]], channels)
+    if counted != frame_count:
+        raise EncodeError(f"{path.name}: its Info header counts {counted} frames, the file holds {frame_count}")
+    n_samples = frame_count * frames.SAMPLES_PER_FRAME - delay - padding
     cores = pieces or len(os.sched_getaffinity(0))
-    count = max(1, min(cores, len(audio) // MIN_PIECE_FRAMES))
-    cuts = [round(k * len(audio) / count) for k in range(count + 1)]
+    count = max(1, min(cores, frame_count // MIN_PIECE_FRAMES))
+    cuts = [round(k * frame_count / count) for k in range(count + 1)]
     offset = delay + DECODER_DELAY        # the file's sample 0 is this far into the frames' decoded samples
+    whole = memoryview(data)              # pieces are read from it in place, not copied
 
     def piece(k: int) -> float:
-        first, last = max(0, cuts[k] - PREROLL_FRAMES), min(len(audio), cuts[k + 1] + 1)
-        end = audio[last - 1].at + audio[last - 1].size
-        return _decoded_peak(data[audio[first].at:end], path, channels, first * frames.SAMPLES_PER_FRAME - offset,
-                             cuts[k] * frames.SAMPLES_PER_FRAME - offset,
+        first, last = max(0, cuts[k] - PREROLL_FRAMES), min(frame_count, cuts[k + 1] + 1)
+        return _decoded_peak(whole[edges[first + 1]:edges[last + 1]], path, channels,
+                             first * frames.SAMPLES_PER_FRAME - offset, cuts[k] * frames.SAMPLES_PER_FRAME - offset,
                              min(n_samples, cuts[k + 1] * frames.SAMPLES_PER_FRAME - offset), n_samples, stretch_s)
     if count == 1:
         return loudness.db(piece(0))
@@ -69,7 +71,7 @@ def _after_id3(data: bytes) -> int:
     return 10 + (data[6] << 21 | data[7] << 14 | data[8] << 7 | data[9]) + (10 if data[5] & 0x10 else 0)
 
 
-def _decoded_peak(mp3: bytes, path: Path, channels: int, at: int, lo: int, hi: int, n_samples: int,
+def _decoded_peak(mp3: bytes | memoryview, path: Path, channels: int, at: int, lo: int, hi: int, n_samples: int,
                   stretch_s: float) -> float:
     """The true peak of the file's samples [lo, hi), from frames whose first decoded sample is the file's
     sample at (negative: before the file's start); samples outside the file are silence, as a player has."""
@@ -108,7 +110,7 @@ def _decoded_peak(mp3: bytes, path: Path, channels: int, at: int, lo: int, hi: i
     return peak
 
 
-def _feed(pipe: IO[bytes], data: bytes) -> None:
+def _feed(pipe: IO[bytes], data: bytes | memoryview) -> None:
     try:
         pipe.write(data)
         pipe.close()
