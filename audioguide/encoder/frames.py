@@ -89,7 +89,7 @@ class Stretch:
     """One stretch's encoding: its frames' bytes (no Info frame), the global index of its first frame, and
     the global frames [keep_from, keep_to) it gives the whole."""
 
-    data: bytes
+    data: bytes | memoryview
     first: int
     keep_from: int
     keep_to: int | None     # None: to its last frame
@@ -99,8 +99,9 @@ class SeamError(Exception):
     """Two stretches that cannot be joined at their seam as encoded (the caller encodes in one piece)."""
 
 
-def join(stretches: list[Stretch]) -> tuple[list[bytes], list[int]]:
-    """The frames of the whole, as pieces of bytes in order, and every frame's size.
+def join(stretches: list[Stretch]) -> tuple[list[bytes | memoryview], list[int]]:
+    """The frames of the whole, as pieces of bytes in order (views of the stretches' own bytes where they are
+    kept as encoded), and every frame's size.
 
     Frames are copied as they are, except around each seam: there the next stretch's first frames take their
     main data from where their own encoding put it (their bit reservoir reached back into frames now
@@ -108,7 +109,7 @@ def join(stretches: list[Stretch]) -> tuple[list[bytes], list[int]]:
     rewritten, until a frame's data starts where its own encoding started it; from there on the layout is
     the encoding's own.
     """
-    pieces: list[bytes] = []
+    pieces: list[bytes | memoryview] = []
     sizes: list[int] = []
     carried: list[tuple[Frame, bytearray]] = []    # the previous stretch's last frames, open to rewriting
     for n, part in enumerate(stretches):
@@ -136,7 +137,7 @@ SEAM_FRAMES = 64    # the next stretch's layout must meet its own encoding's wit
 
 
 def _seam(carried: list[tuple[Frame, bytearray]], found: list[Frame], first: int,
-          data: bytes) -> tuple[list[bytearray], int]:
+          data: bytes | memoryview) -> tuple[list[bytearray], int]:
     """The carried frames and the next stretch's first frames laid out again across the seam."""
     heads = [b[:4 + f.side] for f, b in carried]
     win = bytearray().join(b[4 + f.side:] for f, b in carried)
@@ -190,7 +191,7 @@ def _crc_table() -> list[int]:
 CRC_TABLE = _crc_table()
 
 
-def crc16(data: bytes, crc: int = 0) -> int:
+def crc16(data: bytes | memoryview, crc: int = 0) -> int:
     """CRC-16/ARC (reflected 0x8005, from 0), the LAME tag's, byte by byte: for short data."""
     table = CRC_TABLE
     for byte in data:
@@ -198,7 +199,7 @@ def crc16(data: bytes, crc: int = 0) -> int:
     return crc
 
 
-def crc16_many(data: bytes, crc: int = 0, chunk: int = 1024) -> int:
+def crc16_many(data: bytes | memoryview, crc: int = 0, chunk: int = 1024) -> int:
     """CRC-16/ARC of megabytes: the CRCs of many chunks at once (numpy), joined by the CRC's linearity."""
     import numpy as np
     n = len(data) // chunk

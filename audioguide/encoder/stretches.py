@@ -121,15 +121,18 @@ def _join(parts: list[Path], cuts: list[int], path: Path, channels: int, n_sampl
     except OSError as e:
         raise EncodeError(lame.reason(e.strerror or str(e), path)) from e
     heads = [next(frames.frames(data)) for data in datas]   # each part's own Info frame
-    stretches = [frames.Stretch(data[head.size:], 0 if k == 0 else cut - LEAD_IN_FRAMES, cut,
+    stretches = [frames.Stretch(memoryview(data)[head.size:], 0 if k == 0 else cut - LEAD_IN_FRAMES, cut,
                                 cuts[k + 1] if k + 1 < len(cuts) else None)
                  for k, (data, head, cut) in enumerate(zip(datas, heads, cuts))]
-    pieces, sizes = frames.join(stretches)
-    audio = b"".join(pieces)
+    pieces, sizes = frames.join(stretches)   # views of the parts' bytes: the whole is never copied in memory
+    crc = 0
+    for piece in pieces:
+        crc = frames.crc16_many(piece, crc)
     info = frames.info_frame(datas[0][:heads[0].size], channels, sizes, n_samples)
     try:
         with open(path, "wb") as out:
-            out.write(frames.with_crcs(info, channels, frames.crc16_many(audio)))
-            out.write(audio)
+            out.write(frames.with_crcs(info, channels, crc))
+            for piece in pieces:
+                out.write(piece)
     except OSError as e:
         raise EncodeError(lame.reason(e.strerror or str(e), path)) from e
