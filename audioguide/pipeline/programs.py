@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .. import __version__, compiler, files, language, times
+from .. import __version__, compiler, language, times
 from ..definitions import loader
 from ..errors import AudioguideError, LengthError, PlanError
 from ..model import Program
@@ -238,9 +238,8 @@ def _built(target: Path, digest: str) -> bool:
     if not session_files.is_whole(target):
         return False
     try:
-        plan = session_files.beside(target, session_files.PLAN)
-        made = json.loads(files.read_regular(plan, session_files.MAX_SIDECAR_BYTES).decode("utf-8"))
-        return made.get("inputs") == digest
+        made = session_files.read_json(session_files.beside(target, session_files.PLAN))
+        return isinstance(made, dict) and made.get("inputs") == digest
     except (OSError, ValueError, AttributeError):
         return False
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 import uuid
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,7 +18,7 @@ from mutagen import MutagenError
 from mutagen.id3 import ID3, ID3NoHeaderError
 from mutagen.mp3 import MP3
 
-from .. import defaults, files, language, times
+from .. import defaults, language, times
 from ..errors import FeedError
 from . import session as session_files
 from .session import PLAN, beside
@@ -185,7 +184,7 @@ def audio_version(path: Path, chunk_bytes: int = 1 << 20) -> str:
 def _plan(path: Path) -> dict:
     """What the plan beside the MP3 says of the session: its routine, and a program's session info."""
     try:
-        plan = _object(json.loads(files.read_regular(path, session_files.MAX_SIDECAR_BYTES).decode("utf-8")))
+        plan = _object(session_files.read_json(path))
         session = plan.get("session")
         if session is not None:
             _object(session, "session")
@@ -204,7 +203,7 @@ def _plan(path: Path) -> dict:
 def _chapters(path: Path) -> tuple[tuple[float, str], ...]:
     """The (start, title) pairs of a Podcasting 2.0 chapters file; none when there is no such file."""
     try:
-        doc = _object(json.loads(files.read_regular(path, session_files.MAX_SIDECAR_BYTES).decode("utf-8")))
+        doc = _object(session_files.read_json(path))
         return tuple((float(c["startTime"]), str(c["title"])) for c in doc.get("chapters", []))
     except FileNotFoundError:
         return ()

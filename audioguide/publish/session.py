@@ -8,8 +8,11 @@ a session.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+
+from .. import files
 
 MP3 = ".mp3"
 PLAN = ".plan.json"
@@ -89,3 +92,10 @@ def served(folder: Path, name: str) -> tuple[Path, str] | None:
 
 
 _PART = re.compile(r"\d{2,}-[a-z0-9-]+\.mp3")  # NN-chapter.mp3, as split.write names them
+
+
+def read_json(path: Path) -> object:
+    """A plan's or chapters file's JSON, read only if it is a regular file of at most MAX_SIDECAR_BYTES (a FIFO
+    or a link to a device put in its place is refused at once). OSError (FileNotFoundError, files.UnfitFile)
+    or ValueError (not UTF-8, not JSON) when it cannot be read."""
+    return json.loads(files.read_regular(path, MAX_SIDECAR_BYTES).decode("utf-8"))
