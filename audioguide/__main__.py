@@ -44,7 +44,28 @@ def _say_last(line: str) -> None:
         pass
 
 
+_SIGNAL_EXITS = {130, *(raised.exit_code for raised in _RAISED.values())}
+_INTERRUPTED: list[int] = []   # the exit code of a command a signal ended, once it is known
+
+
+def _exit_as_said() -> None:
+    """The last thing at exit (registered first, run last): a command a signal ended leaves with its own exit
+    code. CPython kills itself with SIGINT at exit when a Ctrl-C once escaped code run by exec() (dataclasses
+    and namedtuple make their methods so, scipy its modules), even though the command caught it: the process
+    would end killed by SIGINT (-2), not with 130."""
+    if _INTERRUPTED:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        import os
+        os._exit(_INTERRUPTED[0])
+
+
 def run() -> None:
+    import atexit
+    atexit.register(_exit_as_said)
     for sig in _RAISED:
         signal.signal(sig, _terminate)
     try:
@@ -52,7 +73,12 @@ def run() -> None:
         main()
     except KeyboardInterrupt as e:  # before the command line took over (during start-up), or after it let go
         _say_last(getattr(e, "said", "Interrupted."))
-        sys.exit(getattr(e, "exit_code", 130))
+        _INTERRUPTED.append(getattr(e, "exit_code", 130))
+        sys.exit(_INTERRUPTED[0])
+    except SystemExit as e:  # the command line's own exit: 130, 143 and 129 say a signal ended it
+        if e.code in _SIGNAL_EXITS:
+            _INTERRUPTED.append(int(e.code))
+        raise
     finally:
         # The command has ended (its exit code stands): a signal while the interpreter tears down (numpy and
         # scipy take a moment) must not turn a finished command into one killed by that signal.
