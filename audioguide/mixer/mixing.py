@@ -148,7 +148,8 @@ def prepare(timeline: Timeline, clips: Mapping[str, np.ndarray], sounds: Mapping
 
     def energy(key: str, x: np.ndarray, gain: float, factor: float = 1.0) -> np.ndarray:
         """k_energy of x (times factor) as limited at this gain: the filter is linear, so a source the limiter
-        leaves alone has its energy at any factor from one measurement (most clips at most gains)."""
+        leaves alone has its energy at any factor from one measurement (every clip at the unlimited gain the
+        search starts from; at the gains after it most speech clips are limited and measured again)."""
         scaled = x * np.float32(factor) if factor != 1.0 else x
         limited = loudness.limit(scaled, ceiling / gain, peaks=peaks.get(key) if factor == 1.0 else None)
         if limited is not scaled:
