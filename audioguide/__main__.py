@@ -1,18 +1,38 @@
 """The command's entry point: 'audioguide' and 'python -m audioguide'.
 
-Signals are taken first, before anything heavy is imported, so Ctrl-C (exit 130), SIGTERM (exit 143) and SIGHUP
+Signals are taken first, before anything else of ours runs, so Ctrl-C (exit 130), SIGTERM (exit 143) and SIGHUP
 (exit 129: the terminal closed) end the command cleanly at any moment, start-up included: temporary files are
-removed on the way out.
+removed on the way out. One that comes while this module's own lines run (a class being made, run() before its
+'try') is held and raised where run() can catch it; a signal the command was started ignoring (nohup, a
+background job) stays ignored. Importing this module is starting the command.
 """
-
-from __future__ import annotations
-
-import sys
 
 try:  # signal's C core, loaded with the interpreter; the signal module takes a millisecond building its enums
     import _signal as signal
 except ImportError:  # not CPython
     import signal
+
+
+def _hold(signum, frame) -> None:
+    """A signal while this module's own lines run (or what they call) is held for run(); after that it is raised
+    where it lands."""
+    while frame is not None and not _STARTED:
+        if frame.f_globals is globals():
+            _HELD.append(signum)
+            return
+        frame = frame.f_back
+    raise _RAISED.get(signum, KeyboardInterrupt)()
+
+
+_HELD: list[int] = []
+_STARTED = False
+_TAKEN = [sig for sig, left in ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL),
+                                *([(signal.SIGHUP, signal.SIG_DFL)] if hasattr(signal, "SIGHUP") else []))
+          if signal.getsignal(sig) is left]
+for _sig in _TAKEN:
+    signal.signal(_sig, _hold)
+
+import sys  # noqa: E402  (after the signals are taken: it is loaded already, this only names it)
 
 
 class Terminated(KeyboardInterrupt):
@@ -32,8 +52,14 @@ class HungUp(Terminated):
 _RAISED = {signal.SIGTERM: Terminated, **({signal.SIGHUP: HungUp} if hasattr(signal, "SIGHUP") else {})}
 
 
-def _terminate(signum, frame) -> None:
-    raise _RAISED[signum]()
+def _take_signals() -> None:
+    """From here on a signal is raised where the program is; one held during start-up is raised now."""
+    global _STARTED
+    _STARTED = True
+    for sig in _TAKEN:
+        signal.signal(sig, signal.default_int_handler if sig == signal.SIGINT else _hold)
+    if _HELD:
+        raise _RAISED.get(_HELD[0], KeyboardInterrupt)()
 
 
 def _say_last(line: str) -> None:
@@ -66,9 +92,8 @@ def _exit_as_said() -> None:
 def run() -> None:
     import atexit
     atexit.register(_exit_as_said)
-    for sig in _RAISED:
-        signal.signal(sig, _terminate)
     try:
+        _take_signals()
         from .cli import main
         main()
     except KeyboardInterrupt as e:  # before the command line took over (during start-up), or after it let go
@@ -82,7 +107,7 @@ def run() -> None:
     finally:
         # The command has ended (its exit code stands): a signal while the interpreter tears down (numpy and
         # scipy take a moment) must not turn a finished command into one killed by that signal.
-        for sig in (signal.SIGINT, *_RAISED):
+        for sig in _TAKEN:
             signal.signal(sig, signal.SIG_IGN)
 
 
