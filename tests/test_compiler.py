@@ -1,3 +1,4 @@
+import importlib
 import json
 from pathlib import Path
 
@@ -114,6 +115,29 @@ def test_unmeasured_texts_are_reported_then_measured(thoracic):
     assert said <= set(measured)                         # the plan rests on measured speech alone
     assert len(set(measured) - said) <= 0.1 * len(said)  # and little else was measured (rendered, when cold)
     assert 1 <= len(asked) <= MAX_PASSES
+    assert timeline.n_samples == 600 * SAMPLE_RATE
+
+
+def test_a_view_that_knows_no_length_plans_in_one_pass_and_asks_no_text_twice(thoracic, monkeypatch):
+    """estimating() renders nothing: on an empty cache the plan is the compiler's estimates and is laid out once
+    (no second pass fitted to guesses); with some lengths known, the unknown texts are asked for once and stay
+    estimated, the known ones are placed at their length."""
+    planning = importlib.import_module("audioguide.compiler.plan")  # the package names its function plan
+    passes: list[object] = []
+    monkeypatch.setattr(planning, "Layouts", lambda *a, **k: passes.append(a) or compiler.fitting.Layouts(*a, **k))
+    estimated: set[str] = set()
+    timeline = compiler.plan(thoracic, 600, compiler.estimating(lambda text: None, estimated))
+    assert len(passes) == 1 and set(timeline.texts()) <= estimated
+    assert timeline.n_samples == 600 * SAMPLE_RATE
+
+    known = fake_durations(list(estimated)[::2])
+    batches: list[list[str]] = []
+    some = compiler.estimating(known.get, set())
+    timeline = compiler.plan(thoracic, 600, lambda texts: batches.append(list(texts)) or some(texts))
+    asked_for = [t for batch in batches for t in batch]
+    assert len(asked_for) == len(set(asked_for)) and len(batches) >= 2   # the known ones moved the plan: again
+    placed = {e.text: e.end - e.start for e in timeline.events if e.kind == SPEECH}
+    assert all(placed[t] == known[t] for t in placed if t in known)
     assert timeline.n_samples == 600 * SAMPLE_RATE
 
 

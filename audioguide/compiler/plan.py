@@ -16,13 +16,13 @@ from ..errors import LengthError, PlanError
 from ..model import Routine, Timeline
 from .fitting import MAX_LENGTH_S, SEARCH_STEPS, Fitted, Layouts, configs
 from .layout import amounts
-from .writer import guess
 
 MAX_PASSES = 12
 EARLY_MARGIN = 0.75  # refused before any speech when under this share of the estimated shortest session
 MIN_FIT = 8        # measured texts needed before the estimate is fitted to them
 
-# measure(texts) -> {text: length in samples} for every text given
+# measure(texts) -> {text: length in samples} for every text given that it can measure: one that renders nothing
+# (estimating) leaves out the texts it does not know, and those stay estimated from the ones measured
 Measure = Callable[[list[str]], Mapping[str, int]]
 
 
@@ -152,24 +152,29 @@ def estimated_range(routine: Routine) -> tuple[float, float]:
 def _settle(routine: Routine, measure: Measure, seed: int, attempt: Callable[[Layouts], tuple[object, Iterable[str]]],
             turn: int = 0):
     """Run attempt until every text it used has been measured; return its result then (or raise it, when it is
-    an error). Texts it did not use stay estimated: they only decided which candidate lost."""
+    an error). Texts it did not use stay estimated: they only decided which candidate lost. So do texts measure
+    cannot measure (it renders nothing): when it measures none of those asked, nothing would move, and the
+    result stands as it is (a view of an empty cache plans in one pass)."""
     durations: dict[str, int] = {}
+    unknown: set[str] = set()   # asked for and not measured: estimated for good
     for _ in range(MAX_PASSES):
         layouts = Layouts(routine, durations, seed, _estimator(durations), turn)
         result, used = attempt(layouts)
-        needed = sorted(set(used) - set(durations))
-        if not needed:
+        needed = sorted(set(used) - set(durations) - unknown)
+        measured = measure(needed) if needed else {}
+        if not any(text in measured for text in needed):
             if isinstance(result, LengthError):
                 raise result
             return result
-        measured = measure(needed)
-        durations.update({text: int(measured[text]) for text in needed})
+        durations.update({text: int(measured[text]) for text in needed if text in measured})
+        unknown.update(text for text in needed if text not in measured)
     raise PlanError(f"the plan for {routine.id} did not settle after {MAX_PASSES} passes")
 
 
 def estimating(known: Callable[[str], int | None], estimated: set[str]) -> Measure:
-    """A Measure that renders nothing: each text's length as known (a cache's), the others estimated from the
-    known ones (or the compiler's own guess), and noted in estimated. For views that only print lengths."""
+    """A Measure that renders nothing: each text's length as known (a cache's); the others it leaves out, so the
+    plan estimates them from the known ones (or the compiler's own guess), and notes them in estimated. For
+    views that only print lengths."""
     seen: dict[str, int | None] = {}   # a program's sessions ask for the same texts again and again
 
     def measure(texts: list[str]) -> dict[str, int]:
@@ -177,10 +182,8 @@ def estimating(known: Callable[[str], int | None], estimated: set[str]) -> Measu
             if text not in seen:
                 seen[text] = known(text)
         found = {text: n for text in texts if (n := seen[text]) is not None}
-        estimate = _estimator(found) or guess
-        missing = [text for text in texts if text not in found]
-        estimated.update(missing)
-        return {**found, **{text: estimate(text) for text in missing}}
+        estimated.update(text for text in texts if text not in found)
+        return found
     return measure
 
 
