@@ -240,6 +240,6 @@ def _built(target: Path, digest: str) -> bool:
     try:
         made = session_files.read_json(session_files.beside(target, session_files.PLAN))
         return isinstance(made, dict) and made.get("inputs") == digest
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError):
         return False
 
