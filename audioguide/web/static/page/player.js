@@ -65,6 +65,7 @@ function card(session, extras, done) {
     follow();
   });
   audio.addEventListener("timeupdate", follow);
+  resumeFromTheKeptCopy(audio, session);
   let told = false;
   audio.addEventListener("timeupdate", () => {
     if (!told && !audio.paused && reachedOutro(session.chapters, audio.currentTime)) {
@@ -73,6 +74,29 @@ function card(session, extras, done) {
     }
   });
   return node;
+}
+
+/** A player that was reading the session from the server when it stopped answering (it began before the
+ * session was kept, and the stream it had open broke) starts again from the copy kept on the phone: at the
+ * same place, playing if it was. Once per break: a copy that cannot play either leaves the error shown. */
+function resumeFromTheKeptCopy(audio, session) {
+  let wanted = false;
+  let retried = false;
+  audio.addEventListener("play", () => { wanted = true; });
+  audio.addEventListener("pause", () => { if (!audio.error) wanted = false; });
+  audio.addEventListener("playing", () => { retried = false; });
+  audio.addEventListener("error", async () => {
+    if (retried || !audio.error || audio.error.code !== MediaError.MEDIA_ERR_NETWORK || !("caches" in window)) return;
+    if (!(await caches.match(href(session.file)))) return;
+    retried = true;
+    const at = audio.currentTime;
+    const play = wanted;
+    audio.addEventListener("loadedmetadata", () => {
+      audio.currentTime = at;
+      if (play) audio.play().catch(() => {});
+    }, { once: true });
+    audio.load();
+  });
 }
 
 function showOnLockScreen(session, index) {
