@@ -16,6 +16,7 @@ import signal
 import stat
 import threading
 from collections.abc import Iterable, Iterator
+from typing import Any
 from pathlib import Path
 
 from .errors import FileError, os_error
@@ -140,8 +141,12 @@ def staging(folder: Path, what: str = "output folder") -> Iterator[Path]:
     try:
         yield stage
     finally:
-        with signals_held():  # a signal now (the session has just appeared) waits until the stage is gone
-            shutil.rmtree(stage, ignore_errors=True)
+        try:
+            with signals_held():  # a signal now (the session has just appeared) waits until the stage is gone
+                shutil.rmtree(stage, ignore_errors=True)
+        finally:  # a signal that landed before the hold began: the stage goes all the same
+            if stage.exists():
+                shutil.rmtree(stage, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -156,9 +161,10 @@ def signals_held() -> Iterator[None]:
         yield
         return
     caught: list[int] = []
-    kept = {sig: signal.signal(sig, lambda number, frame: caught.append(number))
-            for sig in (signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else []))}
-    try:
+    kept: dict[signal.Signals, Any] = {}   # what signal.signal gave back: a handler, SIG_DFL or SIG_IGN
+    try:  # the handlers swapped so far are put back even when a signal lands while they are being swapped
+        for sig in (signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])):
+            kept[sig] = signal.signal(sig, lambda number, frame: caught.append(number))
         yield
     finally:
         for sig, handler in kept.items():
