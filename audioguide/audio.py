@@ -11,13 +11,14 @@ import shutil
 import wave
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
-
-import numpy as np
+from typing import TYPE_CHECKING, BinaryIO
 
 from . import files
 from .errors import AudioError, MissingToolError
 from .model import SAMPLE_RATE
+
+if TYPE_CHECKING:
+    import numpy as np
 
 WAV_HEADER = 44
 
@@ -54,6 +55,7 @@ def wav_info(path: Path) -> WavInfo | None:
 
 def read_wav(path: Path) -> tuple[np.ndarray, int]:
     """Read a 16-bit PCM WAV into an int16 array (mono: channels are averaged) and its sample rate."""
+    import numpy as np
     try:
         with wave.open(str(path), "rb") as w:
             width, channels, rate = w.getsampwidth(), w.getnchannels(), w.getframerate()
@@ -82,6 +84,7 @@ def resample(samples: np.ndarray, rate: int) -> np.ndarray:
 
     (ffmpeg's soxr resampler differs by a step or two from run to run, which moved trimmed clip edges by a
     sample and so the plan after a cache clear.)"""
+    import numpy as np
     if rate == SAMPLE_RATE:
         return samples
     from scipy.signal import resample_poly
@@ -96,6 +99,7 @@ def decode(path: Path, channels: int = 1, max_s: float | None = None) -> np.ndar
     Only the first max_s seconds are decoded when given: a file anyone can replace never decides how much
     memory a build takes (a sound is a second long, a music bed is looped). One ffmpeg call, 16-bit PCM
     out: pydub, used here before, reads a .wav whole whatever it is asked for."""
+    import numpy as np
     import subprocess
 
     ffmpeg = ffmpeg_path()
@@ -133,6 +137,7 @@ def _ffmpeg_reason(stderr: bytes, path: Path) -> str:
 
 def trim_silence(samples: np.ndarray, threshold_db: float, margin_s: float) -> np.ndarray:
     """Cut int16 samples quieter than threshold_db (dBFS) from both ends, keeping margin_s so onsets stay soft."""
+    import numpy as np
     threshold = 10 ** (threshold_db / 20) * 32767
     loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > threshold)
     if loud.size == 0:
@@ -143,4 +148,5 @@ def trim_silence(samples: np.ndarray, threshold_db: float, margin_s: float) -> n
 
 def to_pcm16(block: np.ndarray) -> bytes:
     """Float samples in [-1, 1] as interleaved little-endian 16-bit PCM, rounded to the nearest step."""
+    import numpy as np
     return np.round(np.clip(block, -1.0, 1.0) * 32767).astype("<i2").tobytes()

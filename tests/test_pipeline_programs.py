@@ -3,6 +3,7 @@
 import datetime as dt
 import json
 import subprocess
+import sys
 
 import podcastparser
 import pytest
@@ -27,6 +28,29 @@ def _run(*args):
 
 def _tone(tmp_path):
     return ["--engine", "tone", "--cache-dir", str(tmp_path / "cache")]
+
+
+VIEW_ALONE = """
+import sys
+from audioguide.cli.app import main
+sys.argv = ["audioguide", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as done:
+    heavy = sorted(m for m in ("numpy", "scipy", "mutagen", "PIL", "audioguide.mixer", "audioguide.encoder")
+                   if m in sys.modules)
+    print("loaded:", " ".join(heavy) or "nothing heavy", file=sys.stderr)
+    sys.exit(done.code)
+"""
+
+
+@pytest.mark.parametrize("view", [["program", "show", PROGRAM, "--start", START], ["show", "thoracic-mobility"]])
+def test_a_view_loads_none_of_what_rendering_needs(tmp_path, view):
+    """A calendar or a routine's page answers before numpy, the mixer, the encoder or the tagger have loaded."""
+    shown = subprocess.run([sys.executable, "-c", VIEW_ALONE, *view, "--cache-dir", str(tmp_path / "cache")],
+                           capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stderr.splitlines()[-1] == "loaded: nothing heavy"
 
 
 def test_program_list_and_show(tmp_path):

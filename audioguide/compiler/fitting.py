@@ -110,45 +110,95 @@ def configs(routine: Routine, turn: int = 0) -> list[tuple[int, frozenset[int]]]
 
 
 def _fit(layouts: Layouts, target: int, configs: list[tuple[int, frozenset[int]]], floor: float) -> Fitted:
-    """Choose items, rounds and level for target; optional items are dropped only when nothing else fits."""
-    fitting: list[tuple[bool, int, float, Fitted]] = []
-    fallback: Fitted | None = None
+    """Choose items, rounds and level for target; items are dropped only when nothing else fits.
+
+    Every item kept: of the rounds that fit, the one whose level is nearest the defaults. Else the fewest items
+    dropped (the earliest such shape). Else the largest shape too short even at its max (rests stretch).
+    """
+    # the shapes whose shortest layout is not longer than target (configs grow in order)
+    reachable: list[tuple[int, frozenset[int]]] = []
     for rounds, dropped in configs:
         low = layouts(rounds, dropped, floor)
         if low.n_samples > target:
-            if fallback is None and not fitting and len(configs) == 1:
+            if not reachable and len(configs) == 1:
                 return _pad(Fitted(low, rounds, floor), low.n_samples)  # even the floor is longer than asked
             break
-        high = layouts(rounds, dropped, 1.0)
-        if high.n_samples < target:
-            fallback = Fitted(high, rounds, 1.0)  # too short even at max: rests will stretch if nothing larger fits
-            continue
+        reachable.append((rounds, dropped))
+    assert reachable  # the first shape's shortest layout fits (fit checks it against the bounds)
+
+    def fitted(rounds: int, dropped: frozenset[int]) -> Fitted | None:
+        if layouts(rounds, dropped, 1.0).n_samples < target:
+            return None  # too short even at max
         level, timeline = _search(layouts, rounds, dropped, target, floor)
-        fitting.append((bool(dropped), len(dropped), abs(level - 0.5), Fitted(timeline, rounds, level)))
-    if not fitting:
-        assert fallback is not None  # configs is never empty
-        return _pad(fallback, target)
-    complete = [f for f in fitting if not f[0]]
-    if complete:  # every item kept: the rounds whose level is nearest the defaults
-        return _pad(min(complete, key=lambda f: f[2])[3], target)
-    return _pad(min(fitting, key=lambda f: f[1])[3], target)  # drop as few items as possible
+        return Fitted(timeline, rounds, level)
+
+    complete = [f for rounds, dropped in reachable if not dropped and (f := fitted(rounds, dropped))]
+    if complete:
+        return _pad(min(complete, key=lambda f: abs(f.level - 0.5)), target)
+    for rounds, dropped in sorted(reachable, key=lambda shape: len(shape[1])):
+        if dropped and (found := fitted(rounds, dropped)):
+            return _pad(found, target)
+    rounds, dropped = reachable[-1]
+    return _pad(Fitted(layouts(rounds, dropped, 1.0), rounds, 1.0), target)
 
 
 def _search(layouts: Layouts, rounds: int, dropped: frozenset[int], target: int,
             floor: float) -> tuple[float, Timeline]:
-    """The highest level whose layout still fits in target samples (layout length grows with level)."""
+    """The highest level whose layout still fits in target samples (layout length grows with level).
+
+    The answer is the one a plain bisection over the level gives, step for step, but a step is laid out only
+    when the layouts known cannot decide it: a level whose every quantity is at most those of a layout that
+    fits fits too, one whose every quantity is at least those of a layout too long does not. What is laid out
+    instead is a guess: where the length would reach target if it grew evenly between the nearest layout that
+    fits and the nearest too long, or, when that guess tells nothing new, the quantities next to one of them.
+    """
     top = layouts(rounds, dropped, 1.0)
     if top.n_samples <= target:
         return 1.0, top
-    lo, hi = floor, 1.0
-    best = layouts(rounds, dropped, lo)
-    for _ in range(SEARCH_STEPS):
-        mid = (lo + hi) / 2
-        timeline = layouts(rounds, dropped, mid)
-        if timeline.n_samples <= target:
-            lo, best = mid, timeline
-        else:
-            hi = mid
+    routine = layouts.routine
+    # the nearest layouts known to fit and to be too long: (level, samples, quantities)
+    ends = [(floor, layouts(rounds, dropped, floor).n_samples, quantities(routine, floor)),
+            (1.0, top.n_samples, quantities(routine, 1.0))]
+
+    def known(level: float) -> bool | None:
+        row = quantities(routine, level)
+        if all(a <= b for a, b in zip(row, ends[0][2])):
+            return True
+        if all(a >= b for a, b in zip(row, ends[1][2])):
+            return False
+        return None
+
+    def beside(start: float, row: tuple[float, ...], toward: float) -> float:
+        """The level nearest start (whose quantities are row), on the way to toward, with other quantities."""
+        near, far = start, toward
+        for _ in range(SEARCH_STEPS + 8):
+            mid = (near + far) / 2
+            near, far = (mid, far) if quantities(routine, mid) == row else (near, mid)
+        return far
+
+    def fits(level: float, guessing: bool) -> bool:
+        if not guessing:
+            return layouts(rounds, dropped, level).n_samples <= target
+        while (answer := known(level)) is None:
+            (fit_at, fit_n, fit_row), (long_at, long_n, long_row) = ends
+            probe = fit_at + (long_at - fit_at) * (target + 0.5 - fit_n) / (long_n - fit_n)
+            side = known(probe)
+            if side is not None:
+                probe = beside(fit_at, fit_row, long_at) if side else beside(long_at, long_row, fit_at)
+                if known(probe) is not None:
+                    probe = level
+            n = layouts(rounds, dropped, probe).n_samples
+            ends[n > target] = (probe, n, quantities(routine, probe))
+        return answer
+
+    for guessing in (True, False):
+        lo, hi = floor, 1.0
+        for _ in range(SEARCH_STEPS):
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if fits(mid, guessing) else (lo, mid)
+        best = layouts(rounds, dropped, lo)
+        if best.n_samples <= target:
+            break  # else a longer quantity gave a shorter layout somewhere: bisect laying out every step
     return lo, best
 
 

@@ -49,11 +49,15 @@ def amounts(ex: Exercise, level: float) -> Amounts:
     return Amounts(int(_pick(ex.reps, level, 1)), int(_pick(ex.sets, level, 1)), holds)
 
 
-def quantities(routine: Routine, level: float) -> tuple:
-    """Everything a level decides in a layout (rests, and each exercise's reps, sets, holds and set rests):
-    levels with the same quantities give the same layout, since amounts move in steps."""
-    return (_pick(routine.rest_s, level, 0.5),
-            *((amounts(item.exercise, level), _pick(item.exercise.set_rest_s, level, 0.5)) for item in routine.items))
+def quantities(routine: Routine, level: float) -> tuple[float, ...]:
+    """Everything a level decides in a layout, as one row of numbers (the rests, and each exercise's reps, sets,
+    holds and set rests): levels with the same quantities give the same layout, since amounts move in steps, and
+    each number grows (or stays) as the level does."""
+    row: list[float] = [_pick(routine.rest_s, level, 0.5)]
+    for item in routine.items:
+        a = amounts(item.exercise, level)
+        row += [a.reps, a.sets, *a.holds_s, _pick(item.exercise.set_rest_s, level, 0.5)]
+    return tuple(row)
 
 
 def _pick(span: Range, level: float, step: float) -> float:

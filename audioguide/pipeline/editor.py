@@ -14,7 +14,7 @@ from ..model import Timeline
 from ..schedule import seed_of
 from ..speech import ClipCache
 from .options import DEFAULTS, BuildOptions
-from .studio import check_tools, measure_with, speaking
+from .voicing import check_tools, measure_with, speaking
 
 __all__ = ["Saved", "StaleError", "check_id", "source", "mistakes", "save", "delete", "export", "preview",
            "user_files", "exercises"]

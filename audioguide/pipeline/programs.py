@@ -12,17 +12,21 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__, compiler, language, times
 from ..definitions import loader
 from ..errors import AudioguideError, LengthError, PlanError
 from ..model import Program
-from ..publish import cover, tags
 from ..publish import session as session_files
 from ..schedule import Session, calendar, last_day, sessions
+from ..speech import ClipCache
 from . import naming
 from .options import DEFAULTS, BuildOptions, Outcome, Progress
-from .studio import Studio, in_language
+from .voicing import check_tools, in_language, speaking
+
+if TYPE_CHECKING:
+    from .studio import Studio
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,12 +46,12 @@ def program_calendar(name: str, start: dt.date, options: BuildOptions = DEFAULTS
     """Every day of the program from start, each session planned with the chosen voice's lengths as its cache
     knows them: nothing is rendered, and what was estimated is said in a notice (a build measures it)."""
     program, notices = _program(name, options)
-    studio = Studio(in_language(options, program.language), progress, tuple(notices), output=False)  # plans only
+    options = in_language(options, program.language)
+    check_tools(options.engine)
     estimated: set[str] = set()
-    with studio.speaker:
-        planned = plan_sessions(sessions(program, start),
-                                compiler.estimating(studio.speaker.cached_length, estimated))
-    notices = [*notices, *studio.speaker.notices]
+    with speaking(options.engine, program.language, ClipCache(options.cache_dir)) as speaker:
+        planned = plan_sessions(sessions(program, start), compiler.estimating(speaker.cached_length, estimated))
+    notices = [*notices, *speaker.notices]
     if estimated:
         notices.append(f"lengths are estimated where speech is not rendered yet ({len(estimated)} texts): a build "
                        "measures them, and may come out a little different")
@@ -77,6 +81,8 @@ def build_program(name: str, start: dt.date, options: BuildOptions = DEFAULTS, d
     if not wanted:
         raise PlanError(_nothing_asked(program, start, wanted_days, through))
     names = stems(options, program, wanted)
+    from ..publish import cover, tags  # with the studio's numpy, mixer and encoder: what only rendering waits for
+    from .studio import Studio
     studio = Studio(in_language(options, program.language), progress, tuple(notices))  # now the tools and folder
     identity = studio.speaker.engine.identity()
     outcomes: dict[int, Outcome] = {}

@@ -12,12 +12,12 @@ from ..definitions import describe as describing
 from ..definitions import loader
 from ..errors import MissingToolError, UnknownNameError, did_you_mean
 from ..model import Routine, Timeline
-from ..publish import cover, picture, sidecars, tags
+from ..publish import sidecars
 from ..schedule import seed_of
 from ..speech import ClipCache
 from . import naming
 from .options import DEFAULTS, BuildOptions, BuildResult, Outcome, Progress
-from .studio import Known, Studio, check_tools, in_language, measure_with, speaking
+from .voicing import Known, check_tools, in_language, measure_with, speaking
 
 DEFAULT_NAME = "{routine}-{length}"
 
@@ -43,6 +43,8 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
     options = in_language(options, routine.language)
     today = dt.date.today()
     stems = _stems(routine.id, lengths_s, options, today)
+    from ..publish import cover, tags  # with the studio's numpy, mixer and encoder: what only rendering waits for
+    from .studio import Studio
     studio = Studio(options, progress, tuple(notices))
     seed = options.seed if options.seed is not None else seed_of(routine.id)
     if progress:
@@ -101,6 +103,8 @@ def plan_text(timeline: Timeline, as_json: bool = False) -> str:
 
 def draw(timeline: Timeline, path: Path) -> None:
     """The session as an SVG picture in the file path."""
+    from ..publish import picture  # Pillow: only a drawing needs it
+
     picture.write(path, timeline)
 
 

@@ -3,85 +3,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 
 from pathlib import Path
 
 import numpy as np
 
-from .. import audio, compiler, encoder, files, language, mixer
-from ..errors import AudioguideError, UsageError
+from .. import audio, encoder, files, mixer
+from ..errors import AudioguideError
 from ..mixer import sounds
-from ..model import SAMPLE_RATE, EngineSpec, Timeline
+from ..model import SAMPLE_RATE, Timeline
 from ..publish import session, sidecars, split, tags
-from ..speech import ClipCache, Speaker, require_espeak, resolve
+from ..speech import ClipCache
 from .options import BuildOptions, BuildResult, Outcome, Progress
-
-
-def check_tools(engine: EngineSpec) -> None:
-    """MissingToolError now, before any work, when ffmpeg or the voice's own program is not installed."""
-    audio.ffmpeg_path()
-    if resolve(engine.name) == "pyttsx3":
-        require_espeak()
-
-
-def in_language(options: BuildOptions, tag: str) -> BuildOptions:
-    """The options with the voice speaking the language the texts are written in."""
-    return replace(options, engine=replace(options.engine, language=tag))
-
-
-def speaking(spec, tag: str, cache: ClipCache) -> Speaker:
-    """The speaker of a session in the language tag: UsageError when the voice named cannot speak it."""
-    speaker = Speaker(replace(spec, language=tag), cache)
-    said = speaker.engine.language
-    if said and language.key(said) != language.key(tag):
-        speaker.close()
-        raise UsageError(f"--voice: {speaker.spec.voice or speaker.spec.name} speaks {language.english_name(said)}; "
-                         f"the session is in {language.english_name(tag)}: choose one of its voices "
-                         f"(audioguide voices --language {language.key(tag)})")
-    return speaker
-
-
-def measure_with(speaker: Speaker, progress: Progress | None) -> compiler.Measure:
-    report = (lambda done, total: progress("speech", done, total)) if progress else None
-    return lambda texts: speaker.durations(texts, report)
-
-
-class Known(Mapping):
-    """The clip lengths a speaker's cache already holds, looked up as asked (nothing is rendered)."""
-
-    def __init__(self, speaker: Speaker):
-        self.speaker = speaker
-        self.seen: dict[str, int | None] = {}  # a layout asks 'in' then '[]': each clip's header is read once
-
-    def __getitem__(self, text: str) -> int:
-        if text not in self.seen:
-            self.seen[text] = self.speaker.cached_length(text)
-        found = self.seen[text]
-        if found is None:
-            raise KeyError(text)
-        return found
-
-    def __iter__(self):
-        return iter(())
-
-    def __len__(self) -> int:
-        return 0
+from .voicing import check_tools, measure_with, speaking
 
 
 class Studio:
     """What every session of one build shares: the checked tools and folders, the voice, the sounds, the music."""
 
-    def __init__(self, options: BuildOptions, progress: Progress | None, notices: tuple[str, ...] = (),
-                 output: bool = True):
+    def __init__(self, options: BuildOptions, progress: Progress | None, notices: tuple[str, ...] = ()):
         check_tools(options.engine)
         self.options = options
         self.progress = progress
         self.notices = notices
-        self.folder = files.ensure_folder(options.output_dir, "output folder") if output else Path(options.output_dir)
-        if output:
-            files.sweep(self.folder)
+        self.folder = files.ensure_folder(options.output_dir, "output folder")
+        files.sweep(self.folder)
         self.speaker = speaking(options.engine, options.engine.language, ClipCache(options.cache_dir))
         self.measure = measure_with(self.speaker, progress)
         self.channels = 2 if options.stereo else 1

@@ -19,7 +19,6 @@ import struct
 import sys
 import tarfile
 import tempfile
-import urllib.request
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -166,6 +165,8 @@ def _stored_zip(members: list[tuple[str, bytes]]) -> bytes:
 
 
 def _download_tarball() -> bytes:
+    import urllib.request  # 40 ms of http and ssl that only an install needs
+
     registry = os.environ.get("npm_config_registry") or "https://registry.npmjs.org/"
     url = f"{registry.rstrip('/')}/{VOICES_PACKAGE}/-/{VOICES_PACKAGE}-{VOICES_VERSION}.tgz"
     try:

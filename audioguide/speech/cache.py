@@ -14,12 +14,14 @@ import shutil
 import struct
 import zlib
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .. import files
 from ..model import SAMPLE_RATE
 from .text import normalise
+
+if TYPE_CHECKING:
+    import numpy as np
 
 CACHE_VERSION = 3  # 2: clips resampled by a polyphase filter; 3: a checksum chunk after the samples
 CHECK_CHUNK = b"agck"
@@ -48,6 +50,7 @@ class ClipCache:
 
     def load(self, path: Path) -> np.ndarray | None:
         """The clip at path, or None when it is missing, damaged or not one of ours."""
+        import numpy as np
         data = self._read(path)
         return np.frombuffer(data, dtype="<i2").copy() if data is not None else None
 

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 from .. import audio
 from ..errors import AudioguideError, MissingToolError, SpeechError, UnknownNameError
@@ -45,7 +44,9 @@ class Pyttsx3Engine:
         self._identity: dict | None = None
         self.voice = voice_for("pyttsx3", spec, self.DEFAULT_VOICE)
         self.rate = spec.rate or self.DEFAULT_RATE
-        self.language = self.voice.partition("+")[0].split("/")[-1]  # gmw/en-us+klatt2 -> en-us
+        base = self.voice.partition("+")[0]
+        mbrola = espeak.mbrola_voices().get(base)  # mb/mb-de6 speaks what its voice file says
+        self.language = mbrola[1] if mbrola else base.split("/")[-1]  # gmw/en-us+klatt2 -> en-us
 
     def _driver(self):
         if self._engine is None:
@@ -55,7 +56,7 @@ class Pyttsx3Engine:
                     engine = pyttsx3.init()
             except Exception as e:  # pyttsx3 raises whatever its driver meets
                 raise SpeechError(f"pyttsx3 could not start espeak-ng: {str(e) or type(e).__name__}") from e
-            ids = {v.id for v in engine.getProperty("voices")}
+            ids = {v.id for v in engine.getProperty("voices")} | set(espeak.mbrola_voices())
             base, _, variant = self.voice.partition("+")
             if base not in ids or (variant and variant not in espeak.variants()):
                 raise UnknownNameError(f"unknown pyttsx3 voice {self.voice!r}; see 'audioguide voices' for the "
@@ -86,7 +87,8 @@ class Pyttsx3Engine:
         raise SpeechError(f"pyttsx3 wrote no audio for {text!r} in {RENDER_ATTEMPTS} attempts")
 
     def voices(self) -> list[Voice]:
-        return [Voice(v.id, v.name, (v.languages or [""])[0]) for v in self._driver().getProperty("voices")]
+        own = [Voice(v.id, v.name, (v.languages or [""])[0]) for v in self._driver().getProperty("voices")]
+        return own + [Voice(id_, name, tag) for id_, (name, tag) in espeak.mbrola_voices().items()]
 
     def notes(self) -> list[str]:
         return [f"variants, added as VOICE+VARIANT: {', '.join(sorted(espeak.variants()))}"]
@@ -168,6 +170,7 @@ class PiperEngine:
         return self._identity
 
     def render(self, text: str, path: Path) -> None:
+        import numpy as np
         from piper import SynthesisConfig
         if self._voice is None:
             self._voice = self._load()
@@ -229,6 +232,7 @@ class ToneEngine:
         return {"engine": "tone", "version": self.VERSION, "voice": self.voice, "rate": self.rate}
 
     def render(self, text: str, path: Path) -> None:
+        import numpy as np
         seconds = (0.2 + self.SECONDS_PER_CHAR * len(text)) * self.DEFAULT_RATE / self.rate
         t = np.arange(round(seconds * SAMPLE_RATE)) / SAMPLE_RATE
         pitch = self.PITCH_HZ[self.voice]

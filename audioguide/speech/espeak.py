@@ -59,6 +59,36 @@ def variants() -> set[str]:
     return {p.name for p in folder.iterdir()} if folder and folder.is_dir() else set()
 
 
+MBROLA_FOLDER = Path("/usr/share/mbrola")
+
+
+@functools.cache
+def mbrola_voices() -> dict[str, tuple[str, str]]:
+    """espeak-ng's MBROLA voices whose diphone database is installed (Debian's mbrola-XX packages): id (as
+    pyttsx3 takes it, mb/mb-de6) -> (name, language). espeak-ng does not list them among its voices, and one
+    whose database is missing speaks nothing, so only those with both the voice file and the database count."""
+    data = data_folder()
+    folder = Path(data) / "voices" / "mb" if data else None
+    if folder is None or not folder.is_dir() or shutil.which("mbrola") is None:
+        return {}
+    found = {}
+    for path in sorted(folder.iterdir()):
+        try:
+            fields = dict(line.split(None, 1) for line in path.read_text(errors="replace").splitlines()
+                          if len(line.split(None, 1)) == 2)
+        except OSError:
+            continue
+        database = fields.get("mbrola", "").split()
+        language = fields.get("language", "").split()
+        if database and language and _has_database(database[0]):
+            found[f"mb/{path.name}"] = (fields.get("name", path.name).strip(), language[0])
+    return found
+
+
+def _has_database(name: str) -> bool:
+    return (MBROLA_FOLDER / name / name).is_file() or (MBROLA_FOLDER / name).is_file()
+
+
 @functools.cache
 def library() -> tuple[str | None, str | None, str]:
     """(library, data folder, version) of the system's espeak-ng for a phonemizer to load, or

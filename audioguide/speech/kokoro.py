@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 from .. import audio
 from ..errors import MissingToolError, SpeechError, UnknownNameError
@@ -91,6 +90,7 @@ class KokoroEngine:
                 **({} if self.language.startswith("en") else {"language_switch": "remove-flags"})}
 
     def render(self, text: str, path: Path) -> None:
+        import numpy as np
         if self._model is None:
             self._model = self._load()
         lang = LANGUAGES[self.voice[0]][0]

@@ -19,8 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .. import audio, files
 from ..errors import AudioError, AudioguideError, FileError, SpeechError
@@ -29,6 +28,9 @@ from .cache import ClipCache
 from .engines import EngineSpec, make_engine, make_engine_or_next
 from .voice import Engine
 from .text import normalise
+
+if TYPE_CHECKING:
+    import numpy as np
 
 TRIM_THRESHOLD_DB = -45.0   # quieter edges are silence
 TRIM_MARGIN_S = 0.02

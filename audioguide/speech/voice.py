@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -42,6 +43,7 @@ class Engine(Protocol):
         """Free what rendering held (a voice model); the engine loads it again if asked to render."""
 
 
+@functools.cache  # a lookup in the installed metadata each time (a clip's cache key asks for it)
 def package_version(package: str) -> str:
     try:
         return metadata.version(package)
