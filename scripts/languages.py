@@ -26,8 +26,8 @@ from audioguide.pipeline import programs, routines  # noqa: E402
 from audioguide.pipeline.options import BuildOptions  # noqa: E402
 
 CANDIDATES = ["es:kokoro:ef_dora", "es:kokoro:em_alex", "fr:kokoro:ff_siwis", "it:kokoro:if_sara",
-              "it:kokoro:im_nicola", "pt:kokoro:pf_dora", "pt:kokoro:pm_alex", "de:pyttsx3:gmw/de",
-              "de:pyttsx3:gmw/de+klatt2"]
+              "it:kokoro:im_nicola", "pt:kokoro:pf_dora", "pt:kokoro:pm_alex", "de:pyttsx3:mb/mb-de6",
+              "de:pyttsx3:mb/mb-de5", "de:pyttsx3:gmw/de"]
 MARK = "<!-- languages -->"
 
 

@@ -67,9 +67,10 @@ def test_few_built_in_cues_are_lost_in_babble(built_ins_heard):
 
 
 # Recall of each language's default voice on its built-in cues in quiet, Whisper base told the language
-# (docs/voices.md, scripts/languages): the goal is 0.9. German has no neural voice here and espeak-ng's German
-# is heard far worse: its floor sits under what it measures, and the gap is the open part of issue 27.
-LANGUAGE_FLOORS = {"es": 0.9, "fr": 0.9, "it": 0.9, "pt": 0.9, "de": 0.5}
+# (docs/voices.md, scripts/languages): the goal is 0.9. German has no neural voice here: its default is espeak-ng
+# with MBROLA's de6 diphones (the test set-up installs them), 0.875 on this sample (espeak-ng's own German 0.617);
+# its floor sits under what it measures, and the gap to 0.9 is the open part of issue 27.
+LANGUAGE_FLOORS = {"es": 0.9, "fr": 0.9, "it": 0.9, "pt": 0.9, "de": 0.8}
 
 
 @pytest.mark.parametrize("tag", sorted(LANGUAGE_FLOORS))

@@ -198,3 +198,47 @@ def test_kokoro_and_espeak_ng_speak_in_one_process_in_either_order(tmp_path):
         assert all((tmp_path / f"{i}.wav").stat().st_size > 5000 for i in range(3))
         for i in range(3):
             (tmp_path / f"{i}.wav").unlink()
+
+
+@pytest.fixture
+def mbrola_here(tmp_path, monkeypatch):
+    """An espeak-ng data folder with three MBROLA voice files, only one of whose diphone databases is installed."""
+    voices = tmp_path / "espeak-ng-data" / "voices" / "mb"
+    voices.mkdir(parents=True)
+    (voices / "mb-zz1").write_text("name zedish-mbrola-1\nlanguage zz 6\nmbrola zz1 zz1_phtrans 16000\n")
+    (voices / "mb-zz2").write_text("name zedish-mbrola-2\nlanguage zz\nmbrola zz2 zz2_phtrans\n")
+    (voices / "mb-odd").mkdir()   # not a voice file: passed over
+    (tmp_path / "mbrola" / "zz1").mkdir(parents=True)
+    (tmp_path / "mbrola" / "zz1" / "zz1").write_bytes(b"diphones")
+    monkeypatch.setattr(espeak, "data_folder", lambda: str(tmp_path / "espeak-ng-data"))
+    monkeypatch.setattr(espeak, "MBROLA_FOLDER", tmp_path / "mbrola")
+    which = shutil.which
+    monkeypatch.setattr(espeak.shutil, "which", lambda name: "/usr/bin/mbrola" if name == "mbrola" else which(name))
+    espeak.mbrola_files.cache_clear()
+    yield
+    espeak.mbrola_files.cache_clear()
+
+
+def test_mbrola_voices_are_those_whose_diphones_are_installed(mbrola_here, monkeypatch):
+    assert espeak.mbrola_files() == {"mb/mb-zz1": ("zedish-mbrola-1", "zz", "zz1"),
+                                     "mb/mb-zz2": ("zedish-mbrola-2", "zz", "zz2")}
+    assert espeak.mbrola_voices() == {"mb/mb-zz1": ("zedish-mbrola-1", "zz")}
+    monkeypatch.setattr(espeak.shutil, "which", lambda name: None)   # the mbrola program missing
+    assert espeak.mbrola_voices() == {}
+
+
+def test_german_speaks_with_mbrola_where_it_is_installed_else_with_espeak_ng(monkeypatch):
+    from audioguide.speech import voice
+    german = speech.EngineSpec("pyttsx3", language="de")
+    assert voice.voice_for("pyttsx3", german, "x", lambda v: v == "mb/mb-de6") == "mb/mb-de6"
+    assert voice.voice_for("pyttsx3", german, "x", lambda v: False) == "gmw/de"
+    named = speech.EngineSpec("pyttsx3", voice="gmw/de", language="de")
+    assert voice.voice_for("pyttsx3", named, "x", lambda v: True) == "gmw/de"   # a voice named is the one
+
+
+@pytest.mark.slow
+def test_an_mbrola_voice_without_its_diphones_is_one_clear_error(mbrola_here, tmp_path):
+    engine = speech.make_engine(speech.EngineSpec("pyttsx3", voice="mb/mb-zz2"))
+    with pytest.raises(UnknownNameError, match=r"MBROLA's zz2 diphones, which are not installed: "
+                                               r"apt-get install mbrola mbrola-zz2"):
+        engine.render("Hallo.", tmp_path / "x.wav")

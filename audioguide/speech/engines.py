@@ -42,7 +42,7 @@ class Pyttsx3Engine:
         self.spec = spec
         self._engine: Any = None
         self._identity: dict | None = None
-        self.voice = voice_for("pyttsx3", spec, self.DEFAULT_VOICE)
+        self.voice = voice_for("pyttsx3", spec, self.DEFAULT_VOICE, lambda voice: voice in espeak.mbrola_voices())
         self.rate = spec.rate or self.DEFAULT_RATE
         base = self.voice.partition("+")[0]
         mbrola = espeak.mbrola_voices().get(base)  # mb/mb-de6 speaks what its voice file says
@@ -58,6 +58,11 @@ class Pyttsx3Engine:
                 raise SpeechError(f"pyttsx3 could not start espeak-ng: {str(e) or type(e).__name__}") from e
             ids = {v.id for v in engine.getProperty("voices")} | set(espeak.mbrola_voices())
             base, _, variant = self.voice.partition("+")
+            if base not in ids and base in espeak.mbrola_files():
+                database = espeak.mbrola_files()[base][2]
+                raise UnknownNameError(f"pyttsx3 voice {self.voice!r} speaks with MBROLA's {database} diphones, which "
+                                       f"are not installed: apt-get install mbrola mbrola-{database} (Debian's "
+                                       "non-free section)")
             if base not in ids or (variant and variant not in espeak.variants()):
                 raise UnknownNameError(f"unknown pyttsx3 voice {self.voice!r}; see 'audioguide voices' for the "
                                        "voices installed (a variant is added as VOICE+VARIANT)")
@@ -79,11 +84,12 @@ class Pyttsx3Engine:
         # hundred clips). So wait for a complete file before asking again.
         for _ in range(RENDER_ATTEMPTS):
             path.unlink(missing_ok=True)
-            with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to ..."
-                engine.save_to_file(lexicon.for_espeak(text), str(path))
-                engine.runAndWait()
-            if _wait_for_wav(path, RENDER_WAIT_S):
-                return
+            with espeak.stderr_silenced() if self.voice.startswith("mb/") else contextlib.nullcontext():
+                with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to ..."
+                    engine.save_to_file(lexicon.for_espeak(text), str(path))
+                    engine.runAndWait()
+                if _wait_for_wav(path, RENDER_WAIT_S):
+                    return
         raise SpeechError(f"pyttsx3 wrote no audio for {text!r} in {RENDER_ATTEMPTS} attempts")
 
     def voices(self) -> list[Voice]:

@@ -6,14 +6,19 @@ pyttsx3 speaks through it, and Kokoro phonemizes with it (one espeak-ng library 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
+import os
 import re
 import shutil
 import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
+from .. import files
 from ..errors import MissingToolError
 
 LIBS = ("libespeak-ng.so.1", "libespeak-ng.so", "libespeak.so.1")
@@ -63,30 +68,51 @@ MBROLA_FOLDER = Path("/usr/share/mbrola")
 
 
 @functools.cache
-def mbrola_voices() -> dict[str, tuple[str, str]]:
-    """espeak-ng's MBROLA voices whose diphone database is installed (Debian's mbrola-XX packages): id (as
-    pyttsx3 takes it, mb/mb-de6) -> (name, language). espeak-ng does not list them among its voices, and one
-    whose database is missing speaks nothing, so only those with both the voice file and the database count."""
+def mbrola_files() -> dict[str, tuple[str, str, str]]:
+    """espeak-ng's MBROLA voice files, installed or not: id (as pyttsx3 takes it, mb/mb-de6) -> (name,
+    language, the diphone database it speaks with: de6). espeak-ng does not list them among its voices."""
     data = data_folder()
     folder = Path(data) / "voices" / "mb" if data else None
-    if folder is None or not folder.is_dir() or shutil.which("mbrola") is None:
+    if folder is None or not folder.is_dir():
         return {}
     found = {}
     for path in sorted(folder.iterdir()):
         try:
-            fields = dict(line.split(None, 1) for line in path.read_text(errors="replace").splitlines()
-                          if len(line.split(None, 1)) == 2)
-        except OSError:
+            text = files.read_regular(path, 64 * 1024).decode("utf-8", errors="replace")
+        except OSError:  # not a voice file (a folder, a FIFO, something huge): not a voice
             continue
-        database = fields.get("mbrola", "").split()
-        language = fields.get("language", "").split()
-        if database and language and _has_database(database[0]):
-            found[f"mb/{path.name}"] = (fields.get("name", path.name).strip(), language[0])
+        fields: dict[str, str] = {}
+        for line in text.splitlines():
+            key, _, value = line.strip().partition(" ")
+            fields.setdefault(key, value.strip())
+        database, language = fields.get("mbrola", "").split()[:1], fields.get("language", "").split()[:1]
+        if database and language:
+            found[f"mb/{path.name}"] = (fields.get("name", path.name).strip(), language[0], database[0])
     return found
 
 
-def _has_database(name: str) -> bool:
-    return (MBROLA_FOLDER / name / name).is_file() or (MBROLA_FOLDER / name).is_file()
+@contextlib.contextmanager
+def stderr_silenced() -> Iterator[None]:
+    """Standard error (the file descriptor, which espeak-ng's own threads write to) sent nowhere meanwhile:
+    espeak-ng passes on every warning MBROLA prints ("Warning: R-R unknown, replaced with _-_")."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as nowhere:
+            os.dup2(nowhere.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def mbrola_voices() -> dict[str, tuple[str, str]]:
+    """The MBROLA voices that can speak here (their database and the mbrola program installed, as Debian's
+    mbrola and mbrola-XX packages put them): id -> (name, language). One whose database is missing says nothing."""
+    if shutil.which("mbrola") is None:
+        return {}
+    return {id_: (name, language) for id_, (name, language, database) in mbrola_files().items()
+            if (MBROLA_FOLDER / database / database).is_file() or (MBROLA_FOLDER / database).is_file()}
 
 
 @functools.cache

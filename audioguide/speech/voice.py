@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -56,17 +57,23 @@ def package_version(package: str) -> str:
 LANGUAGE_VOICES = {"kokoro": {"es": "ef_dora", "fr": "ff_siwis", "it": "if_sara", "pt": "pf_dora"},
                    "pyttsx3": {"es": "roa/es", "fr": "roa/fr", "de": "gmw/de", "it": "roa/it", "pt": "roa/pt-br"},
                    "piper": {}}
+# Clearer still where it is installed apart: MBROLA's German diphones (Debian's mbrola and mbrola-de6, in its
+# non-free section: free for non-commercial use only), through espeak-ng. 0.86 of the words kept against 0.59.
+INSTALLED_APART = {"pyttsx3": {"de": "mb/mb-de6"}}
 
 
-def voice_for(engine: str, spec: EngineSpec, default: str) -> str:
-    """The voice an engine speaks a spec with: the one named, else its clearest for the spec's language;
-    UnknownNameError when it has none for that language."""
+def voice_for(engine: str, spec: EngineSpec, default: str, installed: Callable[[str], bool] = lambda _: False) -> str:
+    """The voice an engine speaks a spec with: the one named, else its clearest for the spec's language (one
+    installed apart first, where installed says it is); UnknownNameError when it has none for that language."""
     from .. import language
     if spec.voice:
         return spec.voice
     wanted = language.key(spec.language)
     if wanted in ("", language.DEFAULT) or engine == "tone":
         return default
+    apart = INSTALLED_APART.get(engine, {}).get(wanted)
+    if apart and installed(apart):
+        return apart
     found = LANGUAGE_VOICES.get(engine, {}).get(wanted)
     if found is None:
         raise UnknownNameError(f"{engine} has no {language.english_name(wanted)} voice; the voices that speak it: "
