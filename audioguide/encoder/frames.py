@@ -66,22 +66,28 @@ def frames(data: bytes | memoryview, start: int = 0) -> Iterator[Frame]:
     """The frames of a stream of bytes from start, each with its side info read."""
     at, n = start, len(data)
     while at + 4 <= n:
-        size, side = frame_size(bytes(data[at:at + 4]))
-        if at + size > n:
-            raise FrameError(f"a frame cut short at byte {at}")
-        bits = int.from_bytes(data[at + 4:at + 4 + side], "big")
-        total = side * 8
-        begin = bits >> (total - 9)
-        channels = 1 if side == 17 else 2
-        first = 9 + (5 if channels == 1 else 3) + 4 * channels
-        part23, blocks = 0, []
-        for g in range(2 * channels):
-            shift = total - first - 59 * g
-            part23 += (bits >> (shift - 12)) & 0xFFF
-            switching = (bits >> (shift - 34)) & 1
-            blocks.append((bits >> (shift - 36)) & 3 if switching else 0)
-        yield Frame(at, size, side, begin, (part23 + 7) // 8, tuple(blocks))
-        at += size
+        frame = frame_at(data, at)
+        yield frame
+        at += frame.size
+
+
+def frame_at(data: bytes | memoryview, at: int) -> Frame:
+    """The frame beginning at byte at, with its side info read."""
+    size, side = frame_size(bytes(data[at:at + 4]))
+    if at + size > len(data):
+        raise FrameError(f"a frame cut short at byte {at}")
+    bits = int.from_bytes(data[at + 4:at + 4 + side], "big")
+    total = side * 8
+    begin = bits >> (total - 9)
+    channels = 1 if side == 17 else 2
+    first = 9 + (5 if channels == 1 else 3) + 4 * channels
+    part23, blocks = 0, []
+    for g in range(2 * channels):
+        shift = total - first - 59 * g
+        part23 += (bits >> (shift - 12)) & 0xFFF
+        switching = (bits >> (shift - 34)) & 1
+        blocks.append((bits >> (shift - 36)) & 3 if switching else 0)
+    return Frame(at, size, side, begin, (part23 + 7) // 8, tuple(blocks))
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,22 +119,24 @@ def join(stretches: list[Stretch]) -> tuple[list[bytes | memoryview], list[int]]
     sizes: list[int] = []
     carried: list[tuple[Frame, bytearray]] = []    # the previous stretch's last frames, open to rewriting
     for n, part in enumerate(stretches):
-        found = list(frames(part.data))
-        end = len(found) if part.keep_to is None else part.keep_to - part.first
-        kept = found[part.keep_from - part.first:end]
-        if end > len(found) or len(kept) < 2 * SEAM_FRAMES:
-            raise SeamError(f"stretch {n} has {len(found)} frames from frame {part.first}: too few to keep "
+        edges = offsets(part.data)   # frame k is data[edges[k]:edges[k + 1]]; side info read only at the seams
+        count = len(edges) - 1
+        lo = part.keep_from - part.first
+        end = count if part.keep_to is None else part.keep_to - part.first
+        if end > count or end - lo < 2 * SEAM_FRAMES:
+            raise SeamError(f"stretch {n} has {count} frames from frame {part.first}: too few to keep "
                             f"{part.keep_from} to {part.keep_to}")
         start = 0
         if carried:
-            rewritten, start = _seam(carried, found, part.keep_from - part.first, part.data)
+            ahead = [frame_at(part.data, edges[k]) for k in range(lo - 2, min(count, lo + SEAM_FRAMES))]
+            rewritten, start = _seam(carried, ahead, part.data)
             pieces += [bytes(b) for b in rewritten]
-        tail = len(kept) - (4 if n + 1 < len(stretches) else 0)
-        body = kept[start:max(start, tail)]
-        if body:
-            pieces.append(part.data[body[0].at:body[-1].at + body[-1].size])
-        carried = [(f, bytearray(part.data[f.at:f.at + f.size])) for f in kept[max(start, tail):]]
-        sizes += [f.size for f in kept]
+        tail = max(start, end - lo - (4 if n + 1 < len(stretches) else 0))
+        if tail > start:
+            pieces.append(part.data[edges[lo + start]:edges[lo + tail]])
+        carried = [(frame_at(part.data, edges[k]), bytearray(part.data[edges[k]:edges[k + 1]]))
+                   for k in range(lo + tail, end)]
+        sizes += [edges[k + 1] - edges[k] for k in range(lo, end)]
     pieces += [bytes(b) for _, b in carried]
     return pieces, sizes
 
@@ -136,9 +144,10 @@ def join(stretches: list[Stretch]) -> tuple[list[bytes | memoryview], list[int]]
 SEAM_FRAMES = 64    # the next stretch's layout must meet its own encoding's within this many frames
 
 
-def _seam(carried: list[tuple[Frame, bytearray]], found: list[Frame], first: int,
+def _seam(carried: list[tuple[Frame, bytearray]], ahead: list[Frame],
           data: bytes | memoryview) -> tuple[list[bytearray], int]:
-    """The carried frames and the next stretch's first frames laid out again across the seam."""
+    """The carried frames and the next stretch's first frames (ahead: from two before its first kept one, where
+    their data starts) laid out again across the seam."""
     heads = [b[:4 + f.side] for f, b in carried]
     win = bytearray().join(b[4 + f.side:] for f, b in carried)
     at = [0]
@@ -146,7 +155,6 @@ def _seam(carried: list[tuple[Frame, bytearray]], found: list[Frame], first: int
         at.append(at[-1] + f.payload)
     last = carried[-1][0]
     free = at[-2] - last.begin + last.data_bytes   # where the previous stretch's main data ends
-    ahead = found[first - 2:min(len(found), first + SEAM_FRAMES)]  # two before: where their data starts
     own = bytearray().join(data[f.at + 4 + f.side:f.at + f.size] for f in ahead)
     own_at = [0]
     for f in ahead:
