@@ -115,9 +115,12 @@ def _fit(layouts: Layouts, target: int, configs: list[tuple[int, frozenset[int]]
     Every item kept: of the rounds that fit, the one whose level is nearest the defaults. Else the fewest items
     dropped (the earliest such shape). Else the largest shape too short even at its max (rests stretch).
     """
-    # the shapes whose shortest layout is not longer than target (configs grow in order)
-    reachable: list[tuple[int, frozenset[int]]] = []
-    for rounds, dropped in configs:
+    # the shapes whose shortest layout is not longer than target (configs grow in order): when the first shape
+    # keeping every item is one, so are all before it, unread (they are chosen only if no whole one fits)
+    whole = next((i for i, (_, dropped) in enumerate(configs) if not dropped), 0)
+    skip = whole if whole and layouts(*configs[whole], floor).n_samples <= target else 0
+    reachable: list[tuple[int, frozenset[int]]] = list(configs[:skip])
+    for rounds, dropped in configs[skip:]:
         low = layouts(rounds, dropped, floor)
         if low.n_samples > target:
             if not reachable and len(configs) == 1:
