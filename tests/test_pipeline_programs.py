@@ -44,12 +44,17 @@ except SystemExit as done:
 """
 
 
-@pytest.mark.parametrize("view", [["program", "show", PROGRAM, "--start", START], ["show", "thoracic-mobility"]])
-def test_a_view_loads_none_of_what_rendering_needs(tmp_path, view):
-    """A calendar or a routine's page answers before numpy, the mixer, the encoder or the tagger have loaded."""
-    shown = subprocess.run([sys.executable, "-c", VIEW_ALONE, *view, "--cache-dir", str(tmp_path / "cache")],
+@pytest.mark.parametrize("view, code", [(["program", "show", PROGRAM, "--start", START], 0),
+                                        (["show", "thoracic-mobility"], 0),
+                                        (["build", "thoracic-mobility", "-m", "0.1", "-o", "{out}"], 1)])
+def test_a_view_or_a_length_too_short_loads_none_of_what_rendering_needs(tmp_path, view, code):
+    """A calendar, a routine's page, or a build whose length cannot be, answers before numpy, the mixer, the
+    encoder or the tagger have loaded (and the build leaves no output folder behind)."""
+    args = [a.format(out=tmp_path / "out") for a in view]
+    shown = subprocess.run([sys.executable, "-c", VIEW_ALONE, *args, "--cache-dir", str(tmp_path / "cache")],
                            capture_output=True, text=True, timeout=120)
-    assert shown.returncode == 0, shown.stderr
+    assert shown.returncode == code, shown.stderr
+    assert not (tmp_path / "out").exists()
     assert shown.stderr.splitlines()[-1] == "loaded: nothing heavy"
 
 

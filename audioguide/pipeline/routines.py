@@ -43,15 +43,19 @@ def build_many(name: str, lengths_s: Sequence[float], options: BuildOptions = DE
     options = in_language(options, routine.language)
     today = dt.date.today()
     stems = _stems(routine.id, lengths_s, options, today)
-    from ..publish import cover, tags  # with the studio's numpy, mixer and encoder: what only rendering waits for
-    from .studio import Studio
-    studio = Studio(options, progress, tuple(notices))
+    check_tools(options.engine)
+    speaker = speaking(options.engine, routine.language, ClipCache(options.cache_dir))
     seed = options.seed if options.seed is not None else seed_of(routine.id)
     if progress:
         progress("planning", 0, 0)
-    with studio.speaker:  # the voice is let go once all speech is rendered: mixing needs the memory
-        known = Known(studio.speaker)
+    with speaker:  # the voice is let go once all speech is rendered: mixing needs the memory
+        known = Known(speaker)
         early = [compiler.early_length_error(routine, length_s, known) for length_s in lengths_s]
+        if all(early):  # every length fails on what the cache and the definitions tell: nothing to render
+            return [Outcome(times.label(length_s), error=error) for length_s, error in zip(lengths_s, early)]
+        from ..publish import cover, tags  # with the studio's numpy, mixer and encoder: only rendering waits
+        from .studio import Studio
+        studio = Studio(options, progress, tuple(notices), speaker)
         wanted = [length_s for length_s, error in zip(lengths_s, early) if error is None]
         planned = iter(compiler.plan_many(routine, wanted, studio.measure, seed) if wanted else [])
         fitted = [error or next(planned) for error in early]

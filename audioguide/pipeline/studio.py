@@ -14,7 +14,7 @@ from ..errors import AudioguideError
 from ..mixer import sounds
 from ..model import SAMPLE_RATE, Timeline
 from ..publish import session, sidecars, split, tags
-from ..speech import ClipCache
+from ..speech import ClipCache, Speaker
 from .options import BuildOptions, BuildResult, Outcome, Progress
 from .voicing import check_tools, measure_with, speaking
 
@@ -22,14 +22,15 @@ from .voicing import check_tools, measure_with, speaking
 class Studio:
     """What every session of one build shares: the checked tools and folders, the voice, the sounds, the music."""
 
-    def __init__(self, options: BuildOptions, progress: Progress | None, notices: tuple[str, ...] = ()):
+    def __init__(self, options: BuildOptions, progress: Progress | None, notices: tuple[str, ...] = (),
+                 speaker: Speaker | None = None):
         check_tools(options.engine)
         self.options = options
         self.progress = progress
         self.notices = notices
         self.folder = files.ensure_folder(options.output_dir, "output folder")
         files.sweep(self.folder)
-        self.speaker = speaking(options.engine, options.engine.language, ClipCache(options.cache_dir))
+        self.speaker = speaker or speaking(options.engine, options.engine.language, ClipCache(options.cache_dir))
         self.measure = measure_with(self.speaker, progress)
         self.channels = 2 if options.stereo else 1
         self._music: np.ndarray | None = None
