@@ -73,7 +73,7 @@ def _fit(routine, length_s, rounds, floor, seed):
 
 
 def test_the_search_gives_what_bisecting_every_shape_gives_with_fewer_layouts(monkeypatch):
-    cases = list(_cases(4, seed=1))
+    cases = list(_cases(2, seed=1))
     fast = [_fit(*case) for case in cases]
     monkeypatch.setattr(fitting, "_search", _bisect)
     monkeypatch.setattr(fitting, "_fit", _fit_every_shape)
