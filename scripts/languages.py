@@ -3,7 +3,7 @@
 0 dB SNR. Numbers are scored as words, accents and elisions set aside (tests/clarity.py). The default voice of each
 language (speech/voice.py LANGUAGE_VOICES) comes from this table.
 
-Usage: scripts/languages [--write docs/voices.md] [LANG:ENGINE:VOICE ...]
+Usage: scripts/languages [--write docs/voices.md] [--misses] [LANG:ENGINE:VOICE ...]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ CANDIDATES = ["es:kokoro:ef_dora", "es:kokoro:em_alex", "fr:kokoro:ff_siwis", "i
 MARK = "<!-- languages -->"
 
 
-def measure(candidate: str, work: Path, cache: Path) -> str:
+def measure(candidate: str, work: Path, cache: Path, misses: bool = False) -> str:
     tag, engine, voice = candidate.split(":", 2)
     options = BuildOptions(length_s=360, output_dir=work / candidate.replace("/", "_").replace(":", "-"),
                            engine=EngineSpec(engine, voice), cache_dir=cache, language=tag)
@@ -41,7 +41,12 @@ def measure(candidate: str, work: Path, cache: Path) -> str:
     _, outcomes = programs.build_program("thoracic-four-weeks", dt.date(2026, 12, 1), options, days=[1])
     for result in (built, outcomes[0].result):
         audio = decode(result.path).astype("float32")
-        quiet = [r for _, r in cues_heard(audio, result.timeline.events, language=tag, judge="base")]
+        heard = cues_heard(audio, result.timeline.events, language=tag, judge="base")
+        quiet = [r for _, r in heard]
+        if misses:  # the texts to work on: what the recogniser keeps least of, in quiet
+            for text, r in sorted(heard, key=lambda tr: tr[1])[:8]:
+                if r < 0.9:
+                    print(f"  {candidate} {r:.2f}  {text}", file=sys.stderr, flush=True)
         noisy = [r for _, r in cues_heard(audio, result.timeline.events, language=tag, judge="base",
                                           noise=noise, snr_db=0.0)]
         rows.append((statistics.mean(quiet), statistics.mean(noisy), sum(r < 0.7 for r in quiet), len(quiet)))
@@ -54,13 +59,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("candidates", nargs="*", default=CANDIDATES)
     parser.add_argument("--write", type=Path, default=None, help="put the table into this markdown file")
+    parser.add_argument("--misses", action="store_true", help="also print each voice's worst-heard cues (stderr)")
     args = parser.parse_args()
     lines = ["| language | voice | 6-minute session, quiet | pink 0 dB | cues under 0.7 (quiet) | day 1, quiet | "
              "day 1, pink 0 dB |", "|---|---|---|---|---|---|---|"]
     with tempfile.TemporaryDirectory(prefix="audioguide-languages-") as folder:
         work = Path(folder)
         for candidate in args.candidates:
-            lines.append(measure(candidate, work, work / "cache"))
+            lines.append(measure(candidate, work, work / "cache", args.misses))
             print(lines[-1], flush=True)
     table = "\n".join(lines)
     if args.write:
