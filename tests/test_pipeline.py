@@ -232,3 +232,14 @@ def test_the_beep_level_can_be_changed(tmp_path, clip_cache):
     assert abs(ticks - voice - (-12)) <= 1.0
     integrated, peak = ebur128(result.path)
     assert abs(integrated - (-16.0)) <= 1.0 and peak <= -1.0  # the session's loudness target still holds
+
+
+@pytest.mark.slow
+def test_a_session_in_another_language_names_the_voice_that_spoke_it(tmp_path):
+    """The plan's made_with names the voice chosen for the language (German's), not the engine's English one."""
+    from audioguide.pipeline.studio import Studio
+    options = pipeline_options.BuildOptions(output_dir=tmp_path, cache_dir=tmp_path / "cache",
+                                            engine=EngineSpec("pyttsx3", language="de"))
+    studio = Studio(options, None)
+    assert studio.made_with()["voice"] == studio.speaker.engine.voice
+    assert studio.made_with()["voice"] in ("mb/mb-de6", "gmw/de")

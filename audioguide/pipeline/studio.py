@@ -52,7 +52,8 @@ class Studio:
     def made_with(self) -> dict:
         """What a listener can tell apart: the voice that spoke (after any fallback) and the music bed."""
         spec = self.speaker.spec
-        return {"engine": spec.name, "voice": spec.voice or self.speaker.engine.DEFAULT_VOICE,
+        engine = self.speaker.engine  # the voice it chose for the language, where it chooses one
+        return {"engine": spec.name, "voice": getattr(engine, "voice", None) or spec.voice or engine.DEFAULT_VOICE,
                 "music": Path(self.options.music).name if self.options.music else None}
 
     def _render(self, target: Path, timeline: Timeline, clips: dict[str, np.ndarray], info: tags.TrackInfo,
