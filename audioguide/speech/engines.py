@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
 from .. import audio
 from ..errors import AudioguideError, MissingToolError, SpeechError, UnknownNameError
 from ..model import SAMPLE_RATE, EngineSpec
@@ -42,10 +41,11 @@ class Pyttsx3Engine:
         self.spec = spec
         self._engine: Any = None
         self._identity: dict | None = None
-        self.voice = voice_for("pyttsx3", spec, self.DEFAULT_VOICE, lambda voice: voice in espeak.mbrola_voices())
+        installed = espeak.mbrola_voices()
+        self.voice = voice_for("pyttsx3", spec, self.DEFAULT_VOICE, lambda voice: voice in installed)
         self.rate = spec.rate or self.DEFAULT_RATE
         base = self.voice.partition("+")[0]
-        mbrola = espeak.mbrola_voices().get(base)  # mb/mb-de6 speaks what its voice file says
+        mbrola = installed.get(base)  # mb/mb-de6 speaks what its voice file says
         self.language = mbrola[1] if mbrola else base.split("/")[-1]  # gmw/en-us+klatt2 -> en-us
 
     def _driver(self):
@@ -58,8 +58,8 @@ class Pyttsx3Engine:
                 raise SpeechError(f"pyttsx3 could not start espeak-ng: {str(e) or type(e).__name__}") from e
             ids = {v.id for v in engine.getProperty("voices")} | set(espeak.mbrola_voices())
             base, _, variant = self.voice.partition("+")
-            if base not in ids and base in espeak.mbrola_files():
-                database = espeak.mbrola_files()[base][2]
+            if base not in ids and (known := espeak.mbrola_files().get(base)):
+                database = known[2]
                 raise UnknownNameError(f"pyttsx3 voice {self.voice!r} speaks with MBROLA's {database} diphones, which "
                                        f"are not installed: apt-get install mbrola mbrola-{database} (Debian's "
                                        "non-free section)")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-
 from .. import audio
 from ..errors import MissingToolError, SpeechError, UnknownNameError
 from ..model import EngineSpec
